@@ -328,7 +328,7 @@ class _Compiler:
 
     def tracker(self, code: str, t: lk.Tracker) -> c.Tracker:
         if not t.periodised:
-            for name in ("deduction_order", "expire_after_years"):
+            for name in ("deduction_order", "save_up_to", "expire_after_years"):
                 if name in t.model_fields_set:
                     self.fail(t, (name,), f"'{name}' applies only to a periodised tracker",
                               "periodised: true, or leave it out", key=True)
@@ -343,7 +343,8 @@ class _Compiler:
             show_on_time_card=t.show_on_time_card,
             balance_as_of="next_occurrence" if ahead else "actual",
             balance_month_day=ahead.next_occurrence if ahead else None,
-            min=t.min, max=t.max, type=t.type, expire_after_years=t.expire_after_years,
+            min=t.min, max=t.max, type=t.type, save_up_to=t.save_up_to,
+            expire_after_years=t.expire_after_years,
             source=self.source(t))
 
     def link(self, code: str, k: ll.Link) -> c.Link:

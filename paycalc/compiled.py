@@ -276,6 +276,7 @@ class Tracker:
     min: Decimal | None
     max: Decimal | None
     type: Literal["normal", "holiday"]
+    save_up_to: Decimal | None
     expire_after_years: int | None
     source: Source = _source()
 

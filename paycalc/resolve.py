@@ -94,6 +94,16 @@ def resolve_agreement(path: Path, catalog: Catalog) -> Resolved:
     return Resolved(merged, tuple(files))
 
 
+def resolve_rule_set(path: Path, catalog: Catalog) -> RulesBody:
+    """Merge the rule set at `path` with the rule sets it uses."""
+    doc = catalog.document(path)
+    if not isinstance(doc, RuleSetDocument):
+        raise AgreementError([_problem_at(doc, ("agreement",),
+                                          "this is an agreement template, not a rule set",
+                                          "keep rule sets under rules/")])
+    return _resolve(doc, path, catalog, ())[0]
+
+
 def _resolve(doc: Document, path: Path, catalog: Catalog,
              stack: tuple[str, ...]) -> tuple[RulesBody, list[str]]:
     """The merged body of `doc` with everything below it, and the files used."""

@@ -62,6 +62,11 @@ class Tracker(Section):
     type: Literal["normal", "holiday"] = Field(
         default="normal", description="`holiday` only where the agreement has a holiday "
         "calculation; otherwise `normal`.")
+    save_up_to: Num | None = Field(
+        default=None, ge=0,
+        description="Periodised trackers only: when a tracking year ends, at most this much of "
+                    "its remaining balance is kept (saved); the rest is forfeited on the year's "
+                    "last day as an expiry transaction. Empty = keep all.", examples=[5])
     expire_after_years: Int | None = Field(
         default=None, ge=1,
         description="Periodised trackers only: a tracking year's remaining balance expires this "

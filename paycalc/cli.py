@@ -1,0 +1,114 @@
+"""The `paycalc` command: validate agreements, print the language schema, show a compiled
+agreement, and the demo run on the shipped agreements."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from paycalc.bundled import AGREEMENTS_DIR, RULES_DIR
+from paycalc.catalogue import Checked, check_paths
+from paycalc.problems import AgreementError
+
+_out = Console(highlight=False, soft_wrap=True)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="paycalc")
+def main() -> None:
+    """paycalc: payroll and time-tracker balances from YAML collective agreements."""
+
+
+_dirs = [
+    click.option("--agreements", "agreement_dirs", multiple=True,
+                 type=click.Path(exists=True, file_okay=False, path_type=Path),
+                 help="Another directory where base templates are looked up."),
+    click.option("--rules", "rule_dirs", multiple=True,
+                 type=click.Path(exists=True, file_okay=False, path_type=Path),
+                 help="Another directory where rule sets are looked up."),
+]
+
+
+def _with_dirs(command):  # type: ignore[no-untyped-def]
+    for option in reversed(_dirs):
+        command = option(command)
+    return command
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@_with_dirs
+def validate(paths: tuple[Path, ...], agreement_dirs: tuple[Path, ...],
+             rule_dirs: tuple[Path, ...]) -> None:
+    """Check agreement and rule-set files (or every .yaml in directories).
+
+    Prints every problem as FILE:LINE:COLUMN: KEY: what is wrong (allowed: ...), and exits
+    with 1 when there is any.
+    """
+    checked = check_paths(paths, agreement_dirs, rule_dirs)
+    _report(checked)
+    sys.exit(EXIT_PROBLEMS if checked.problems else EXIT_OK)
+
+
+def _report(checked: Checked) -> None:
+    for problem in checked.problems:
+        _err.print(str(problem), markup=False)
+    summary = (f"{len(checked.agreements)} agreement(s) and {len(checked.rule_sets)} rule "
+               f"set(s) checked, {len(checked.problems)} problem(s)")
+    (_err if checked.problems else _out).print(summary, markup=False)
+
+
+@main.command()
+@click.option("--kind", type=click.Choice(["agreement", "rule_set"]), default="agreement",
+              show_default=True, help="Schema of an agreement file or of a rule-set file.")
+def schema(kind: str) -> None:
+    """Print the JSON Schema of the agreement language."""
+    from paycalc.schema import schema_text
+
+    click.echo(schema_text(kind), nl=False)  # type: ignore[arg-type]
+
+
+@main.command()
+@click.argument("agreement")
+@_with_dirs
+def show(agreement: str, agreement_dirs: tuple[Path, ...], rule_dirs: tuple[Path, ...]) -> None:
+    """Print the compiled AGREEMENT (a file, or the id of a shipped template)."""
+    from paycalc.compile import compile_agreement
+    from paycalc.render import render_agreement
+    from paycalc.resolve import Catalog
+
+    path = Path(agreement)
+    if not path.is_file():
+        path = AGREEMENTS_DIR / f"{agreement}.yaml"
+        if not path.is_file():
+            known = ", ".join(sorted(p.stem for p in AGREEMENTS_DIR.glob("*.yaml")))
+            _err.print(f"no agreement file or shipped template '{agreement}' (shipped: "
+                       f"{known})", markup=False)
+            sys.exit(EXIT_USAGE)
+    try:
+        compiled = compile_agreement(path, Catalog.around([path], agreement_dirs, rule_dirs))
+    except AgreementError as exc:
+        for problem in exc.problems:
+            _err.print(str(problem), markup=False)
+        sys.exit(EXIT_PROBLEMS)
+    _out.print(render_agreement(compiled), markup=False, end="")
+
+
+@main.command()
+def demo() -> None:
+    """Check the shipped agreements and rule sets and show each compiled agreement."""
+    from paycalc.render import render_agreement
+
+    checked = check_paths([AGREEMENTS_DIR, RULES_DIR], (), ())
+    for compiled in checked.agreements:
+        _out.rule(f"{compiled.id}: {compiled.name}")
+        _out.print(render_agreement(compiled), markup=False, end="")
+    _report(checked)
+    sys.exit(EXIT_PROBLEMS if checked.problems else EXIT_OK)
