@@ -291,7 +291,8 @@ class _Compiler:
         if h.country is not None:
             if h.country not in countries:
                 self.fail(h, ("country",), f"no public holiday calendar for country "
-                          f"'{h.country}'" + did_you_mean(h.country, countries),
+                          f"'{h.country}'" + did_you_mean(
+                              h.country, [k for k in countries if len(k) == len(h.country)]),
                           "an ISO 3166 code such as SE, DE, US")
             else:
                 subdivisions = countries[h.country]

@@ -81,6 +81,9 @@ def load_text(text: str, file: str) -> SourceDocument:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = f"not valid YAML: {exc.problem or exc.context}"
+        if exc.context and exc.context_mark and exc.problem:
+            where = exc.context_mark
+            message += f" ({exc.context} from line {where.line + 1} column {where.column + 1})"
         raise AgreementError([Problem(file, line, column, "", message)]) from exc
     doc = SourceDocument(file, None)
     if root is None:

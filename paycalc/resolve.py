@@ -18,7 +18,7 @@ from typing import Any
 from paycalc.bundled import AGREEMENTS_DIR, RULES_DIR
 from paycalc.language.base import Section
 from paycalc.language.document import AgreementDocument, RuleSetDocument, RulesBody
-from paycalc.load import load_file
+from paycalc.load import KeyPath, load_file
 from paycalc.problems import AgreementError, Problem, did_you_mean
 from paycalc.validate import Document, validate_document
 
@@ -105,8 +105,12 @@ def resolve_rule_set(path: Path, catalog: Catalog) -> RulesBody:
 
 
 def _resolve(doc: Document, path: Path, catalog: Catalog,
-             stack: tuple[str, ...]) -> tuple[RulesBody, list[str]]:
-    """The merged body of `doc` with everything below it, and the files used."""
+             trail: tuple[tuple[str, Document, KeyPath], ...]) -> tuple[RulesBody, list[str]]:
+    """The merged body of `doc` with everything below it, and the files used.
+
+    `trail` holds, for each file above this one, its kind:id, its document and the key
+    path of the reference that led here; a cycle is reported at the first of them.
+    """
     ident = doc.agreement if isinstance(doc, AgreementDocument) else doc.rule_set
     kind = "agreement" if isinstance(doc, AgreementDocument) else "rule_set"
     problems: list[Problem] = []
@@ -123,9 +127,13 @@ def _resolve(doc: Document, path: Path, catalog: Catalog,
     layers += [("rule_set", name, ("use", i)) for i, name in enumerate(doc.use)]
     for layer_kind, name, where in layers:
         key = f"{layer_kind}:{name}"
-        if key in stack or name == ident and layer_kind == kind:
-            chain = " -> ".join([*(s.split(":", 1)[1] for s in stack), ident, name])
-            problems.append(_problem_at(doc, where, f"'{name}' refers back to itself: {chain}",
+        here = (f"{kind}:{ident}", doc, where)
+        chain = (*trail, here)
+        if any(step[0] == key for step in chain):
+            names = " -> ".join([*(step[0].split(":", 1)[1] for step in chain), name])
+            _, first_doc, first_where = chain[0]
+            problems.append(_problem_at(first_doc, first_where,
+                                        f"'{name}' refers back to itself: {names}",
                                         "a chain without cycles"))
             continue
         found = catalog.find(name, layer_kind)
@@ -141,7 +149,7 @@ def _resolve(doc: Document, path: Path, catalog: Catalog,
             if not isinstance(lower, expected):
                 problems.append(_problem_at(doc, where, f"'{name}' is not a {layer_kind}"))
                 continue
-            lower_body, lower_files = _resolve(lower, found, catalog, (*stack, f"{kind}:{ident}"))
+            lower_body, lower_files = _resolve(lower, found, catalog, chain)
         except AgreementError as exc:
             problems += exc.problems
             continue

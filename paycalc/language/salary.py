@@ -3,7 +3,6 @@ which trackers it raises or lowers."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
@@ -21,7 +20,7 @@ class TrackerEffect(Section):
         description="`increase` adds quantity x factor to the tracker, `decrease` subtracts it.",
         examples=["increase"])
     factor: Dated(Num) = Field(
-        default=Decimal(1),
+        default=1,
         description="Tracker units per unit of the salary type (1 = 1:1; 1.5 turns one hour "
                     "of overtime into 1.5 hours of time off in lieu). May be dated.",
         examples=[1.5])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
@@ -40,7 +39,7 @@ class Tracker(Section):
                     "current year first, then oldest first). What no year covers goes to the "
                     "current year.", examples=["oldest_first"])
     max_accrual_per_year: Dated(Num) = Field(
-        default=Decimal(0),
+        default=0,
         description="Cap on the sum of positive `add` transactions (manual adjustments "
                     "excluded) per tracking year; the part cut off is reported. 0 = unlimited.",
         examples=[25])
