@@ -32,6 +32,9 @@ KeyPath = tuple[Any, ...]
 Mark = tuple[int, int]
 
 _STD_TAG = "tag:yaml.org,2002:"
+_CORE_TAGS = frozenset(
+    _STD_TAG + name for name in ("null", "bool", "int", "float", "timestamp", "str", "map", "seq")
+)
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _DECIMAL = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -112,7 +115,7 @@ class _Builder:
             self._fail(node, path, "anchors and aliases (&name, *name) are not supported",
                        "write the value out, or share it with extends: / use:")
             return None
-        if not str(node.tag).startswith(_STD_TAG):
+        if str(node.tag) not in _CORE_TAGS:
             self._fail(node, path, f"custom YAML tag {node.tag} is not supported",
                        "plain YAML values")
             return None

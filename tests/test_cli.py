@@ -1,0 +1,77 @@
+"""The `paycalc` command as a consultant uses it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from paycalc.bundled import AGREEMENTS_DIR, RULES_DIR
+from paycalc.cli import main
+from paycalc.problems import display_name
+
+BROKEN = Path(__file__).parent / "broken"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_validate_shipped_agreements_passes() -> None:
+    result = run("validate", str(AGREEMENTS_DIR), str(RULES_DIR))
+    assert result.exit_code == 0, result.output
+    assert "4 agreement(s) and 3 rule set(s) checked, 0 problem(s)" in result.output
+
+
+def test_validate_prints_every_problem_and_exits_1() -> None:
+    files = [BROKEN / "unknown_tracker.yaml", BROKEN / "min_above_max.yaml"]
+    result = run("validate", *map(str, files))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(line.endswith("min_above_max.yaml:7:10: trackers.FLEX.max: max 10 is below min "
+                             "20 (allowed: min <= max)") for line in lines), lines
+    assert any("unknown_tracker.yaml:8:18: salary_types.OT50.trackers[0].tracker: unknown "
+               "tracker 'TOL'; did you mean 'TOIL'? (allowed: TOIL)" in line for line in lines)
+    assert "2 problem(s)" in lines[-1]
+
+
+def test_schema_prints_the_json_schema() -> None:
+    result = run("schema", "--kind", "rule_set")
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["title"] == "paycalc rule set"
+    assert "rule_set" in schema["required"]
+
+
+def test_show_prints_the_compiled_agreement_with_defaults_and_sources() -> None:
+    result = run("show", "retail")
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert text.startswith("agreement retail: Retail collective agreement - store staff")
+    retail = AGREEMENTS_DIR / "retail.yaml"
+    line = retail.read_text(encoding="utf-8").splitlines().index("  VAC:") + 1
+    assert f"    VAC:  # {display_name(retail)}:{line}\n" in text
+    assert "deduction_order: oldest_first" in text
+    assert "per_hour: 68.50 from 2025-04-01, 71.25 from 2026-04-01" in text
+
+
+def test_show_unknown_agreement_exits_2() -> None:
+    result = run("show", "no_such_agreement")
+    assert result.exit_code == 2
+    assert "shipped: contact_centre, hourly, retail, retail_part_time" in result.output
+
+
+def test_demo_checks_and_shows_the_shipped_agreements() -> None:
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    for ident in ("contact_centre", "hourly", "retail", "retail_part_time"):
+        assert f"agreement {ident}:" in result.output
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "paycalc", "--help"], capture_output=True,
+                          text=True, check=True)
+    assert "validate" in done.stdout and "schema" in done.stdout
