@@ -104,7 +104,7 @@ class _Compiler:
         path = format_path(section._path)
         if origin is None:
             return c.Source("<agreement>", 0, 0, path)
-        line, column = origin.mark(section._path)
+        line, column = origin.mark(section._path, key=True)
         return c.Source(origin.file, line, column, path)
 
     def reference(self, section: Section, fields: tuple[Any, ...], code: str | None,
