@@ -41,10 +41,6 @@ class Source:
         return f"{self.file}:{self.line}:{self.column} ({self.path})"
 
 
-def _source() -> Source:
-    return field(compare=False, repr=False)  # type: ignore[return-value]
-
-
 @dataclass(frozen=True)
 class Dated(Generic[T]):
     """A value by effective-from date: each holds from its date until the next one's."""
@@ -108,7 +104,7 @@ class TrackerEffect:
     tracker: str
     sign: Literal[1, -1]
     factor: Dated[Decimal]
-    source: Source = _source()
+    source: Source = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -133,7 +129,7 @@ class SalaryType:
     trackers: tuple[TrackerEffect, ...]
     requires_approval: bool
     export_code: str
-    source: Source = _source()
+    source: Source = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -159,7 +155,7 @@ class OvertimeStep:
 
     salary_type: str
     length_seconds: Dated[int] | None
-    source: Source = _source()
+    source: Source = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -169,7 +165,7 @@ class OvertimeRule:
     period: Literal["day", "week"]
     threshold_seconds: Dated[int] | None
     steps: tuple[OvertimeStep, ...]
-    source: Source = _source()
+    source: Source = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -184,7 +180,7 @@ class Supplement:
     end_seconds: int
     group: str | None
     priority: int
-    source: Source = _source()
+    source: Source = field(compare=False, repr=False)
 
     @property
     def crosses_midnight(self) -> bool:
@@ -220,7 +216,7 @@ class Activity:
     name: str
     paid: bool
     salary_type: str | None
-    source: Source = _source()
+    source: Source = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -232,7 +228,7 @@ class SetPaidTime:
     time_seconds: int | None
     activities: frozenset[str]
     days: frozenset[str]
-    source: Source = _source()
+    source: Source = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -278,7 +274,7 @@ class Tracker:
     type: Literal["normal", "holiday"]
     save_up_to: Decimal | None
     expire_after_years: int | None
-    source: Source = _source()
+    source: Source = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -302,7 +298,7 @@ class Level:
 
     threshold: Dated[Decimal]
     factor: Dated[Decimal] | None
-    source: Source = _source()
+    source: Source = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -332,7 +328,7 @@ class Link:
     thresholds_only: bool
     multiply_by_employment_level: bool
     multiply_by_average_nominal_hours: bool
-    source: Source = _source()
+    source: Source = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,8 @@ class SourceDocument:
             probe = probe[:-1]
         return self.value_marks.get((), (1, 1))
 
-    def problem(self, path: KeyPath, message: str, allowed: str = "", *, key: bool = False) -> Problem:
+    def problem(self, path: KeyPath, message: str, allowed: str = "", *,
+                key: bool = False) -> Problem:
         """A problem located at `path` in this file."""
         line, column = self.mark(path, key=key)
         return Problem(self.file, line, column, format_path(path), message, allowed)
@@ -107,7 +108,8 @@ class _Builder:
 
     def _fail(self, node: Node, path: KeyPath, message: str, allowed: str = "") -> None:
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        self.problems.append(Problem(self.doc.file, line, column, format_path(path), message, allowed))
+        self.problems.append(
+            Problem(self.doc.file, line, column, format_path(path), message, allowed))
 
     def build(self, node: Node, path: KeyPath) -> Any:
         self.doc.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)

@@ -17,7 +17,7 @@ from typing import Any
 
 from paycalc.bundled import AGREEMENTS_DIR, RULES_DIR
 from paycalc.language.base import Section
-from paycalc.language.document import AgreementDocument, RuleSetDocument, RulesBody
+from paycalc.language.document import AgreementDocument, RulesBody, RuleSetDocument
 from paycalc.load import KeyPath, load_file
 from paycalc.problems import AgreementError, Problem, did_you_mean
 from paycalc.validate import Document, validate_document
@@ -139,9 +139,9 @@ def _resolve(doc: Document, path: Path, catalog: Catalog,
         found = catalog.find(name, layer_kind)
         if found is None:
             what = "base template" if layer_kind == "agreement" else "rule set"
-            problems.append(_problem_at(
-                doc, where, f"unknown {what} '{name}'" + did_you_mean(name, catalog.known(layer_kind)),
-                ", ".join(catalog.known(layer_kind)) or "none found"))
+            known = catalog.known(layer_kind)
+            problems.append(_problem_at(doc, where, f"unknown {what} '{name}'"
+                                        + did_you_mean(name, known), ", ".join(known) or "none"))
             continue
         try:
             lower = catalog.document(found)
@@ -186,7 +186,7 @@ def _overlay(lower: Section, upper: Section,
 
 
 def _owner(section: Section, name: str) -> Section:
-    return getattr(section, "_from", None) and section._from.get(name) or section
+    return (getattr(section, "_from", None) and section._from.get(name)) or section
 
 
 def _combine(low: Any, up: Any) -> Any:

@@ -75,3 +75,12 @@ def test_python_dash_m_runs_the_command() -> None:
     done = subprocess.run([sys.executable, "-m", "paycalc", "--help"], capture_output=True,
                           text=True, check=True)
     assert "validate" in done.stdout and "schema" in done.stdout
+
+
+def test_library_docstring_example_runs() -> None:
+    import doctest
+
+    import paycalc
+
+    failures, tried = doctest.testmod(paycalc)
+    assert (failures, tried) == (0, 4)

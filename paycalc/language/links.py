@@ -7,7 +7,17 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field
 
 from paycalc.language.base import Section
-from paycalc.language.values import Code, Dated, DayKind, Flag, Int, MonthDayText, Num, Text, Weekday
+from paycalc.language.values import (
+    Code,
+    Dated,
+    DayKind,
+    Flag,
+    Int,
+    MonthDayText,
+    Num,
+    Text,
+    Weekday,
+)
 
 DriverKind = Literal[
     "increasing_transaction_anniversary",

@@ -16,9 +16,9 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     BeforeValidator,
-    Strict,
     Discriminator,
     Field,
+    Strict,
     StrictBool,
     StrictInt,
     StrictStr,
@@ -183,7 +183,7 @@ def _dated_tag(value: Any) -> str:
     return "@dated" if isinstance(value, dict) else "@value"
 
 
-def Dated(inner: Any) -> Any:  # noqa: N802 - reads as a type in annotations
+def Dated(inner: Any) -> Any:
     """A value that is either written once or as effective-from dates mapped to values.
 
     `1.5` holds always; `{2025-01-01: 1.5, 2026-04-01: 1.75}` holds from each date until the
