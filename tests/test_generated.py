@@ -18,6 +18,8 @@ from paycalc.schema import json_schema, schema_path, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(AGREEMENTS_DIR.glob("*.yaml")) + sorted(RULES_DIR.glob("*.yaml"))
+IN_REPOSITORY = sorted((ROOT / "agreements").glob("*.yaml")) + sorted(
+    (ROOT / "rules").glob("*.yaml"))
 STALE = "stale: run `python tools/regenerate.py` and commit the result"
 
 
@@ -39,14 +41,21 @@ def test_reference_documents_every_key_of_every_section() -> None:
             assert f"| `{key}` |" in text
 
 
-@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
-def test_shipped_file_names_its_schema_for_editors(path: Path) -> None:
+@pytest.mark.parametrize("path", IN_REPOSITORY, ids=lambda p: p.name)
+def test_file_in_the_repository_names_its_schema_for_editors(path: Path) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     prefix = "# yaml-language-server: $schema="
     assert first.startswith(prefix)
     target = (path.parent / first[len(prefix):]).resolve()
     kind = "agreement" if path.parent.name == "agreements" else "rule_set"
-    assert target == schema_path(kind).resolve()
+    assert target == ROOT / "paycalc" / "schemas" / f"{kind}.schema.json"
+    assert target.read_text(encoding="utf-8") == schema_text(kind), STALE
+
+
+def test_installed_package_ships_the_repository_agreements() -> None:
+    assert [p.name for p in SHIPPED] == [p.name for p in IN_REPOSITORY]
+    for shipped, source in zip(SHIPPED, IN_REPOSITORY, strict=True):
+        assert shipped.read_bytes() == source.read_bytes()
 
 
 def _as_json(value: Any) -> Any:
