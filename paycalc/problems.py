@@ -60,7 +60,8 @@ def format_path(parts: Iterable[object]) -> str:
 
 def display_name(path: Path) -> str:
     """The file name shown in problems: relative to the working directory when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    here = Path.cwd().resolve()
+    full = path.resolve()
+    if here != Path(here.anchor) and full.is_relative_to(here):
+        return str(full.relative_to(here))
+    return str(full)

@@ -51,4 +51,4 @@ def _scalar(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, frozenset | tuple):
         return "[" + ", ".join(_scalar(v) for v in sorted(value, key=str)) + "]"
-    return str(value)
+    return " ".join(str(value).split()) if isinstance(value, str) else str(value)

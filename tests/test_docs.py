@@ -1,0 +1,36 @@
+"""The consultant how-to (docs/first-agreement.md) describes an agreement that compiles, and
+the problem it shows is the one paycalc prints."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from paycalc.compile import compile_document
+from paycalc.load import load_text
+from paycalc.problems import AgreementError
+from paycalc.validate import validate_document
+
+HOWTO = Path(__file__).resolve().parent.parent / "docs" / "first-agreement.md"
+
+
+def _cafe() -> str:
+    blocks = re.findall(r"```yaml\n(.*?)```", HOWTO.read_text(encoding="utf-8"), re.S)
+    return "".join(blocks[:4])
+
+
+def test_howto_agreement_compiles() -> None:
+    cafe = compile_document(validate_document(load_text(_cafe(), "cafe.yaml")))
+    assert cafe.id == "cafe" and cafe.time_rules.ordinary_salary_type == "ORD"
+    assert cafe.salary_type("OT").trackers[0].factor.entries[0][1] == 1.5
+    assert cafe.link("vacation_grant").driver.kind == "tracking_year_start"
+
+
+def test_howto_shows_the_problem_paycalc_prints() -> None:
+    text = _cafe().replace("deduction_order: oldest_first", "deduction_order: oldest")
+    with pytest.raises(AgreementError) as caught:
+        validate_document(load_text(text, "cafe.yaml"))
+    shown = re.search(r"```\n(cafe\.yaml:.*)\n```", HOWTO.read_text(encoding="utf-8")).group(1)
+    assert [str(p) for p in caught.value.problems] == [shown]
