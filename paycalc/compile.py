@@ -206,7 +206,7 @@ class _Compiler:
         if p.method == "supplement" and (p.per_hour is None) == (p.percent_of_hourly_rate is None):
             self.fail(p, ("method",), "method 'supplement' needs exactly one of 'per_hour' "
                       "and 'percent_of_hourly_rate'", "per_hour: 42 or percent_of_hourly_rate: 50")
-        multiplier = self.optional_dated(p, "multiplier")
+        multiplier: c.Dated[Decimal] | None = self.optional_dated(p, "multiplier")
         if p.method == "hourly_rate" and multiplier is None:
             multiplier = c.Dated.always(Decimal(1))
         return c.Pricing(p.method, multiplier, self.optional_dated(p, "rate"),
@@ -262,7 +262,7 @@ class _Compiler:
                           "no length on the last step", key=True)
             steps.append(c.OvertimeStep(step.salary_type,
                                         self.optional_dated(step, "length"), self.source(step)))
-        threshold = None if rule.threshold == "schedule" else self.dated(
+        threshold: c.Dated[int] | None = None if rule.threshold == "schedule" else self.dated(
             rule, "threshold", rule.threshold)
         return c.OvertimeRule(period, threshold, tuple(steps), self.source(rule))  # type: ignore[arg-type]
 

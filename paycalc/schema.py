@@ -14,7 +14,8 @@ from paycalc.language.document import AgreementDocument, RuleSetDocument
 
 SchemaKind = Literal["agreement", "rule_set"]
 
-_MODELS = {"agreement": AgreementDocument, "rule_set": RuleSetDocument}
+_MODELS: dict[str, type[AgreementDocument] | type[RuleSetDocument]] = {
+    "agreement": AgreementDocument, "rule_set": RuleSetDocument}
 
 
 def json_schema(kind: SchemaKind) -> dict[str, Any]:

@@ -21,7 +21,8 @@ from paycalc.problems import AgreementError, Problem, did_you_mean
 
 Document = AgreementDocument | RuleSetDocument
 
-_KIND_KEYS = {"agreement": AgreementDocument, "rule_set": RuleSetDocument}
+_KIND_KEYS: dict[str, type[Document]] = {
+    "agreement": AgreementDocument, "rule_set": RuleSetDocument}
 
 _CODE_RULE = "letters, digits, _ . - without spaces, not starting with . or -"
 

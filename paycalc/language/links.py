@@ -9,12 +9,11 @@ from pydantic import BeforeValidator, Field
 from paycalc.language.base import Section
 from paycalc.language.values import (
     Code,
-    Dated,
+    DatedNum,
     DayKind,
     Flag,
     Int,
     MonthDayText,
-    Num,
     Text,
     Weekday,
 )
@@ -79,9 +78,9 @@ DriverField = Annotated[Driver, BeforeValidator(_driver_shorthand,
 class Level(Section):
     """One row of a factor-level table."""
 
-    threshold: Dated(Num) = Field(description="Regulator value from which this level applies "
+    threshold: DatedNum = Field(description="Regulator value from which this level applies "
                                   "(the first level's is 0).", examples=[3])
-    factor: Dated(Num) | None = Field(description="Factor on this level; blank (empty) = no "
+    factor: DatedNum | None = Field(description="Factor on this level; blank (empty) = no "
                                       "transaction while this level applies.", examples=[1.25])
 
 
@@ -116,11 +115,11 @@ class Link(Section):
     operator: Literal["add", "set"] = Field(
         default="add", description="`add`: the transaction adds to the balance; `set`: it sets "
         "the balance to the value.")
-    carry_over_up_to: Dated(Num) | None = Field(
+    carry_over_up_to: DatedNum | None = Field(
         default=None,
         description="With `set`: the new balance is value + min(old balance, this); an old "
                     "balance below zero carries over in full.", examples=[40])
-    factor: Dated(Num) | None = Field(
+    factor: DatedNum | None = Field(
         default=None, description="A constant factor (default 1); not with `levels`.",
         examples=[0.5])
     levels: Levels | None = Field(default=None, description="A factor-level table instead of "

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from paycalc.language.base import Section
-from paycalc.language.values import Code, Dated, Flag, Num, Text
+from paycalc.language.values import Code, DatedNum, Flag, Text
 
 
 class TrackerEffect(Section):
@@ -19,8 +19,8 @@ class TrackerEffect(Section):
     direction: Literal["increase", "decrease"] = Field(
         description="`increase` adds quantity x factor to the tracker, `decrease` subtracts it.",
         examples=["increase"])
-    factor: Dated(Num) = Field(
-        default=1,
+    factor: DatedNum = Field(
+        default=1,  # type: ignore[assignment]  # written as in YAML, validated
         description="Tracker units per unit of the salary type (1 = 1:1; 1.5 turns one hour "
                     "of overtime into 1.5 hours of time off in lieu). May be dated.",
         examples=[1.5])
@@ -36,19 +36,19 @@ class Pricing(Section):
                     "hours x `per_hour`, or hours x hourly rate x `percent_of_hourly_rate` / 100. "
                     "`as_given`: the amount of the input (bonus, commission).",
         examples=["hourly_rate"])
-    multiplier: Dated(Num) | None = Field(
+    multiplier: DatedNum | None = Field(
         default=None,
         description="For `hourly_rate`: the factor on the employee's hourly rate (default 1).",
         examples=[1.5])
-    rate: Dated(Num) | None = Field(
+    rate: DatedNum | None = Field(
         default=None,
         description="For `fixed_rate`: the amount per unit (hour or day). May be dated.",
         examples=[{"2025-01-01": 152.5, "2026-04-01": 158}])
-    per_hour: Dated(Num) | None = Field(
+    per_hour: DatedNum | None = Field(
         default=None,
         description="For `supplement`: a fixed amount per hour. May be dated.",
         examples=[42.15])
-    percent_of_hourly_rate: Dated(Num) | None = Field(
+    percent_of_hourly_rate: DatedNum | None = Field(
         default=None,
         description="For `supplement`: a percentage of the employee's hourly rate per hour.",
         examples=[70])

@@ -9,16 +9,16 @@ from pydantic import Field
 from paycalc.language.base import Section
 from paycalc.language.values import (
     Code,
-    Dated,
+    DatedDuration,
     Day,
     DayKind,
     Duration,
     Flag,
     Int,
+    ScheduleOrDuration,
     Text,
     TimeOfDay,
     Weekday,
-    word_or,
 )
 
 
@@ -68,7 +68,7 @@ class OvertimeStep(Section):
 
     salary_type: Code = Field(description="Salary type of the overtime in this step.",
                               examples=["OT50"])
-    length: Dated(Duration) | None = Field(
+    length: DatedDuration | None = Field(
         default=None,
         description="How much overtime this step takes (per day or per week); empty on the "
                     "last step = all the rest.", examples=["2:00"])
@@ -77,7 +77,7 @@ class OvertimeStep(Section):
 class DailyOvertime(Section):
     """Overtime beyond a daily threshold."""
 
-    threshold: word_or("schedule", Dated(Duration)) = Field(
+    threshold: ScheduleOrDuration = Field(
         default="schedule",
         description="`schedule`: overtime is worked time beyond the day's scheduled time "
                     "(all of it on an unscheduled day); or a fixed duration per day.",
@@ -88,7 +88,7 @@ class DailyOvertime(Section):
 class WeeklyOvertime(Section):
     """Overtime beyond a weekly threshold, counting only time not already daily overtime."""
 
-    threshold: Dated(Duration) = Field(description="Worked time per week before overtime.",
+    threshold: DatedDuration = Field(description="Worked time per week before overtime.",
                                        examples=["40:00"])
     steps: list[OvertimeStep] = Field(min_length=1, description="The overtime steps, in order.")
 
@@ -110,11 +110,11 @@ class Supplement(Section):
         min_length=1,
         description="Days the window starts on: weekdays, `holiday` (a public holiday or "
                     "extra holiday), `holiday_eve`.", examples=[["mon", "tue", "wed"]])
-    from_: TimeOfDay = Field(default="00:00", alias="from",
+    from_: TimeOfDay = Field(default="00:00", alias="from",  # type: ignore[assignment]
                              description="Start of the window on those days.",
                              examples=["18:00"])
     to: TimeOfDay = Field(
-        default="24:00",
+        default="24:00",  # type: ignore[assignment]  # written as in YAML, validated
         description="End of the window; earlier than `from` means the window crosses midnight "
                     "into the next day.", examples=["06:00"])
     group: Code | None = Field(

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Discriminator, Field, Tag
 
 from paycalc.language.base import Section
-from paycalc.language.values import Dated, Day, Flag, Int, MonthDayText, Num, Text, word_or
+from paycalc.language.values import (
+    DatedNum,
+    Day,
+    Flag,
+    Int,
+    MonthDayText,
+    Num,
+    Text,
+    word_tag,
+)
 
 
 class NextOccurrence(Section):
@@ -15,6 +24,13 @@ class NextOccurrence(Section):
 
     next_occurrence: MonthDayText = Field(description="The month-day the balance looks ahead "
                                           "to.", examples=["12-31"])
+
+
+BalanceAsOf = Annotated[
+    Annotated[Literal["actual"], Tag("@word")] | Annotated[NextOccurrence, Tag("@value")],
+    Discriminator(word_tag),
+]
+"""`actual`, or `{next_occurrence: MM-DD}`."""
 
 
 class Tracker(Section):
@@ -27,7 +43,7 @@ class Tracker(Section):
     periodised: Flag = Field(default=False, description="Keep a separate balance per tracking "
                              "year; otherwise one running balance.")
     year_start: MonthDayText = Field(
-        default="01-01",
+        default="01-01",  # type: ignore[assignment]  # written as in YAML, validated
         description="Month-day each tracking year starts on (used by periodised balances, "
                     "max accrual per year and the first-day-of-tracking-year driver).",
         examples=["04-01"])
@@ -38,8 +54,8 @@ class Tracker(Section):
                     "with a balance above zero, then the next), `current_then_oldest` (the "
                     "current year first, then oldest first). What no year covers goes to the "
                     "current year.", examples=["oldest_first"])
-    max_accrual_per_year: Dated(Num) = Field(
-        default=0,
+    max_accrual_per_year: DatedNum = Field(
+        default=0,  # type: ignore[assignment]  # written as in YAML, validated
         description="Cap on the sum of positive `add` transactions (manual adjustments "
                     "excluded) per tracking year; the part cut off is reported. 0 = unlimited.",
         examples=[25])
@@ -49,7 +65,7 @@ class Tracker(Section):
         "from the employee's first transaction.", examples=["2024-04-01"])
     show_on_time_card: Flag = Field(default=True, description="Carried to outputs so time cards "
                                     "can show the tracker.")
-    balance_as_of: word_or("actual", NextOccurrence) = Field(
+    balance_as_of: BalanceAsOf = Field(
         default="actual",
         description="`actual`: transactions up to the date asked; or `{next_occurrence: MM-DD}`: "
                     "also approved future transactions up to the next such month-day.",

@@ -29,7 +29,6 @@ from pydantic_core import PydanticCustomError
 
 __all__ = [
     "Code",
-    "Dated",
     "Day",
     "DayKind",
     "Duration",
@@ -37,9 +36,10 @@ __all__ = [
     "MonthDay",
     "MonthDayText",
     "Num",
+    "ScheduleOrDuration",
     "TimeOfDay",
     "Weekday",
-    "word_or",
+    "word_tag",
 ]
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -80,9 +80,9 @@ def _duration(value: Any) -> int:
             hours, minutes, seconds = (int(g or 0) for g in match.groups())
             return hours * 3600 + minutes * 60 + seconds
     elif not isinstance(value, bool) and isinstance(value, int | Decimal):
-        seconds = Decimal(value) * 3600
-        if seconds == seconds.to_integral_value() and seconds >= 0:
-            return int(seconds)
+        exact = Decimal(value) * 3600
+        if exact == exact.to_integral_value() and exact >= 0:
+            return int(exact)
     raise PydanticCustomError(
         "duration",
         "{got} is not a duration: write hours and minutes as \"H:MM\" (\"7:30\", \"0:45\") "
@@ -183,25 +183,28 @@ def _dated_tag(value: Any) -> str:
     return "@dated" if isinstance(value, dict) else "@value"
 
 
-def Dated(inner: Any) -> Any:
-    """A value that is either written once or as effective-from dates mapped to values.
-
-    `1.5` holds always; `{2025-01-01: 1.5, 2026-04-01: 1.75}` holds from each date until the
-    next one. Tags starting with '@' are stripped from error paths by the validator.
-    """
-    return Annotated[
-        Annotated[inner, Tag("@value")] | Annotated[dict[Day, inner], Tag("@dated")],
-        Discriminator(_dated_tag),
-    ]
+def word_tag(value: Any) -> str:
+    """Union tag of a field holding either a word or a value."""
+    return "@word" if isinstance(value, str) and not value[:1].isdigit() else "@value"
 
 
-def word_or(word: str, inner: Any) -> Any:
-    """A field that holds either the word `word` or a value of type `inner`."""
+# A value that is either written once or as effective-from dates mapped to values: `1.5`
+# holds always; `{2025-01-01: 1.5, 2026-04-01: 1.75}` holds from each date until the next.
+# The '@' tags name the branch and are stripped from error paths by the validator.
+DatedNum = Annotated[
+    Annotated[Num, Tag("@value")] | Annotated[dict[Day, Num], Tag("@dated")],
+    Discriminator(_dated_tag),
+]
+"""A number written once or as `{DATE: number, ...}`."""
 
-    def pick(value: Any) -> str:
-        return "@word" if isinstance(value, str) and not value[:1].isdigit() else "@value"
+DatedDuration = Annotated[
+    Annotated[Duration, Tag("@value")] | Annotated[dict[Day, Duration], Tag("@dated")],
+    Discriminator(_dated_tag),
+]
+"""A duration written once or as `{DATE: duration, ...}`."""
 
-    return Annotated[
-        Annotated[Literal[word], Tag("@word")] | Annotated[inner, Tag("@value")],  # type: ignore[valid-type]
-        Discriminator(pick),
-    ]
+ScheduleOrDuration = Annotated[
+    Annotated[Literal["schedule"], Tag("@word")] | Annotated[DatedDuration, Tag("@value")],
+    Discriminator(word_tag),
+]
+"""The word `schedule`, or a (dated) duration."""
