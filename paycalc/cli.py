@@ -4,6 +4,7 @@ agreement, and the demo run on the shipped agreements."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -35,7 +36,8 @@ _dirs = [
 ]
 
 
-def _with_dirs(command):  # type: ignore[no-untyped-def]
+def _with_dirs(command: Callable[..., None]) -> Callable[..., None]:
+    """Add the --agreements and --rules lookup options to a command."""
     for option in reversed(_dirs):
         command = option(command)
     return command

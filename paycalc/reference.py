@@ -34,7 +34,7 @@ def reference_markdown() -> str:
     """The whole language reference as Markdown."""
     parts = [_INTRO]
     for kind in ("agreement", "rule_set"):
-        schema = json_schema(kind)  # type: ignore[arg-type]
+        schema = json_schema(kind)
         defs = schema.get("$defs", {})
         title = "An agreement file" if kind == "agreement" else "A rule-set file"
         parts.append(_section(title, schema, defs, top=True))
