@@ -29,7 +29,6 @@ from paycalc.language.values import WEEKDAYS
 from paycalc.problems import AgreementError, Problem, did_you_mean, format_path
 from paycalc.resolve import Catalog, Resolved, resolve_agreement
 
-T = TypeVar("T")
 U = TypeVar("U")
 
 _DRIVER_SETTINGS = {
