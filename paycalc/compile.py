@@ -241,6 +241,7 @@ class _Compiler:
             set_paid_time=tuple(self.set_paid_time(code, rule, activity_codes)
                                 for code, rule in tr.set_paid_time.items()),
             full_absence_day=tr.full_absence_day,
+            source=self.source(tr),
         )
 
     def overtime(self, rule: lt.DailyOvertime | lt.WeeklyOvertime | None,

@@ -250,6 +250,7 @@ class TimeRules:
     activities: tuple[Activity, ...]
     set_paid_time: tuple[SetPaidTime, ...]
     full_absence_day: Literal["schedule_or_nominal", "nominal"]
+    source: Source = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,106 @@
+"""The vectorised engine: interchange tables into pay lines, with Polars over whole tables.
+
+`evaluate` works agreement by agreement (each has its own time zone and rules); inside an
+agreement every step is a Polars expression over all employees and days at once. Its
+results must equal `paycalc.reference_evaluator`, which defines the semantics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+from paycalc.compiled import Agreement
+from paycalc.engine.absences import absence_lines, figure_lines
+from paycalc.engine.calendar import day_calendar, window_instances
+from paycalc.engine.columns import LINE, PAY_LINES, REJECTS, WARNINGS
+from paycalc.engine.dated import among, lookup
+from paycalc.engine.overtime import overtime_slices, week_start
+from paycalc.engine.pieces import REGULAR, punch_pieces, schedule_days
+from paycalc.engine.pools import cut_automatic_breaks, paid_pools, set_paid_time
+from paycalc.engine.pricing import price
+from paycalc.engine.supplements import supplement_slices
+from paycalc.inputs import Inputs, Period, prepare
+
+__all__ = ["PAY_LINES", "Evaluation", "Inputs", "Period", "evaluate"]
+
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Outputs of an evaluation, as Polars frames."""
+
+    pay_lines: pl.DataFrame
+    rejects: pl.DataFrame
+    warnings: pl.DataFrame
+
+
+def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period) -> Evaluation:
+    """Pay lines of the days in `period` for every employee whose main agreement on a day is
+    one of `agreements`, with the input rows that could not be used and warnings."""
+    agreements = list(agreements)
+    tables = prepare(inputs)
+    mains = tables["assignments"].filter(
+        pl.col("main") & among("agreement", [a.id for a in agreements], pl.String())
+    ).select("employee_id", "agreement", "valid_from", "valid_to",
+             pl.col("row_id").alias("assignment_row"))
+    lines, rejects, warnings = [], [], []
+    for agreement in agreements:
+        found = _evaluate(agreement, tables, mains, period)
+        lines.append(found[0])
+        rejects.append(found[1])
+        warnings.append(found[2])
+    return Evaluation(
+        pay_lines=_frame(lines, PAY_LINES).sort("employee_id", "date", "salary_type", "rule"),
+        rejects=_frame(rejects, REJECTS).unique().sort("table", "row_id"),
+        warnings=_frame(warnings, WARNINGS).sort("employee_id", "date", "message"),
+    )
+
+
+def _frame(parts: list[pl.DataFrame], schema: pl.Schema) -> pl.DataFrame:
+    parts = [p.select(list(schema)).cast(schema) for p in parts]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+
+def _evaluate(agreement: Agreement, tables: dict[str, pl.DataFrame], mains: pl.DataFrame,
+              period: Period) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    rules = agreement.time_rules
+    first = pl.select(week_start(pl.lit(period.start), rules.week_starts)).item() - dt.timedelta(
+        days=1)
+    calendar = day_calendar(agreement, first - dt.timedelta(days=2),
+                            period.end + dt.timedelta(days=2))
+    pieces, breaks, punch_rejects = punch_pieces(tables["punches"], agreement, mains, calendar,
+                                                 first, period.end)
+    scheduled, planned = schedule_days(tables["schedules"], agreement, mains, calendar)
+    pieces = cut_automatic_breaks(pieces, breaks, agreement)
+    window = planned.filter(pl.col("day").is_between(first, period.end))
+    pools = set_paid_time(paid_pools(pieces), pieces, window, calendar, agreement)
+    sources = {s.code: str(s.source) for s in agreement.salary_types}
+    own = pools.filter((pl.col("target") != REGULAR) & (pl.col("seconds") > 0)).select(
+        "employee_id", "day", pl.col("target").alias("salary_type"),
+        pl.format("paid time as {}", pl.col("target")).alias("rule"),
+        lookup(pl.col("target"), sources, pl.String()).alias("source"),
+        "seconds", "input_ids")
+    regular = pools.filter(pl.col("target") == REGULAR).drop("target")
+    overtime, overtime_warnings = overtime_slices(regular, scheduled, agreement)
+    supplements = supplement_slices(pieces, window_instances(agreement, calendar), agreement)
+    absences, absence_rejects = absence_lines(tables["absences"], tables["employees"],
+                                              scheduled, calendar, mains, agreement, first,
+                                              period.end)
+    figures = figure_lines(tables["figures"], mains, agreement, period.start, period.end)
+    time_lines = pl.concat([own, overtime, supplements]).with_columns(
+        pl.lit(None).alias("quantity"), pl.lit(None, pl.Boolean).alias("approved"))
+    lines = pl.concat([part.select(list(LINE)).cast(LINE)
+                       for part in (time_lines, absences, figures)]).filter(
+        pl.col("day").is_between(period.start, period.end))
+    lines = lines.join(tables["employees"].select("employee_id", "hourly_rate"),
+                       on="employee_id", how="left")
+    priced, price_warnings = price(lines, agreement)
+    priced = priced.rename({"day": "date"}).with_columns(pl.lit(agreement.id).alias("agreement"))
+    rejects = pl.concat([punch_rejects, absence_rejects])
+    warnings = pl.concat([overtime_warnings, price_warnings]).filter(
+        pl.col("date").is_between(period.start, period.end))
+    return priced, rejects, warnings

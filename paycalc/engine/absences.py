@@ -1,0 +1,94 @@
+"""Absences and figures into lines.
+
+An absence counts the employee's working days within its range (and within the run's
+window): the scheduled days when any day of it is scheduled, otherwise the first
+`working_days_per_week` weekdays that are not public holidays. Each counted day is one day,
+or `hours_per_day`, or the full day (scheduled time or nominal day). A figure is paid as the
+salary type its kind is mapped to; unmapped kinds are reported, not paid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from paycalc.compiled import Agreement
+from paycalc.engine.columns import LINE
+from paycalc.engine.dated import among, lookup
+from paycalc.engine.pieces import main_agreement
+from paycalc.inputs import MONEY
+
+
+def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl.DataFrame,
+                  calendar: pl.DataFrame, mains: pl.DataFrame, agreement: Agreement,
+                  first: dt.date, last: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Absence lines of counted days, and the rejected absence rows."""
+    days = absences.filter(pl.col("start_date") <= pl.col("end_date")).with_columns(
+        pl.date_ranges(pl.max_horizontal("start_date", pl.lit(first)),
+                       pl.min_horizontal("end_date", pl.lit(last))).alias("day")).explode(
+        "day").filter(pl.col("day").is_not_null())
+    days = main_agreement(days, "day", mains).filter(pl.col("main_agreement") == agreement.id)
+    codes = {s.code: s for s in agreement.salary_types}
+    days = days.join(employees.select(
+        "employee_id", "working_days_per_week", "fulltime_hours_per_week", "employment_level",
+        pl.lit(True).alias("known")), on="employee_id", how="left")
+    reason = (pl.when(~among("salary_type", codes, pl.String()))
+              .then(pl.format("unknown salary type '{}'", pl.col("salary_type")))
+              .when(pl.col("known").is_null()).then(pl.lit("unknown employee")))
+    days = days.with_columns(reason.alias("reason"))
+    rejects = days.filter(pl.col("reason").is_not_null()).select(
+        pl.lit("absences").alias("table"), "row_id", "reason").unique()
+    days = days.filter(pl.col("reason").is_null()).join(
+        scheduled, on=["employee_id", "day"], how="left").join(
+        calendar.select("day", "weekday", "holiday"), on="day", how="left").with_columns(
+        pl.col("scheduled").fill_null(0))
+    by_schedule = (pl.col("scheduled") > 0).any().over("row_id")
+    counted = pl.when(by_schedule).then(pl.col("scheduled") > 0).otherwise(
+        (pl.col("weekday") < pl.col("working_days_per_week")) & ~pl.col("holiday"))
+    nominal = (pl.col("fulltime_hours_per_week") * pl.col("employment_level")
+               * pl.lit(3600, MONEY) / pl.col("working_days_per_week").cast(MONEY))
+    if agreement.time_rules.full_absence_day == "schedule_or_nominal":
+        full_day = pl.when(pl.col("scheduled") > 0).then(pl.col("scheduled")).otherwise(
+            _whole_seconds(nominal))
+    else:
+        full_day = _whole_seconds(nominal)
+    seconds = pl.when(pl.col("hours_per_day").is_not_null()).then(
+        _whole_seconds(pl.col("hours_per_day") * pl.lit(3600, MONEY))).otherwise(full_day)
+    unit_days = [s.code for s in agreement.salary_types if s.unit == "days"]
+    lines = days.filter(counted).select(
+        "employee_id", "day", "salary_type", pl.lit("absences").alias("rule"),
+        lookup(pl.col("salary_type"), {c: str(s.source) for c, s in codes.items()},
+               pl.String()).alias("source"),
+        seconds.alias("seconds"),
+        pl.when(among("salary_type", unit_days, pl.String())).then(pl.lit(1, MONEY))
+        .alias("quantity"),
+        pl.concat_list(pl.col("row_id")).alias("input_ids"),
+        pl.lit(None, pl.Boolean).alias("approved"),
+    )
+    return lines.cast(LINE), rejects
+
+
+def _whole_seconds(value: pl.Expr) -> pl.Expr:
+    """A decimal number of seconds rounded to whole seconds, halves up."""
+    return value.round(0, mode="half_away_from_zero").cast(pl.Int64)
+
+
+def figure_lines(figures: pl.DataFrame, mains: pl.DataFrame, agreement: Agreement,
+                 first: dt.date, last: dt.date) -> pl.DataFrame:
+    """Lines of the figures whose kind the agreement pays."""
+    paid = {kind: getattr(agreement.figures, kind)
+            for kind in ("bonus", "commission", "revenue", "profit", "points", "sales")
+            if getattr(agreement.figures, kind) is not None}
+    frame = figures.filter(pl.col("date").is_between(first, last)
+                           & among("kind", paid, pl.String())).rename({"date": "day"})
+    frame = main_agreement(frame, "day", mains).filter(pl.col("main_agreement") == agreement.id)
+    sources = {code: str(agreement.salary_type(code).source) for code in paid.values()}
+    code = lookup(pl.col("kind"), paid, pl.String())
+    return frame.select(
+        "employee_id", "day", code.alias("salary_type"),
+        pl.format("figures.{}", pl.col("kind")).alias("rule"),
+        lookup(code, sources, pl.String()).alias("source"),
+        pl.lit(None, pl.Int64).alias("seconds"), pl.col("value").alias("quantity"),
+        pl.concat_list(pl.col("row_id")).alias("input_ids"), "approved",
+    ).cast(LINE)

@@ -1,0 +1,64 @@
+"""The days of an agreement: local day boundaries as instants, weekdays, holidays, eves,
+and the instances of its supplement windows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from paycalc.compiled import Agreement
+from paycalc.engine.dated import among
+from paycalc.engine.zones import wall_to_instant
+from paycalc.holiday_days import holiday_days
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def day_calendar(agreement: Agreement, first: dt.date, last: dt.date) -> pl.DataFrame:
+    """One row per local date from `first` to `last`: `day_start` and `day_end` (epoch
+    seconds), `weekday` (0 = Monday), `holiday`, `eve`."""
+    zone = agreement.time_zone
+    holidays, eves = holiday_days(agreement.time_rules.holidays, first.year - 1, last.year + 1)
+    dates = pl.date_range(first, last + dt.timedelta(days=1), "1d", eager=True).alias("day")
+    frame = pl.DataFrame(dates).with_columns(
+        wall_to_instant(pl.col("day").dt.combine(dt.time()), zone).alias("day_start"))
+    return frame.with_columns(
+        pl.col("day_start").shift(-1).alias("day_end"),
+        (pl.col("day").dt.weekday() - 1).alias("weekday"),
+        among("day", sorted(holidays), pl.Date()).alias("holiday"),
+        among("day", sorted(eves), pl.Date()).alias("eve"),
+    ).head(-1)
+
+
+def kinds_match(kinds: frozenset[str]) -> pl.Expr:
+    """True on calendar rows whose weekday, holiday or eve is among `kinds`."""
+    match = among("weekday", [WEEKDAYS.index(k) for k in kinds if k in WEEKDAYS],
+                  pl.Int8())
+    if "holiday" in kinds:
+        match = match | pl.col("holiday")
+    if "holiday_eve" in kinds:
+        match = match | pl.col("eve")
+    return match
+
+
+def window_instances(agreement: Agreement, calendar: pl.DataFrame) -> pl.DataFrame:
+    """Each supplement window on each day it applies: `day`, `code`, `group`, `priority`,
+    `w_start`, `w_end` (epoch seconds)."""
+    zone = agreement.time_zone
+    frames = []
+    for w in agreement.time_rules.supplements:
+        runs_over = w.crosses_midnight or w.end_seconds == 86400
+        frames.append(calendar.filter(kinds_match(w.days)).select(
+            "day",
+            pl.lit(w.code).alias("code"),
+            pl.lit(w.group, pl.String).alias("group"),
+            pl.lit(w.priority, pl.Int64).alias("priority"),
+            wall_to_instant(pl.col("day").dt.combine(dt.time())
+                            + pl.duration(seconds=w.start_seconds), zone).alias("w_start"),
+            wall_to_instant((pl.col("day") + pl.duration(days=int(runs_over))).dt.combine(
+                dt.time()) + pl.duration(seconds=w.end_seconds % 86400), zone).alias("w_end"),
+        ))
+    schema = {"day": pl.Date, "code": pl.String, "group": pl.String, "priority": pl.Int64,
+              "w_start": pl.Int64, "w_end": pl.Int64}
+    return pl.concat(frames) if frames else pl.DataFrame(schema=schema)

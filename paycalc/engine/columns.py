@@ -1,0 +1,29 @@
+"""The columns of the frames that pass between engine stages and of its outputs."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from paycalc.inputs import MONEY, schema
+
+AMOUNT = pl.Decimal(38, 4)
+"""Amounts: rounded to the agreement's decimals (at most 4)."""
+QUANTITY = pl.Decimal(38, 6)
+"""Quantities and rates as shown: 6 decimals, half to even."""
+
+SLICE = schema(employee_id=pl.String, day=pl.Date, salary_type=pl.String, rule=pl.String,
+               source=pl.String, seconds=pl.Int64, input_ids=pl.List(pl.String))
+"""Paid seconds of one salary type and rule on an employee's day."""
+
+LINE = schema(**SLICE, quantity=MONEY, approved=pl.Boolean)
+"""A line before pricing: a slice, or a line with a quantity of its own (days, figures)."""
+
+PAY_LINES = schema(
+    employee_id=pl.String, date=pl.Date, agreement=pl.String, salary_type=pl.String,
+    unit=pl.String, seconds=pl.Int64, quantity=QUANTITY, rate=QUANTITY, amount=AMOUNT,
+    requires_approval=pl.Boolean, approved=pl.Boolean, payable=pl.Boolean, rule=pl.String,
+    source=pl.String, input_ids=pl.List(pl.String))
+"""Columns of `Evaluation.pay_lines`; rows sorted by employee, date, salary type, rule."""
+
+REJECTS = schema(table=pl.String, row_id=pl.String, reason=pl.String)
+WARNINGS = schema(employee_id=pl.String, date=pl.Date, message=pl.String)

@@ -1,0 +1,136 @@
+"""Punches and schedules into pieces: worked or planned time of one row on one attribution
+day, as epoch seconds. Rows that cannot be used become rejects with their reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from paycalc.compiled import Agreement, PunchRounding
+from paycalc.engine.dated import among, lookup
+from paycalc.engine.zones import local_date, local_seconds, read_instants
+
+REGULAR = ""
+"""Target of paid time that becomes ordinary time and overtime."""
+
+
+def main_agreement(frame: pl.DataFrame, day: str, mains: pl.DataFrame) -> pl.DataFrame:
+    """Add `main_agreement`: the employee's first main assignment (by valid_from, row) that
+    covers `day`, or null."""
+    keys = frame.select("row_id", "employee_id", day).unique()
+    covering = keys.join(mains, on="employee_id").filter(
+        (pl.col("valid_from") <= pl.col(day))
+        & (pl.col("valid_to").is_null() | (pl.col(day) <= pl.col("valid_to")))
+    ).sort("valid_from", "assignment_row").unique(["row_id", day], keep="first")
+    return frame.join(covering.select("row_id", day, pl.col("agreement").alias(
+        "main_agreement")), on=["row_id", day], how="left")
+
+
+def _rounded(instant: pl.Expr, rule: PunchRounding, zone: str) -> pl.Expr:
+    if rule.step_seconds == 0:
+        return instant
+    step = rule.step_seconds
+    local = local_seconds(instant, zone)
+    whole, rest = local // step, local % step
+    if rule.direction == "down":
+        rounded = whole * step
+    elif rule.direction == "up":
+        rounded = pl.when(rest == 0).then(whole).otherwise(whole + 1) * step
+    else:
+        rounded = pl.when(2 * rest >= step).then(whole + 1).otherwise(whole) * step
+    return instant + rounded - local
+
+
+def split_days(frame: pl.DataFrame, agreement: Agreement, calendar: pl.DataFrame) -> pl.DataFrame:
+    """Cut [start, end) rows into attribution days (`day`), dropping empty pieces."""
+    frame = frame.filter(pl.col("start") < pl.col("end"))
+    if agreement.time_rules.day_attribution == "start_day":
+        return frame.rename({"start_day": "day"})
+    zone = agreement.time_zone
+    frame = frame.drop("start_day").with_columns(
+        pl.date_ranges(local_date(pl.col("start"), zone),
+                       local_date(pl.col("end") - 1, zone)).alias("day")).explode("day")
+    return frame.join(calendar.select("day", "day_start", "day_end"), on="day").with_columns(
+        pl.max_horizontal("start", "day_start").alias("start"),
+        pl.min_horizontal("end", "day_end").alias("end"),
+    ).drop("day_start", "day_end").filter(pl.col("start") < pl.col("end"))
+
+
+def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFrame,
+                 calendar: pl.DataFrame, first: dt.date,
+                 last: dt.date) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Pieces of the punches that fall under `agreement` from `first` to `last`, the
+    punched break seconds per employee and start day, and the rejected rows."""
+    zone, rules = agreement.time_zone, agreement.time_rules
+    frame = read_instants(read_instants(punches, "start", zone), "end", zone)
+    frame = frame.filter(pl.col("start").is_not_null()).with_columns(
+        pl.when(pl.col("start_problem").is_null())
+        .then(local_date(pl.col("start_at"), zone))
+        .otherwise(pl.col("start").dt.date()).alias("local_day"))
+    frame = main_agreement(frame, "local_day", mains).filter(
+        (pl.col("main_agreement") == agreement.id)
+        & pl.col("local_day").is_between(first, last))
+    activities = {a.code: a for a in agreement.time_rules.activities}
+    hours_types = [s.code for s in agreement.salary_types if s.unit == "hours"]
+    reason = (
+        pl.when(pl.col("start_problem").is_not_null()).then(pl.col("start_problem"))
+        .when(pl.col("end").is_null()).then(pl.lit("open punch: no end"))
+        .when(pl.col("end_problem").is_not_null()).then(pl.col("end_problem"))
+        .when(pl.col("end_at") < pl.col("start_at")).then(pl.lit("end before start"))
+        .when(pl.col("activity").is_not_null() & ~among("activity", activities, pl.String()))
+        .then(pl.format("unknown activity '{}'", pl.col("activity")))
+        .when(pl.col("salary_type").is_not_null() & ~among("salary_type", hours_types, pl.String()))
+        .then(pl.format("salary type '{}' is not an hours type of the agreement",
+                        pl.col("salary_type")))
+    )
+    frame = frame.with_columns(reason.alias("reason"))
+    rejects = frame.filter(pl.col("reason").is_not_null()).select(
+        pl.lit("punches").alias("table"), "row_id", "reason")
+    frame = frame.filter(pl.col("reason").is_null())
+
+    start = _rounded(pl.col("start_at"), rules.rounding_start, zone)
+    frame = frame.with_columns(start.alias("s")).with_columns(
+        pl.max_horizontal("s", _rounded(pl.col("end_at"), rules.rounding_end, zone)).alias("e"))
+    pause = (pl.min_horizontal(pl.col("break_minutes") * 60, pl.col("e") - pl.col("s"))
+             if rules.use_punched_breaks else pl.lit(0, pl.Int64))
+    salary_of = {code: a.salary_type for code, a in activities.items() if a.salary_type}
+    paid_of = {code: a.paid for code, a in activities.items()}
+    frame = frame.with_columns(
+        pause.alias("pause"),
+        local_date(pl.col("s"), zone).alias("start_day"),
+        pl.coalesce(pl.col("salary_type"),
+                    lookup(pl.col("activity"), salary_of, pl.String()),
+                    pl.lit(REGULAR)).alias("target"),
+        lookup(pl.col("activity"), paid_of, pl.Boolean(), default=True)
+        .alias("paid"),
+    ).with_columns(((pl.col("e") - pl.col("s") - pl.col("pause")) // 2).alias("first_part"))
+    breaks = frame.group_by("employee_id", "start_day").agg(pl.col("pause").sum())
+    keep = ["employee_id", "row_id", "activity", "target", "paid", "start_day"]
+    before = frame.select(*keep, pl.col("s").alias("start"),
+                          (pl.col("s") + pl.col("first_part")).alias("end"))
+    after = frame.select(*keep, (pl.col("s") + pl.col("first_part") + pl.col("pause"))
+                         .alias("start"), pl.col("e").alias("end"))
+    pieces = split_days(pl.concat([before, after]), agreement, calendar)
+    return pieces, breaks, rejects
+
+
+def schedule_days(schedules: pl.DataFrame, agreement: Agreement, mains: pl.DataFrame,
+                  calendar: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Paid scheduled seconds per employee-day, and the planned activities per employee-day
+    with the first instant each is planned."""
+    zone = agreement.time_zone
+    frame = read_instants(read_instants(schedules, "start", zone), "end", zone).filter(
+        pl.col("start_at").is_not_null() & pl.col("end_at").is_not_null()
+        & (pl.col("start_at") < pl.col("end_at")))
+    frame = frame.with_columns(local_date(pl.col("start_at"), zone).alias("start_day"))
+    frame = main_agreement(frame, "start_day", mains).filter(
+        pl.col("main_agreement") == agreement.id)
+    pieces = split_days(frame.select(
+        "employee_id", "row_id", "activity", "paid", "start_day",
+        pl.col("start_at").alias("start"), pl.col("end_at").alias("end")), agreement, calendar)
+    scheduled = pieces.filter(pl.col("paid")).group_by("employee_id", "day").agg(
+        (pl.col("end") - pl.col("start")).sum().alias("scheduled"))
+    planned = pieces.filter(pl.col("activity").is_not_null()).group_by(
+        "employee_id", "day", "activity").agg(pl.col("start").min().alias("first_start"))
+    return scheduled, planned

@@ -1,0 +1,113 @@
+"""Paid time per employee, day and target: automatic breaks cut from the end of the day,
+then the set-paid-time rules replace the paid time of planned activities."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from paycalc.compiled import Agreement, SetPaidTime
+from paycalc.engine.calendar import kinds_match
+from paycalc.engine.dated import among, lookup
+from paycalc.engine.pieces import REGULAR
+
+EIGHT_HOURS = 8 * 3600
+DAY_KEY = ["employee_id", "day"]
+
+
+def cut_automatic_breaks(pieces: pl.DataFrame, breaks: pl.DataFrame,
+                         agreement: Agreement) -> pl.DataFrame:
+    """Shorten paid pieces so each long day contains its required break: the missing part
+    is cut from the day's latest paid time."""
+    rules = agreement.time_rules.automatic_breaks
+    if not rules:
+        return pieces
+    worked = (pl.col("end") - pl.col("start")).sum().over(DAY_KEY)
+    required = pl.lit(0, pl.Int64)
+    for rule in rules:  # ascending `after`: the longest exceeded rule wins
+        required = pl.when(worked > rule.after_seconds).then(rule.deduct_seconds).otherwise(
+            required)
+    paid = pieces.filter(pl.col("paid")).join(
+        breaks.rename({"start_day": "day"}), on=DAY_KEY, how="left").sort(
+        ["employee_id", "day", "end", "start", "row_id"],
+        descending=[False, False, True, True, True])
+    length = pl.col("end") - pl.col("start")
+    missing = pl.max_horizontal(required - pl.col("pause").fill_null(0), 0)
+    paid = paid.with_columns(missing.alias("missing"), (length.cum_sum().over(DAY_KEY) - length)
+                             .alias("later")).with_columns(
+        (pl.col("end") - pl.min_horizontal(pl.max_horizontal(
+            pl.col("missing") - pl.col("later"), 0), length)).alias("end"))
+    return pl.concat([paid.select(pieces.columns), pieces.filter(~pl.col("paid"))])
+
+
+def paid_pools(pieces: pl.DataFrame) -> pl.DataFrame:
+    """Paid seconds per employee, day and target, with the punch rows behind them."""
+    return pieces.filter(pl.col("paid") & (pl.col("end") > pl.col("start"))).group_by(
+        "employee_id", "day", "target").agg(
+        (pl.col("end") - pl.col("start")).sum().alias("seconds"),
+        pl.col("row_id").unique().sort().alias("input_ids"))
+
+
+def set_paid_time(pools: pl.DataFrame, pieces: pl.DataFrame, planned: pl.DataFrame,
+                  calendar: pl.DataFrame, agreement: Agreement) -> pl.DataFrame:
+    """Pools with the paid time of covered planned activities replaced by their rule."""
+    rules = agreement.time_rules.set_paid_time
+    if not rules:
+        return pools
+    activities = {a.code: a for a in agreement.time_rules.activities}
+    own = {code: a.salary_type or REGULAR for code, a in activities.items()}
+    paid_codes = [code for code, a in activities.items() if a.paid]
+    spent = pieces.filter(
+        pl.col("paid") & pl.col("activity").is_not_null()
+        & (pl.col("target") == lookup(pl.col("activity"), own, pl.String()))
+    ).group_by("employee_id", "day", "activity").agg(
+        (pl.col("end") - pl.col("start")).sum().alias("spent"))
+    candidates = planned.join(calendar, on="day").filter(
+        among("activity", paid_codes, pl.String())).join(
+        spent, on=["employee_id", "day", "activity"], how="left").with_columns(
+        pl.col("spent").fill_null(0), pl.lit(None, pl.Int64).alias("paid_time"))
+    for rule in rules:
+        candidates = _apply(candidates, rule)
+    changes = candidates.filter(pl.col("paid_time").is_not_null()).with_columns(
+        lookup(pl.col("activity"), own, pl.String()).alias("target"),
+        (pl.col("paid_time") - pl.col("spent")).alias("delta"),
+    ).group_by("employee_id", "day", "target").agg(pl.col("delta").sum())
+    return pools.join(changes, on=["employee_id", "day", "target"], how="full",
+                      coalesce=True).with_columns(
+        (pl.col("seconds").fill_null(0) + pl.col("delta").fill_null(0)).alias("seconds"),
+        pl.col("input_ids").fill_null(pl.lit([], pl.List(pl.String))),
+    ).drop("delta")
+
+
+def _apply(candidates: pl.DataFrame, rule: SetPaidTime) -> pl.DataFrame:
+    """Give the activities this rule covers (not yet set by an earlier rule) their paid
+    time; order inside a day is by first planned start, then activity code."""
+    covers = pl.col("paid_time").is_null()
+    if rule.days:
+        covers = covers & kinds_match(rule.days)
+    if rule.activities:
+        covers = covers & among("activity", sorted(rule.activities), pl.String())
+    chosen = candidates.filter(covers).sort("employee_id", "day", "first_start", "activity")
+    rest = candidates.filter(~covers)
+    index = pl.int_range(pl.len()).over(DAY_KEY)
+    count = pl.len().over(DAY_KEY)
+    if rule.rule in ("zero_hours", "eight_hours"):
+        value = pl.lit(0 if rule.rule == "zero_hours" else EIGHT_HOURS, pl.Int64)
+        chosen = chosen.with_columns(value.alias("paid_time"))
+    else:
+        total = pl.lit(rule.time_seconds, pl.Int64)
+        even = total // count + (index < total % count).cast(pl.Int64)
+        whole = pl.col("spent").sum().over(DAY_KEY)
+        chosen = chosen.with_columns(index.alias("i"), even.alias("even"))
+        if rule.rule == "custom_proportional":
+            chosen = chosen.with_columns(
+                pl.when(whole > 0).then(total * pl.col("spent") // whole).alias("base"),
+                pl.when(whole > 0).then(total * pl.col("spent") % whole).alias("rest"),
+            ).sort("employee_id", "day", pl.col("rest"), "i", descending=[False, False, True,
+                                                                         False]).with_columns(
+                (pl.int_range(pl.len()).over(DAY_KEY)
+                 < total - pl.col("base").sum().over(DAY_KEY)).cast(pl.Int64).alias("extra"))
+            share = pl.coalesce(pl.col("base") + pl.col("extra"), pl.col("even"))
+        else:
+            share = pl.col("even")
+        chosen = chosen.with_columns(share.alias("paid_time")).select(candidates.columns)
+    return pl.concat([rest, chosen])

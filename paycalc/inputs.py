@@ -1,0 +1,112 @@
+"""The interchange tables as the evaluators receive them: columns, types and defaults.
+
+`Inputs` holds one Polars frame per table (any may be missing). `prepare` gives every
+table its documented columns with defaults filled in and a `row_id` (`punch_id` where the
+exporter gave one, else `TABLE:ROW` counting from 1), so every output row can name the input
+rows behind it. Datetimes may carry a time zone (any) or be naive (local time in the
+agreement's zone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+import polars as pl
+
+
+def schema(**columns: pl.DataType | type[pl.DataType]) -> pl.Schema:
+    """A frame schema written as column=type."""
+    return pl.Schema(columns)
+
+
+MONEY = pl.Decimal(38, 18)
+"""The working type of every rate and amount until the single rounding of a line."""
+
+_COLUMNS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
+    "employees": {
+        "employee_id": pl.String, "birth_date": pl.Date, "employment_start": pl.Date,
+        "employment_end": pl.Date, "employment_level": MONEY,
+        "fulltime_hours_per_week": MONEY, "working_days_per_week": pl.Int64,
+        "hourly_rate": MONEY, "monthly_salary": MONEY, "team": pl.String,
+    },
+    "assignments": {
+        "employee_id": pl.String, "agreement": pl.String, "valid_from": pl.Date,
+        "valid_to": pl.Date, "main": pl.Boolean,
+    },
+    "punches": {
+        "punch_id": pl.String, "employee_id": pl.String, "start": pl.Datetime,
+        "end": pl.Datetime, "activity": pl.String, "salary_type": pl.String,
+        "break_minutes": pl.Int64,
+    },
+    "schedules": {
+        "employee_id": pl.String, "start": pl.Datetime, "end": pl.Datetime,
+        "activity": pl.String, "paid": pl.Boolean,
+    },
+    "absences": {
+        "employee_id": pl.String, "start_date": pl.Date, "end_date": pl.Date,
+        "salary_type": pl.String, "hours_per_day": MONEY,
+    },
+    "figures": {
+        "employee_id": pl.String, "date": pl.Date, "kind": pl.String, "value": MONEY,
+        "note": pl.String, "approved": pl.Boolean,
+    },
+}
+
+_DEFAULTS: dict[str, dict[str, object]] = {
+    "employees": {"employment_level": Decimal(1), "fulltime_hours_per_week": Decimal(40),
+                  "working_days_per_week": 5},
+    "assignments": {"main": True},
+    "punches": {"break_minutes": 0},
+    "schedules": {"paid": True},
+    "figures": {"approved": True},
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days to produce lines for, both included."""
+
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The interchange tables; a missing table is empty."""
+
+    employees: pl.DataFrame | None = None
+    assignments: pl.DataFrame | None = None
+    punches: pl.DataFrame | None = None
+    schedules: pl.DataFrame | None = None
+    absences: pl.DataFrame | None = None
+    figures: pl.DataFrame | None = None
+
+
+def prepare(inputs: Inputs) -> dict[str, pl.DataFrame]:
+    """Every table with all its documented columns, defaults filled in, and a `row_id`."""
+    return {item.name: _prepare(item.name, getattr(inputs, item.name))
+            for item in fields(inputs)}
+
+
+def _prepare(name: str, frame: pl.DataFrame | None) -> pl.DataFrame:
+    columns = _COLUMNS[name]
+    if frame is None:
+        schema = {c: pl.Datetime("us") if t is pl.Datetime else t for c, t in columns.items()}
+        return pl.DataFrame(schema={**schema, "row_id": pl.String})
+    exprs = []
+    for column, dtype in columns.items():
+        if column in frame.columns:
+            expr = pl.col(column)
+            if dtype not in (pl.Datetime,) and frame.schema[column] != dtype:
+                expr = expr.cast(dtype)
+        else:
+            expr = pl.lit(None, dtype=pl.Datetime("us") if dtype is pl.Datetime else dtype)
+        default = _DEFAULTS.get(name, {}).get(column)
+        if default is not None:
+            expr = expr.fill_null(pl.lit(default, dtype=None if dtype is pl.Datetime else dtype))
+        exprs.append(expr.alias(column))
+    row = pl.format(f"{name}:{{}}", pl.int_range(1, pl.len() + 1))
+    row_id = pl.coalesce(pl.col("punch_id"), row) if name == "punches" else row
+    return frame.select(*exprs).with_columns(row_id.alias("row_id"))
