@@ -24,7 +24,7 @@ def schema(**columns: pl.DataType | type[pl.DataType]) -> pl.Schema:
 MONEY = pl.Decimal(38, 18)
 """The working type of every rate and amount until the single rounding of a line."""
 
-_COLUMNS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
+COLUMNS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
     "employees": {
         "employee_id": pl.String, "birth_date": pl.Date, "employment_start": pl.Date,
         "employment_end": pl.Date, "employment_level": MONEY,
@@ -91,7 +91,7 @@ def prepare(inputs: Inputs) -> dict[str, pl.DataFrame]:
 
 
 def _prepare(name: str, frame: pl.DataFrame | None) -> pl.DataFrame:
-    columns = _COLUMNS[name]
+    columns = COLUMNS[name]
     if frame is None:
         schema = {c: pl.Datetime("us") if t is pl.Datetime else t for c, t in columns.items()}
         return pl.DataFrame(schema={**schema, "row_id": pl.String})

@@ -126,7 +126,8 @@ def evaluate_reference(agreements: Iterable[Agreement], inputs: Inputs,
 
     for agreement in by_id.values():
         _Day(agreement, period, result, employees, main_on).run(tables)
-    result.lines.sort(key=lambda r: (r["employee_id"], r["date"], r["salary_type"], r["rule"]))
+    result.lines.sort(key=lambda r: (r["employee_id"], r["date"], r["salary_type"], r["rule"],
+                                     ",".join(r["input_ids"])))
     result.rejects.sort(key=lambda r: (r["table"], r["row_id"]))
     result.warnings.sort(key=lambda r: (r["employee_id"], r["date"], r["message"]))
     return result

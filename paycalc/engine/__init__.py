@@ -54,7 +54,8 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period) ->
         rejects.append(found[1])
         warnings.append(found[2])
     return Evaluation(
-        pay_lines=_frame(lines, PAY_LINES).sort("employee_id", "date", "salary_type", "rule"),
+        pay_lines=_frame(lines, PAY_LINES).sort(
+            "employee_id", "date", "salary_type", "rule", pl.col("input_ids").list.join(",")),
         rejects=_frame(rejects, REJECTS).unique().sort("table", "row_id"),
         warnings=_frame(warnings, WARNINGS).sort("employee_id", "date", "message"),
     )
