@@ -56,7 +56,7 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period) ->
     return Evaluation(
         pay_lines=_frame(lines, PAY_LINES).sort(
             "employee_id", "date", "salary_type", "rule", pl.col("input_ids").list.join(",")),
-        rejects=_frame(rejects, REJECTS).unique().sort("table", "row_id"),
+        rejects=_frame(rejects, REJECTS).unique().sort("table", "row_id", "reason"),
         warnings=_frame(warnings, WARNINGS).sort("employee_id", "date", "message"),
     )
 

@@ -1,6 +1,7 @@
 """Supplement seconds: paid pieces overlapped with the window instances of the day before,
 the day itself and the day after. Windows without a group stack; inside a group each
-stretch of time goes to the covering window with the highest priority."""
+stretch of time goes to the covering window with the highest priority (only pieces that
+meet several windows of one group need cutting into stretches)."""
 
 from __future__ import annotations
 
@@ -21,15 +22,22 @@ def supplement_slices(pieces: pl.DataFrame, windows: pl.DataFrame,
         return pl.DataFrame(schema=SLICE)
     paid = pieces.filter(pl.col("paid") & (pl.col("end") > pl.col("start"))).with_row_index(
         "piece")
-    near = paid.with_columns(pl.lit([-1, 0, 1]).alias("offset")).explode("offset").with_columns(
-        (pl.col("day") + pl.duration(days=pl.col("offset"))).alias("window_day"))
-    overlaps = near.join(windows.rename({"day": "window_day"}), on="window_day").with_columns(
+    one_day = pl.duration(days=1)
+    overlaps = paid.join_where(
+        windows.rename({"day": "window_day"}),
+        pl.col("start") < pl.col("w_end"), pl.col("end") > pl.col("w_start"),
+    ).filter(
+        pl.col("window_day").is_between(pl.col("day") - one_day, pl.col("day") + one_day)
+    ).with_columns(
         pl.max_horizontal("start", "w_start").alias("lo"),
         pl.min_horizontal("end", "w_end").alias("hi"),
-    ).filter(pl.col("hi") > pl.col("lo"))
-    stacked = overlaps.filter(pl.col("group").is_null())
-    grouped = overlaps.filter(pl.col("group").is_not_null())
+    )
     members = ["piece", "group"]
+    stacked = overlaps.filter(pl.col("group").is_null())
+    grouped = overlaps.filter(pl.col("group").is_not_null()).with_columns(
+        pl.len().over(members).alias("members"))
+    alone = grouped.filter(pl.col("members") == 1)
+    grouped = grouped.filter(pl.col("members") > 1)
     cuts = pl.concat([grouped.select(*members, pl.col("lo").alias("a")),
                       grouped.select(*members, pl.col("hi").alias("a"))]).unique().sort(
         *members, "a").with_columns(pl.col("a").shift(-1).over(members).alias("b")).filter(
@@ -38,8 +46,8 @@ def supplement_slices(pieces: pl.DataFrame, windows: pl.DataFrame,
         (pl.col("lo") <= pl.col("a")) & (pl.col("b") <= pl.col("hi"))).sort(
         "priority", descending=True).unique([*members, "a"], keep="first").with_columns(
         pl.col("a").alias("lo"), pl.col("b").alias("hi"))
-    credited = pl.concat([stacked.select("employee_id", "day", "code", "lo", "hi", "row_id"),
-                          winners.select("employee_id", "day", "code", "lo", "hi", "row_id")])
+    credited = pl.concat([part.select("employee_id", "day", "code", "lo", "hi", "row_id")
+                          for part in (stacked, alone, winners)])
     by_code = {w.code: w for w in supplements}
     return credited.group_by(KEY).agg(
         (pl.col("hi") - pl.col("lo")).sum().alias("seconds"),

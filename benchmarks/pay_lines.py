@@ -1,0 +1,127 @@
+"""Benchmark of the pay-line engine against the reference evaluator and a plain Polars floor.
+
+    python -m benchmarks.pay_lines --employees 10000 --days 365 --sample 100
+
+Each measurement runs in a fresh process so its peak memory is its own:
+- engine: read the generated tables from Parquet and evaluate pay lines (end to end);
+- floor: read the same Parquet and only split the punches into local day pieces with Polars
+  (what any engine must at least do);
+- reference: the row-by-row reference evaluator on the first `--sample` employees.
+Figures are printed as one table, with throughput in punches per second and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+from benchmarks.generate import START, generate
+from paycalc.bundled import AGREEMENTS_DIR
+from paycalc.compile import compile_agreement
+from paycalc.datadir import read_directory
+from paycalc.engine import evaluate
+from paycalc.engine.calendar import day_calendar
+from paycalc.engine.pieces import split_days
+from paycalc.engine.zones import local_date
+from paycalc.inputs import Inputs, Period
+from paycalc.reference_evaluator import evaluate_reference
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _write(inputs: Inputs, folder: Path) -> None:
+    for name in ("employees", "assignments", "punches", "schedules"):
+        frame = getattr(inputs, name)
+        frame.write_parquet(folder / f"{name}.parquet")
+
+
+def _period(days: int) -> Period:
+    return Period(START, START + dt.timedelta(days=days - 1))
+
+
+def measure(stage: str, folder: Path, days: int, sample: int) -> dict[str, float]:
+    """Run one stage in this process: seconds, input punches, output rows, peak MB."""
+    agreement = compile_agreement(AGREEMENTS_DIR / "retail.yaml")
+    period = _period(days)
+    if stage == "reference":
+        inputs = read_directory(folder)
+        keep = [f"e{i}" for i in range(sample)]
+        inputs = Inputs(**{name: frame.filter(pl.col("employee_id").is_in(keep))
+                           for name, frame in inputs.__dict__.items() if frame is not None})
+        began = time.perf_counter()
+        rows = len(evaluate_reference([agreement], inputs, period).lines)
+        seconds = time.perf_counter() - began
+        punches = inputs.punches.height if inputs.punches is not None else 0
+    elif stage == "engine":
+        began = time.perf_counter()
+        inputs = read_directory(folder)
+        rows = evaluate([agreement], inputs, period).pay_lines.height
+        seconds = time.perf_counter() - began
+        punches = inputs.punches.height if inputs.punches is not None else 0
+    else:
+        began = time.perf_counter()
+        punches_frame = pl.read_parquet(folder / "punches.parquet")
+        calendar = day_calendar(agreement, period.start - dt.timedelta(days=2),
+                                period.end + dt.timedelta(days=2))
+        zone = agreement.time_zone
+        frame = punches_frame.select(
+            "employee_id", "punch_id",
+            pl.col("start").dt.replace_time_zone(zone).dt.epoch("s").alias("start"),
+            pl.col("end").dt.replace_time_zone(zone).dt.epoch("s").alias("end"),
+        ).with_columns(local_date(pl.col("start"), zone).alias("start_day"))
+        pieces = split_days(frame, agreement, calendar)
+        rows = pieces.group_by("employee_id", "day").agg(
+            (pl.col("end") - pl.col("start")).sum()).height
+        seconds = time.perf_counter() - began
+        punches = punches_frame.height
+    return {"seconds": seconds, "punches": punches, "rows": rows, "peak_mb": _peak_mb()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--employees", type=int, default=10_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--sample", type=int, default=100,
+                        help="employees evaluated by the reference evaluator")
+    parser.add_argument("--stage", choices=["engine", "floor", "reference"])
+    parser.add_argument("--folder", type=Path)
+    args = parser.parse_args()
+    if args.stage:
+        print(json.dumps(measure(args.stage, args.folder, args.days, args.sample)))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _write(generate(args.employees, args.days), folder)
+        results = {}
+        for stage in ("floor", "engine", "reference"):
+            done = subprocess.run(
+                [sys.executable, "-m", "benchmarks.pay_lines", "--stage", stage, "--folder",
+                 str(folder), "--days", str(args.days), "--sample", str(args.sample)],
+                check=True, capture_output=True, text=True)
+            results[stage] = json.loads(done.stdout)
+    print(f"{args.employees} employees x {args.days} days, polars {pl.__version__}")
+    print(f"{'stage':<10} {'punches':>10} {'rows out':>10} {'seconds':>9} "
+          f"{'punches/s':>12} {'peak MB':>9}")
+    rate = {}
+    for stage, r in results.items():
+        rate[stage] = r["punches"] / r["seconds"]
+        print(f"{stage:<10} {r['punches']:>10} {r['rows']:>10} {r['seconds']:>9.2f} "
+              f"{rate[stage]:>12,.0f} {r['peak_mb']:>9.0f}")
+    print(f"engine vs reference (punches/s): {rate['engine'] / rate['reference']:.1f}x faster")
+    slower = results["engine"]["seconds"] / results["floor"]["seconds"]
+    print(f"engine vs floor (seconds):       {slower:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
