@@ -1,12 +1,17 @@
-"""Rates and amounts of lines, exact until one rounding per line by the money rule."""
+"""Rates and amounts of lines, exact until one rounding per line by the money rule.
+
+What depends only on the salary type and the date (method, dated rate, unit, approval) is
+worked out once per distinct (salary type, day) and joined to the lines; each line then
+needs only its own arithmetic.
+"""
 
 from __future__ import annotations
 
 import polars as pl
 
-from paycalc.compiled import Agreement, Money
+from paycalc.compiled import Agreement, Money, SalaryType
 from paycalc.engine.columns import AMOUNT, QUANTITY
-from paycalc.engine.dated import dated_expr, lookup
+from paycalc.engine.dated import dated_expr
 from paycalc.inputs import MONEY
 
 SIX = 6
@@ -15,9 +20,9 @@ SIX = 6
 def round_money(exact: pl.Expr, money: Money) -> pl.Expr:
     """`exact` rounded to the money decimals by the money rule."""
     mode = money.rounding
-    if mode in ("half_up", "half_even"):
-        if mode == "half_up":
-            return exact.round(money.decimals, mode="half_away_from_zero").cast(AMOUNT)
+    if mode == "half_up":
+        return exact.round(money.decimals, mode="half_away_from_zero").cast(AMOUNT)
+    if mode == "half_even":
         return exact.round(money.decimals, mode="half_to_even").cast(AMOUNT)
     scale = pl.lit(10 ** money.decimals, MONEY)
     scaled = exact * scale
@@ -32,70 +37,81 @@ def round_money(exact: pl.Expr, money: Money) -> pl.Expr:
     return (whole / scale).cast(AMOUNT)
 
 
+def _terms(st: SalaryType, day: pl.Expr) -> dict[str, pl.Expr]:
+    """How a salary type prices on `day`: `factor` (times the hourly rate when
+    `uses_hourly`), whether amounts go by the `seconds` worked, and its method."""
+    p = st.pricing
+    factor: pl.Expr = pl.lit(None, MONEY)
+    if p.method == "hourly_rate" and p.multiplier is not None:
+        factor = dated_expr(p.multiplier, day, MONEY)
+    elif p.method == "fixed_rate" and p.rate is not None:
+        factor = dated_expr(p.rate, day, MONEY)
+    elif p.method == "supplement" and p.per_hour is not None:
+        factor = dated_expr(p.per_hour, day, MONEY)
+    elif p.method == "supplement" and p.percent_of_hourly_rate is not None:
+        factor = dated_expr(p.percent_of_hourly_rate, day, MONEY) / pl.lit(100, MONEY)
+    uses_hourly = p.method == "hourly_rate" or (
+        p.method == "supplement" and p.percent_of_hourly_rate is not None)
+    return {
+        "factor": factor,
+        "uses_hourly": pl.lit(uses_hourly),
+        "by_seconds": pl.lit(st.unit == "hours" or p.method != "fixed_rate"),
+        "method": pl.lit(p.method),
+        "unit": pl.lit(st.unit),
+        "requires_approval": pl.lit(st.requires_approval),
+    }
+
+
+_TERMS = {"factor": MONEY, "uses_hourly": pl.Boolean(), "by_seconds": pl.Boolean(),
+          "method": pl.String(), "unit": pl.String(), "requires_approval": pl.Boolean()}
+
+
+def _per_type_and_day(lines: pl.DataFrame, agreement: Agreement) -> pl.DataFrame:
+    """The pricing terms of every (salary type, day) the lines use."""
+    columns: dict[str, pl.Expr] = {name: pl.lit(None, dtype) for name, dtype in _TERMS.items()}
+    for st in agreement.salary_types:
+        for name, expr in _terms(st, pl.col("day")).items():
+            columns[name] = pl.when(pl.col("salary_type") == st.code).then(expr).otherwise(
+                columns[name])
+    return lines.select("salary_type", "day").unique().with_columns(
+        **{name: expr.cast(_TERMS[name]) for name, expr in columns.items()})
+
+
 def price(lines: pl.DataFrame, agreement: Agreement) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Lines with `unit`, `quantity`, `rate`, `amount`, approval columns; and warnings of
     lines that cannot be priced."""
-    day = pl.col("day")
-    hourly = pl.col("hourly_rate")
-    code = pl.col("salary_type")
-    rate: pl.Expr = pl.lit(None, MONEY)
-    exact: pl.Expr = pl.lit(None, MONEY)
-    problem: pl.Expr = pl.lit(None, pl.String)
     seconds = pl.col("seconds").cast(MONEY)
-    for st in agreement.salary_types:
-        p = st.pricing
-        needs_hourly = p.method == "hourly_rate" or (
-            p.method == "supplement" and p.percent_of_hourly_rate is not None)
-        if p.method in ("none", "as_given"):
-            this_rate = pl.lit(None, MONEY)
-            this_exact = pl.col("quantity") if p.method == "as_given" else pl.lit(None, MONEY)
-        else:
-            if p.method == "hourly_rate":
-                assert p.multiplier is not None
-                dated = dated_expr(p.multiplier, day, MONEY)
-                this_rate = hourly * dated
-            elif p.method == "fixed_rate":
-                assert p.rate is not None
-                dated = dated_expr(p.rate, day, MONEY)
-                this_rate = dated
-            elif p.per_hour is not None:
-                dated = dated_expr(p.per_hour, day, MONEY)
-                this_rate = dated
-            else:
-                assert p.percent_of_hourly_rate is not None
-                dated = dated_expr(p.percent_of_hourly_rate, day, MONEY)
-                this_rate = hourly * dated / pl.lit(100, MONEY)
-            by_hours = st.unit == "hours" or p.method != "fixed_rate"
-            per_unit = pl.col("quantity") * this_rate
-            if by_hours:
-                per_unit = pl.when(pl.col("seconds").is_not_null()).then(
-                    seconds * this_rate / pl.lit(3600, MONEY)).otherwise(per_unit)
-            this_exact = per_unit
-            missing = pl.lit(None, pl.String)
-            if needs_hourly:
-                missing = pl.when(hourly.is_null()).then(pl.lit(
-                    f"employee has no hourly_rate for salary type {st.code}"))
-            problem = pl.when(code == st.code).then(
-                pl.coalesce(missing, pl.when(dated.is_null()).then(pl.format(
-                    f"salary type {st.code} has no rate on {{}}", day)))).otherwise(problem)
-        rate = pl.when(code == st.code).then(this_rate).otherwise(rate)
-        exact = pl.when(code == st.code).then(this_exact).otherwise(exact)
-    units = {s.code: s.unit for s in agreement.salary_types}
-    approval = {s.code: s.requires_approval for s in agreement.salary_types}
-    priced = lines.with_columns(
+    hourly = pl.col("hourly_rate")
+    priced = lines.join(_per_type_and_day(lines, agreement), on=["salary_type", "day"],
+                        how="left")
+    charged = pl.col("method").is_in(["hourly_rate", "fixed_rate", "supplement"])
+    problem = (
+        pl.when(charged & pl.col("uses_hourly") & hourly.is_null())
+        .then(pl.format("employee has no hourly_rate for salary type {}", pl.col("salary_type")))
+        .when(charged & pl.col("factor").is_null())
+        .then(pl.format("salary type {} has no rate on {}", pl.col("salary_type"), pl.col("day")))
+    )
+    rate = pl.when(pl.col("uses_hourly")).then(hourly * pl.col("factor")).otherwise(
+        pl.col("factor"))
+    exact = (
+        pl.when(pl.col("method") == "as_given").then(pl.col("quantity"))
+        .when(~charged).then(pl.lit(None, MONEY))
+        .when(pl.col("by_seconds") & pl.col("seconds").is_not_null())
+        .then(seconds * pl.col("rate") / pl.lit(3600, MONEY))
+        .otherwise(pl.col("quantity") * pl.col("rate"))
+    )
+    priced = priced.with_columns(
         pl.coalesce(pl.col("quantity"), seconds / pl.lit(3600, MONEY)).alias("quantity"),
-    ).with_columns(problem.alias("problem"), rate.alias("rate"), exact.alias("exact"))
+        problem.alias("problem"),
+    ).with_columns(pl.when(pl.col("problem").is_null() & charged).then(rate).alias("rate"))
     warnings = priced.filter(pl.col("problem").is_not_null()).select(
         "employee_id", pl.col("day").alias("date"), pl.col("problem").alias("message"))
     priced = priced.with_columns(
-        pl.when(pl.col("problem").is_null()).then(pl.col("rate")).alias("rate"),
-        pl.when(pl.col("problem").is_null()).then(pl.col("exact")).alias("exact"),
+        pl.when(pl.col("problem").is_null()).then(exact).alias("exact"),
     ).with_columns(
-        lookup(code, units, pl.String()).alias("unit"),
-        lookup(code, approval, pl.Boolean()).alias("requires_approval"),
         round_money(pl.col("exact"), agreement.money).alias("amount"),
         pl.col("quantity").round(SIX, mode="half_to_even").cast(QUANTITY),
         pl.col("rate").round(SIX, mode="half_to_even").cast(QUANTITY),
-    ).with_columns(pl.coalesce(pl.col("approved"), ~pl.col("requires_approval"))
-                   .alias("payable"))
+        pl.coalesce(pl.col("approved"), ~pl.col("requires_approval")).alias("payable"),
+    )
     return priced, warnings
