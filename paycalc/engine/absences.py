@@ -16,7 +16,7 @@ import polars as pl
 from paycalc.compiled import Agreement
 from paycalc.engine.columns import LINE
 from paycalc.engine.dated import among, lookup
-from paycalc.engine.pieces import main_agreement
+from paycalc.engine.pieces import under_agreement
 from paycalc.inputs import MONEY
 
 
@@ -28,7 +28,7 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
         pl.date_ranges(pl.max_horizontal("start_date", pl.lit(first)),
                        pl.min_horizontal("end_date", pl.lit(last))).alias("day")).explode(
         "day").filter(pl.col("day").is_not_null())
-    days = main_agreement(days, "day", mains).filter(pl.col("main_agreement") == agreement.id)
+    days = under_agreement(days, "day", mains, agreement.id)
     codes = {s.code: s for s in agreement.salary_types}
     days = days.join(employees.select(
         "employee_id", "working_days_per_week", "fulltime_hours_per_week", "employment_level",
@@ -82,7 +82,7 @@ def figure_lines(figures: pl.DataFrame, mains: pl.DataFrame, agreement: Agreemen
             if getattr(agreement.figures, kind) is not None}
     frame = figures.filter(pl.col("date").is_between(first, last)
                            & among("kind", paid, pl.String())).rename({"date": "day"})
-    frame = main_agreement(frame, "day", mains).filter(pl.col("main_agreement") == agreement.id)
+    frame = under_agreement(frame, "day", mains, agreement.id)
     sources = {code: str(agreement.salary_type(code).source) for code in paid.values()}
     code = lookup(pl.col("kind"), paid, pl.String())
     return frame.select(

@@ -15,16 +15,28 @@ REGULAR = ""
 """Target of paid time that becomes ordinary time and overtime."""
 
 
-def main_agreement(frame: pl.DataFrame, day: str, mains: pl.DataFrame) -> pl.DataFrame:
-    """Add `main_agreement`: the employee's first main assignment (by valid_from, row) that
-    covers `day`, or null."""
-    keys = frame.select("row_id", "employee_id", day).unique()
-    covering = keys.join(mains, on="employee_id").filter(
+def under_agreement(frame: pl.DataFrame, day: str, mains: pl.DataFrame,
+                    agreement: str) -> pl.DataFrame:
+    """The rows whose employee's main assignment on `day` is `agreement`: the first main
+    assignment (by valid_from, then row) that covers the day."""
+    covering = frame.join(mains, on="employee_id").filter(
         (pl.col("valid_from") <= pl.col(day))
-        & (pl.col("valid_to").is_null() | (pl.col(day) <= pl.col("valid_to")))
-    ).sort("valid_from", "assignment_row").unique(["row_id", day], keep="first")
-    return frame.join(covering.select("row_id", day, pl.col("agreement").alias(
-        "main_agreement")), on=["row_id", day], how="left")
+        & (pl.col("valid_to").is_null() | (pl.col(day) <= pl.col("valid_to"))))
+    if _overlapping(mains):  # an input error, but the rule above still decides
+        covering = covering.sort("valid_from", "assignment_row").unique(
+            ["row_id", day], keep="first", maintain_order=True)
+    return covering.filter(pl.col("agreement") == agreement).drop(
+        "agreement", "valid_from", "valid_to", "assignment_row")
+
+
+def _overlapping(mains: pl.DataFrame) -> bool:
+    """Whether some employee has main assignments that cover the same day."""
+    ordered = mains.sort("employee_id", "valid_from")
+    previous_end = pl.col("valid_to").shift(1).over("employee_id")
+    started = pl.col("valid_from").shift(1).over("employee_id").is_not_null()
+    return bool(ordered.select(
+        (started & (previous_end.is_null() | (previous_end >= pl.col("valid_from")))).any()
+    ).item())
 
 
 def _rounded(instant: pl.Expr, rule: PunchRounding, zone: str) -> pl.Expr:
@@ -68,9 +80,8 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
         pl.when(pl.col("start_problem").is_null())
         .then(local_date(pl.col("start_at"), zone))
         .otherwise(pl.col("start").dt.date()).alias("local_day"))
-    frame = main_agreement(frame, "local_day", mains).filter(
-        (pl.col("main_agreement") == agreement.id)
-        & pl.col("local_day").is_between(first, last))
+    frame = under_agreement(frame.filter(pl.col("local_day").is_between(first, last)),
+                            "local_day", mains, agreement.id)
     activities = {a.code: a for a in agreement.time_rules.activities}
     hours_types = [s.code for s in agreement.salary_types if s.unit == "hours"]
     reason = (
@@ -124,13 +135,15 @@ def schedule_days(schedules: pl.DataFrame, agreement: Agreement, mains: pl.DataF
         pl.col("start_at").is_not_null() & pl.col("end_at").is_not_null()
         & (pl.col("start_at") < pl.col("end_at")))
     frame = frame.with_columns(local_date(pl.col("start_at"), zone).alias("start_day"))
-    frame = main_agreement(frame, "start_day", mains).filter(
-        pl.col("main_agreement") == agreement.id)
+    frame = under_agreement(frame, "start_day", mains, agreement.id)
     pieces = split_days(frame.select(
         "employee_id", "row_id", "activity", "paid", "start_day",
         pl.col("start_at").alias("start"), pl.col("end_at").alias("end")), agreement, calendar)
     scheduled = pieces.filter(pl.col("paid")).group_by("employee_id", "day").agg(
         (pl.col("end") - pl.col("start")).sum().alias("scheduled"))
-    planned = pieces.filter(pl.col("activity").is_not_null()).group_by(
-        "employee_id", "day", "activity").agg(pl.col("start").min().alias("first_start"))
+    planned = pieces.filter(pl.col("activity").is_not_null())
+    if not agreement.time_rules.set_paid_time:  # only set-paid-time rules look at them
+        planned = planned.clear()
+    planned = planned.group_by("employee_id", "day", "activity").agg(
+        pl.col("start").min().alias("first_start"))
     return scheduled, planned

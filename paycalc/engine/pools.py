@@ -17,26 +17,31 @@ DAY_KEY = ["employee_id", "day"]
 def cut_automatic_breaks(pieces: pl.DataFrame, breaks: pl.DataFrame,
                          agreement: Agreement) -> pl.DataFrame:
     """Shorten paid pieces so each long day contains its required break: the missing part
-    is cut from the day's latest paid time."""
+    is cut from the day's latest paid time. Only days that miss break time are touched."""
     rules = agreement.time_rules.automatic_breaks
     if not rules:
         return pieces
-    worked = (pl.col("end") - pl.col("start")).sum().over(DAY_KEY)
+    length = pl.col("end") - pl.col("start")
+    paid = pieces.filter(pl.col("paid"))
     required = pl.lit(0, pl.Int64)
     for rule in rules:  # ascending `after`: the longest exceeded rule wins
-        required = pl.when(worked > rule.after_seconds).then(rule.deduct_seconds).otherwise(
-            required)
-    paid = pieces.filter(pl.col("paid")).join(
-        breaks.rename({"start_day": "day"}), on=DAY_KEY, how="left").sort(
+        required = pl.when(pl.col("worked") > rule.after_seconds).then(
+            rule.deduct_seconds).otherwise(required)
+    short = paid.group_by(DAY_KEY).agg(length.sum().alias("worked")).join(
+        breaks.rename({"start_day": "day"}), on=DAY_KEY, how="left").select(
+        *DAY_KEY, pl.max_horizontal(required - pl.col("pause").fill_null(0), 0)
+        .alias("missing")).filter(pl.col("missing") > 0)
+    if short.is_empty():
+        return pieces
+    cut = paid.join(short, on=DAY_KEY).sort(
         ["employee_id", "day", "end", "start", "row_id"],
         descending=[False, False, True, True, True])
-    length = pl.col("end") - pl.col("start")
-    missing = pl.max_horizontal(required - pl.col("pause").fill_null(0), 0)
-    paid = paid.with_columns(missing.alias("missing"), (length.cum_sum().over(DAY_KEY) - length)
-                             .alias("later")).with_columns(
-        (pl.col("end") - pl.min_horizontal(pl.max_horizontal(
-            pl.col("missing") - pl.col("later"), 0), length)).alias("end"))
-    return pl.concat([paid.select(pieces.columns), pieces.filter(~pl.col("paid"))])
+    later = length.cum_sum().over(DAY_KEY) - length
+    cut = cut.with_columns((pl.col("end") - pl.min_horizontal(
+        pl.max_horizontal(pl.col("missing") - later, 0), length)).alias("end"))
+    untouched = pieces.join(short, on=DAY_KEY, how="anti")
+    return pl.concat([cut.select(pieces.columns), untouched,
+                      pieces.join(short, on=DAY_KEY, how="semi").filter(~pl.col("paid"))])
 
 
 def paid_pools(pieces: pl.DataFrame) -> pl.DataFrame:

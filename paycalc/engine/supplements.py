@@ -1,7 +1,12 @@
-"""Supplement seconds: paid pieces overlapped with the window instances of the day before,
-the day itself and the day after. Windows without a group stack; inside a group each
-stretch of time goes to the covering window with the highest priority (only pieces that
-meet several windows of one group need cutting into stretches)."""
+"""Supplement seconds of paid pieces.
+
+The windows that can touch a piece of day d are the instances starting on d - 1, d and
+d + 1. For each calendar day, and for each group, the stretches where each window wins
+(the highest priority covering them; ungrouped windows win alone) are worked out once on
+the small calendar frame, as disjoint segments per window code. A piece's credit for a
+code is then plain arithmetic: the length of the piece inside each of the day's segments of
+that code, after one join of pieces to the day layout. No per-piece interval join.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,25 @@ from paycalc.compiled import Agreement
 from paycalc.engine.columns import SLICE
 from paycalc.engine.dated import lookup
 
-KEY = ["employee_id", "day", "code"]
+
+def _day_layout(windows: pl.DataFrame) -> pl.DataFrame:
+    """Per day d and window code: the disjoint segments [a, b) where the code's windows
+    (instances of d - 1, d, d + 1) win, numbered k = 0, 1, ... within (day, code)."""
+    near = windows.with_columns(pl.lit([-1, 0, 1]).alias("offset")).explode(
+        "offset").with_columns(pl.col("day") + pl.duration(days=pl.col("offset")))
+    near = near.with_columns(pl.coalesce(pl.col("group"), pl.format("~{}", pl.col("code")))
+                             .alias("group"))
+    members = ["day", "group"]
+    cuts = pl.concat([near.select(*members, pl.col("w_start").alias("a")),
+                      near.select(*members, pl.col("w_end").alias("a"))]).unique().sort(
+        *members, "a").with_columns(pl.col("a").shift(-1).over(members).alias("b")).filter(
+        pl.col("b").is_not_null())
+    winners = cuts.join(near, on=members).filter(
+        (pl.col("w_start") <= pl.col("a")) & (pl.col("b") <= pl.col("w_end"))).sort(
+        "priority", descending=True).unique([*members, "a"], keep="first")
+    return winners.select("day", "code", "a", "b").sort("day", "code", "a").with_columns(
+        pl.format("{}#{}", pl.col("code"), pl.int_range(pl.len()).over("day", "code"))
+        .alias("slot"))
 
 
 def supplement_slices(pieces: pl.DataFrame, windows: pl.DataFrame,
@@ -20,38 +43,25 @@ def supplement_slices(pieces: pl.DataFrame, windows: pl.DataFrame,
     supplements = agreement.time_rules.supplements
     if not supplements or windows.is_empty():
         return pl.DataFrame(schema=SLICE)
-    paid = pieces.filter(pl.col("paid") & (pl.col("end") > pl.col("start"))).with_row_index(
-        "piece")
-    one_day = pl.duration(days=1)
-    overlaps = paid.join_where(
-        windows.rename({"day": "window_day"}),
-        pl.col("start") < pl.col("w_end"), pl.col("end") > pl.col("w_start"),
-    ).filter(
-        pl.col("window_day").is_between(pl.col("day") - one_day, pl.col("day") + one_day)
-    ).with_columns(
-        pl.max_horizontal("start", "w_start").alias("lo"),
-        pl.min_horizontal("end", "w_end").alias("hi"),
-    )
-    members = ["piece", "group"]
-    stacked = overlaps.filter(pl.col("group").is_null())
-    grouped = overlaps.filter(pl.col("group").is_not_null()).with_columns(
-        pl.len().over(members).alias("members"))
-    alone = grouped.filter(pl.col("members") == 1)
-    grouped = grouped.filter(pl.col("members") > 1)
-    cuts = pl.concat([grouped.select(*members, pl.col("lo").alias("a")),
-                      grouped.select(*members, pl.col("hi").alias("a"))]).unique().sort(
-        *members, "a").with_columns(pl.col("a").shift(-1).over(members).alias("b")).filter(
-        pl.col("b").is_not_null())
-    winners = cuts.join(grouped, on=members).filter(
-        (pl.col("lo") <= pl.col("a")) & (pl.col("b") <= pl.col("hi"))).sort(
-        "priority", descending=True).unique([*members, "a"], keep="first").with_columns(
-        pl.col("a").alias("lo"), pl.col("b").alias("hi"))
-    credited = pl.concat([part.select("employee_id", "day", "code", "lo", "hi", "row_id")
-                          for part in (stacked, alone, winners)])
+    layout = _day_layout(windows)
+    slots = layout.select("code", "slot").unique().sort("code", "slot")
+    wide = layout.pivot(on="slot", index="day", values=["a", "b"])
+    paid = pieces.filter(pl.col("paid") & (pl.col("end") > pl.col("start"))).join(
+        wide, on="day", how="left")
+    start, end = pl.col("start"), pl.col("end")
+    inside: dict[str, pl.Expr] = {}
+    for code, slot in slots.iter_rows():
+        # a day without this slot has the empty segment [0, 0): no overlap
+        overlap = pl.min_horizontal(end, pl.col(f"b_{slot}").fill_null(0)) - pl.max_horizontal(
+            start, pl.col(f"a_{slot}").fill_null(0))
+        inside[code] = inside.get(code, pl.lit(0, pl.Int64)) + pl.max_horizontal(overlap, 0)
+    credits = [expr.alias(code) for code, expr in inside.items()]
+    long = paid.select("employee_id", "day", "row_id", *credits).unpivot(
+        index=["employee_id", "day", "row_id"], variable_name="code", value_name="seconds"
+    ).filter(pl.col("seconds") > 0)
     by_code = {w.code: w for w in supplements}
-    return credited.group_by(KEY).agg(
-        (pl.col("hi") - pl.col("lo")).sum().alias("seconds"),
-        pl.col("row_id").unique().sort().alias("input_ids"),
+    return long.group_by("employee_id", "day", "code").agg(
+        pl.col("seconds").sum(), pl.col("row_id").unique().sort().alias("input_ids"),
     ).select(
         "employee_id", "day",
         lookup(pl.col("code"), {c: w.salary_type for c, w in by_code.items()},
