@@ -9,7 +9,23 @@ The library entry points of the agreement language:
 ('oldest_first', '04-01')
 
 `compile_agreement` raises `AgreementError`, whose `problems` list every mistake with its
-file, line and column.
+file, line and column. `evaluate` turns interchange tables (Polars frames) into pay lines:
+
+>>> import datetime as dt, polars as pl
+>>> from paycalc import Inputs, Period, evaluate
+>>> result = evaluate([retail], Inputs(
+...     employees=pl.DataFrame({"employee_id": ["e1"], "hourly_rate": ["150.00"]}),
+...     assignments=pl.DataFrame({"employee_id": ["e1"], "agreement": ["retail"],
+...                               "valid_from": [dt.date(2025, 1, 1)]}),
+...     schedules=pl.DataFrame({"employee_id": ["e1"],
+...                             "start": [dt.datetime(2025, 6, 2, 8, 0)],
+...                             "end": [dt.datetime(2025, 6, 2, 12, 0)]}),
+...     punches=pl.DataFrame({"employee_id": ["e1"],
+...                           "start": [dt.datetime(2025, 6, 2, 8, 0)],
+...                           "end": [dt.datetime(2025, 6, 2, 13, 0)]})),
+...     Period(dt.date(2025, 6, 2), dt.date(2025, 6, 2)))
+>>> result.pay_lines.select("salary_type", "seconds", "amount").rows()
+[('OT50', 3600, Decimal('225.0000')), ('ORD', 14400, Decimal('600.0000'))]
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -17,6 +33,8 @@ from importlib.metadata import PackageNotFoundError, version
 from paycalc.catalogue import Checked, check_paths
 from paycalc.compile import compile_agreement, compile_document
 from paycalc.compiled import Agreement
+from paycalc.engine import Evaluation, evaluate
+from paycalc.inputs import Inputs, Period
 from paycalc.problems import AgreementError, Problem
 from paycalc.resolve import Catalog
 
@@ -30,9 +48,13 @@ __all__ = [
     "AgreementError",
     "Catalog",
     "Checked",
+    "Evaluation",
+    "Inputs",
+    "Period",
     "Problem",
     "__version__",
     "check_paths",
     "compile_agreement",
     "compile_document",
+    "evaluate",
 ]

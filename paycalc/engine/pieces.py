@@ -61,12 +61,16 @@ def split_days(frame: pl.DataFrame, agreement: Agreement, calendar: pl.DataFrame
         return frame.rename({"start_day": "day"})
     zone = agreement.time_zone
     frame = frame.drop("start_day").with_columns(
-        pl.date_ranges(local_date(pl.col("start"), zone),
-                       local_date(pl.col("end") - 1, zone)).alias("day")).explode("day")
-    return frame.join(calendar.select("day", "day_start", "day_end"), on="day").with_columns(
+        local_date(pl.col("start"), zone).alias("day"),
+        local_date(pl.col("end") - 1, zone).alias("last_day"))
+    within = frame.filter(pl.col("day") == pl.col("last_day")).drop("last_day")
+    crossing = frame.filter(pl.col("day") != pl.col("last_day")).with_columns(
+        pl.date_ranges("day", "last_day").alias("day")).drop("last_day").explode("day")
+    crossing = crossing.join(calendar.select("day", "day_start", "day_end"), on="day").with_columns(
         pl.max_horizontal("start", "day_start").alias("start"),
         pl.min_horizontal("end", "day_end").alias("end"),
     ).drop("day_start", "day_end").filter(pl.col("start") < pl.col("end"))
+    return pl.concat([within, crossing.select(within.columns)])
 
 
 def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFrame,
