@@ -25,7 +25,7 @@ file, line and column. `evaluate` turns interchange tables (Polars frames) into 
 ...                           "end": [dt.datetime(2025, 6, 2, 13, 0)]})),
 ...     Period(dt.date(2025, 6, 2), dt.date(2025, 6, 2)))
 >>> result.pay_lines.select("salary_type", "seconds", "amount").rows()
-[('OT50', 3600, Decimal('225.0000')), ('ORD', 14400, Decimal('600.0000'))]
+[('ORD', 14400, Decimal('600.0000')), ('OT50', 3600, Decimal('225.0000'))]
 """
 
 from importlib.metadata import PackageNotFoundError, version
