@@ -121,7 +121,9 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
         .alias("paid"),
     ).with_columns(((pl.col("e") - pl.col("s") - pl.col("pause")) // 2).alias("first_part"))
     breaks = frame.group_by("employee_id", "start_day").agg(pl.col("pause").sum())
-    keep = ["employee_id", "row_id", "activity", "target", "paid", "start_day"]
+    # `row_rank` orders rows as their ids sort, so lists of ids come out sorted cheaply
+    frame = frame.with_columns(pl.col("row_id").rank("dense").alias("row_rank"))
+    keep = ["employee_id", "row_id", "row_rank", "activity", "target", "paid", "start_day"]
     before = frame.select(*keep, pl.col("s").alias("start"),
                           (pl.col("s") + pl.col("first_part")).alias("end"))
     after = frame.select(*keep, (pl.col("s") + pl.col("first_part") + pl.col("pause"))

@@ -34,7 +34,7 @@ def cut_automatic_breaks(pieces: pl.DataFrame, breaks: pl.DataFrame,
     if short.is_empty():
         return pieces
     cut = paid.join(short, on=DAY_KEY).sort(
-        ["employee_id", "day", "end", "start", "row_id"],
+        ["employee_id", "day", "end", "start", "row_rank"],
         descending=[False, False, True, True, True])
     later = length.cum_sum().over(DAY_KEY) - length
     cut = cut.with_columns((pl.col("end") - pl.min_horizontal(
@@ -46,10 +46,10 @@ def cut_automatic_breaks(pieces: pl.DataFrame, breaks: pl.DataFrame,
 
 def paid_pools(pieces: pl.DataFrame) -> pl.DataFrame:
     """Paid seconds per employee, day and target, with the punch rows behind them."""
-    return pieces.filter(pl.col("paid") & (pl.col("end") > pl.col("start"))).group_by(
-        "employee_id", "day", "target").agg(
+    return pieces.filter(pl.col("paid") & (pl.col("end") > pl.col("start"))).sort(
+        "row_rank").group_by("employee_id", "day", "target").agg(
         (pl.col("end") - pl.col("start")).sum().alias("seconds"),
-        pl.col("row_id").unique().sort().alias("input_ids"))
+        pl.col("row_id").unique(maintain_order=True).alias("input_ids"))
 
 
 def set_paid_time(pools: pl.DataFrame, pieces: pl.DataFrame, planned: pl.DataFrame,

@@ -56,12 +56,14 @@ def supplement_slices(pieces: pl.DataFrame, windows: pl.DataFrame,
             start, pl.col(f"a_{slot}").fill_null(0))
         inside[code] = inside.get(code, pl.lit(0, pl.Int64)) + pl.max_horizontal(overlap, 0)
     credits = [expr.alias(code) for code, expr in inside.items()]
-    long = paid.select("employee_id", "day", "row_id", *credits).unpivot(
-        index=["employee_id", "day", "row_id"], variable_name="code", value_name="seconds"
+    long = paid.select("employee_id", "day", "row_id", "row_rank", *credits).unpivot(
+        index=["employee_id", "day", "row_id", "row_rank"], variable_name="code",
+        value_name="seconds"
     ).filter(pl.col("seconds") > 0)
     by_code = {w.code: w for w in supplements}
-    return long.group_by("employee_id", "day", "code").agg(
-        pl.col("seconds").sum(), pl.col("row_id").unique().sort().alias("input_ids"),
+    return long.sort("row_rank").group_by("employee_id", "day", "code").agg(
+        pl.col("seconds").sum(), pl.col("row_id").unique(maintain_order=True)
+        .alias("input_ids"),
     ).select(
         "employee_id", "day",
         lookup(pl.col("code"), {c: w.salary_type for c, w in by_code.items()},
