@@ -48,16 +48,20 @@ def read_instants(frame: pl.DataFrame, column: str, zone: str) -> pl.DataFrame:
     if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
         return frame.with_columns(value.dt.epoch("s").alias(f"{column}_at"),
                                   pl.lit(None, pl.String).alias(f"{column}_problem"))
-    exists = value.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
+    at, problem = f"{column}_at", f"{column}_problem"
     single = value.dt.replace_time_zone(zone, ambiguous="null", non_existent="null")
+    frame = frame.with_columns(single.dt.epoch("s").alias(at),
+                               pl.lit(None, pl.String).alias(problem))
+    unusable = value.is_not_null() & pl.col(at).is_null()
+    bad = frame.filter(unusable)
+    if bad.is_empty():
+        return frame
+    exists = value.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
     text = value.dt.to_string("%Y-%m-%d %H:%M:%S")
-    problem = (
-        pl.when(value.is_not_null() & exists.is_null())
+    bad = bad.with_columns(
+        pl.when(exists.is_null())
         .then(pl.format("local time {} does not exist in " + zone + " (clocks moved forward)",
                         text))
-        .when(value.is_not_null() & single.is_null())
-        .then(pl.format("local time {} is ambiguous in " + zone
-                        + " (clocks moved back); give an offset", text))
-    )
-    return frame.with_columns(single.dt.epoch("s").alias(f"{column}_at"),
-                              problem.alias(f"{column}_problem"))
+        .otherwise(pl.format("local time {} is ambiguous in " + zone
+                             + " (clocks moved back); give an offset", text)).alias(problem))
+    return pl.concat([frame.filter(~unusable), bad])
