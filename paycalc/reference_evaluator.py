@@ -127,7 +127,7 @@ def evaluate_reference(agreements: Iterable[Agreement], inputs: Inputs,
     for agreement in by_id.values():
         _Day(agreement, period, result, employees, main_on).run(tables)
     result.lines.sort(key=lambda r: (r["employee_id"], r["date"], r["salary_type"], r["rule"],
-                                     r["input_ids"][:1]))
+                                     r["agreement"], r["input_ids"][:1]))
     unique = {(r["table"], r["row_id"], r["reason"]): r for r in result.rejects}
     result.rejects = sorted(unique.values(), key=lambda r: (r["table"], r["row_id"], r["reason"]))
     result.warnings.sort(key=lambda r: (r["employee_id"], r["date"], r["message"]))

@@ -56,6 +56,11 @@ def test_engine_equals_reference(case: tuple[list[Any], Any, Any]) -> None:
     compiled, inputs, period = case
     engine = evaluate(compiled, inputs, period)
     reference = evaluate_reference(compiled, inputs, period)
-    assert _rows(engine.pay_lines.to_dicts()) == _rows(reference.lines)
+    ours, theirs = _rows(engine.pay_lines.to_dicts()), _rows(reference.lines)
+    assert len(ours) == len(theirs), (len(ours), len(theirs))
+    for index, (got, want) in enumerate(zip(ours, theirs, strict=True)):
+        differing = {key: (got[key], want[key]) for key in got if got[key] != want[key]}
+        assert not differing, (index, {k: got[k] for k in ("employee_id", "date", "rule")},
+                               differing)
     assert engine.rejects.to_dicts() == reference.rejects
     assert engine.warnings.to_dicts() == reference.warnings

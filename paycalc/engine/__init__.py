@@ -55,7 +55,8 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period) ->
         warnings.append(found[2])
     return Evaluation(
         pay_lines=_frame(lines, PAY_LINES).sort(
-            "employee_id", "date", "salary_type", "rule", pl.col("input_ids").list.first()),
+            "employee_id", "date", "salary_type", "rule", "agreement",
+            pl.col("input_ids").list.first()),
         rejects=_frame(rejects, REJECTS).unique().sort("table", "row_id", "reason"),
         warnings=_frame(warnings, WARNINGS).sort("employee_id", "date", "message"),
     )

@@ -23,8 +23,8 @@ PAY_LINES = schema(
     unit=pl.String, seconds=pl.Int64, quantity=QUANTITY, rate=QUANTITY, amount=AMOUNT,
     requires_approval=pl.Boolean, approved=pl.Boolean, payable=pl.Boolean, rule=pl.String,
     source=pl.String, input_ids=pl.List(pl.String))
-"""Columns of `Evaluation.pay_lines`; rows sorted by employee, date, salary type, rule and
-first input row."""
+"""Columns of `Evaluation.pay_lines`; rows sorted by employee, date, salary type, rule,
+agreement and first input row."""
 
 REJECTS = schema(table=pl.String, row_id=pl.String, reason=pl.String)
 WARNINGS = schema(employee_id=pl.String, date=pl.Date, message=pl.String)
