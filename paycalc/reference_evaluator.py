@@ -42,7 +42,7 @@ class Piece:
 
 
 @dataclass
-class Evaluation:
+class ReferenceResult:
     """What the reference evaluation produced."""
 
     lines: list[dict[str, Any]] = field(default_factory=list)
@@ -107,11 +107,11 @@ def week_start(day: dt.date, first_weekday: int) -> dt.date:
 
 
 def evaluate_reference(agreements: Iterable[Agreement], inputs: Inputs,
-                       period: Period) -> Evaluation:
+                       period: Period) -> ReferenceResult:
     """Pay lines, rejects and warnings of `period` under `agreements`."""
     by_id = {a.id: a for a in agreements}
     tables = {name: frame.to_dicts() for name, frame in prepare(inputs).items()}
-    result = Evaluation()
+    result = ReferenceResult()
     employees = {e["employee_id"]: e for e in tables["employees"]}
     mains: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in sorted(tables["assignments"], key=lambda r: (r["valid_from"], r["row_id"])):
@@ -125,7 +125,7 @@ def evaluate_reference(agreements: Iterable[Agreement], inputs: Inputs,
         return None
 
     for agreement in by_id.values():
-        _Day(agreement, period, result, employees, main_on).run(tables)
+        _AgreementRun(agreement, period, result, employees, main_on).run(tables)
     result.lines.sort(key=lambda r: (r["employee_id"], r["date"], r["salary_type"], r["rule"],
                                      r["agreement"], r["input_ids"][:1]))
     unique = {(r["table"], r["row_id"], r["reason"]): r for r in result.rejects}
@@ -134,10 +134,10 @@ def evaluate_reference(agreements: Iterable[Agreement], inputs: Inputs,
     return result
 
 
-class _Day:
+class _AgreementRun:
     """Evaluation of one agreement: its employees' days, one row at a time."""
 
-    def __init__(self, agreement: Agreement, period: Period, result: Evaluation,
+    def __init__(self, agreement: Agreement, period: Period, result: ReferenceResult,
                  employees: dict[str, dict[str, Any]], main_on: Any) -> None:
         self.a = agreement
         self.zone = ZoneInfo(agreement.time_zone)
