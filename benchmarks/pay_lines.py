@@ -24,7 +24,6 @@ from pathlib import Path
 
 import polars as pl
 
-from benchmarks.generate import START, generate
 from paycalc.bundled import AGREEMENTS_DIR
 from paycalc.compile import compile_agreement
 from paycalc.datadir import read_directory
@@ -34,6 +33,7 @@ from paycalc.engine.pieces import split_days
 from paycalc.engine.zones import local_date
 from paycalc.inputs import Inputs, Period
 from paycalc.reference_evaluator import evaluate_reference
+from paycalc.sample_data import START, generate
 
 
 def _peak_mb() -> float:

@@ -27,6 +27,9 @@ from paycalc.inputs import Inputs, Period, prepare
 
 __all__ = ["PAY_LINES", "Evaluation", "Inputs", "Period", "evaluate"]
 
+BUCKET_PUNCHES = 250_000
+"""Punches evaluated together: buckets of employees keep every frame small."""
+
 
 
 @dataclass(frozen=True)
@@ -43,16 +46,17 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period) ->
     one of `agreements`, with the input rows that could not be used and warnings."""
     agreements = list(agreements)
     tables = prepare(inputs)
-    mains = tables["assignments"].filter(
-        pl.col("main") & among("agreement", [a.id for a in agreements], pl.String())
-    ).select("employee_id", "agreement", "valid_from", "valid_to",
-             pl.col("row_id").alias("assignment_row"))
     lines, rejects, warnings = [], [], []
-    for agreement in agreements:
-        found = _evaluate(agreement, tables, mains, period)
-        lines.append(found[0])
-        rejects.append(found[1])
-        warnings.append(found[2])
+    for bucket in _buckets(tables):
+        mains = bucket["assignments"].filter(
+            pl.col("main") & among("agreement", [a.id for a in agreements], pl.String())
+        ).select("employee_id", "agreement", "valid_from", "valid_to",
+                 pl.col("row_id").alias("assignment_row"))
+        for agreement in agreements:
+            found = _evaluate(agreement, bucket, mains, period)
+            lines.append(found[0])
+            rejects.append(found[1])
+            warnings.append(found[2])
     return Evaluation(
         pay_lines=_frame(lines, PAY_LINES).sort(
             "employee_id", "date", "salary_type", "rule", "agreement",
@@ -60,6 +64,23 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period) ->
         rejects=_frame(rejects, REJECTS).unique().sort("table", "row_id", "reason"),
         warnings=_frame(warnings, WARNINGS).sort("employee_id", "date", "message"),
     )
+
+
+def _buckets(tables: dict[str, pl.DataFrame]) -> list[dict[str, pl.DataFrame]]:
+    """The tables cut into buckets of employees, each about BUCKET_PUNCHES punches.
+
+    Every rule works per employee, so buckets give the same lines as one pass while each
+    bucket's frames stay small; without it the work grows faster than the data.
+    """
+    count = max(1, -(-tables["punches"].height // BUCKET_PUNCHES))
+    if count == 1:
+        return [tables]
+    key = (pl.col("employee_id").hash(seed=0) % count).fill_null(0).alias("bucket")
+    parts = {name: frame.with_columns(key).partition_by("bucket", as_dict=True,
+                                                        include_key=False)
+             for name, frame in tables.items()}
+    return [{name: parts[name].get((b,), tables[name].clear()) for name in tables}
+            for b in range(count)]
 
 
 def _frame(parts: list[pl.DataFrame], schema: pl.Schema) -> pl.DataFrame:

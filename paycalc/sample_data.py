@@ -1,5 +1,6 @@
-"""A seeded generator of interchange tables at any scale: N employees x D days of shifts
-under the shipped retail agreement, a third of them night shifts crossing midnight.
+"""Sample interchange tables at any scale, for benchmarks, tests and demonstrations:
+N employees x D days of shifts under the shipped retail agreement, a third of them night
+shifts crossing midnight.
 
 Pseudo-random numbers come from Polars' hash of a counter and the seed, so the same seed
 gives the same tables on any machine without numpy.
