@@ -239,7 +239,9 @@ class _AgreementRun:
             pause = min(row["break_minutes"] * 60, length) if self.rules.use_punched_breaks else 0
             first_part = (length - pause) // 2
             start_day = local_date(start, self.zone)
-            breaks[(row["employee_id"], start_day)] += pause
+            gap = start + first_part
+            for gap_day, a, b in self.split(gap, gap + pause, start_day):
+                breaks[(row["employee_id"], gap_day)] += b - a
             act = self.activities.get(activity) if activity else None
             target = own_type or (act.salary_type if act and act.salary_type else REGULAR)
             paid = act.paid if act else True

@@ -77,7 +77,7 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
                  calendar: pl.DataFrame, first: dt.date,
                  last: dt.date) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Pieces of the punches that fall under `agreement` from `first` to `last`, the
-    punched break seconds per employee and start day, and the rejected rows."""
+    punched break seconds per employee and day they fall on, and the rejected rows."""
     zone, rules = agreement.time_zone, agreement.time_rules
     frame = read_instants(read_instants(punches, "start", zone), "end", zone)
     frame = frame.filter(pl.col("start").is_not_null()).with_columns(
@@ -120,7 +120,6 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
         lookup(pl.col("activity"), paid_of, pl.Boolean(), default=True)
         .alias("paid"),
     ).with_columns(((pl.col("e") - pl.col("s") - pl.col("pause")) // 2).alias("first_part"))
-    breaks = frame.group_by("employee_id", "start_day").agg(pl.col("pause").sum())
     # `row_rank` orders rows as their ids sort, so lists of ids come out sorted cheaply
     frame = frame.with_columns(pl.col("row_id").rank("dense").alias("row_rank"))
     keep = ["employee_id", "row_id", "row_rank", "activity", "target", "paid", "start_day"]
@@ -129,6 +128,11 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
     after = frame.select(*keep, (pl.col("s") + pl.col("first_part") + pl.col("pause"))
                          .alias("start"), pl.col("e").alias("end"))
     pieces = split_days(pl.concat([before, after]), agreement, calendar)
+    gaps = frame.select("employee_id", "start_day", (pl.col("s") + pl.col("first_part"))
+                        .alias("start"), (pl.col("s") + pl.col("first_part") + pl.col("pause"))
+                        .alias("end"))
+    breaks = split_days(gaps, agreement, calendar).group_by("employee_id", "day").agg(
+        (pl.col("end") - pl.col("start")).sum().alias("pause"))
     return pieces, breaks, rejects
 
 

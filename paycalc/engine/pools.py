@@ -28,7 +28,7 @@ def cut_automatic_breaks(pieces: pl.DataFrame, breaks: pl.DataFrame,
         required = pl.when(pl.col("worked") > rule.after_seconds).then(
             rule.deduct_seconds).otherwise(required)
     short = paid.group_by(DAY_KEY).agg(length.sum().alias("worked")).join(
-        breaks.rename({"start_day": "day"}), on=DAY_KEY, how="left").select(
+        breaks, on=DAY_KEY, how="left").select(
         *DAY_KEY, pl.max_horizontal(required - pl.col("pause").fill_null(0), 0)
         .alias("missing")).filter(pl.col("missing") > 0)
     if short.is_empty():
