@@ -17,7 +17,7 @@ from paycalc.compiled import Agreement
 from paycalc.engine.absences import absence_lines, figure_lines
 from paycalc.engine.calendar import day_calendar, window_instances
 from paycalc.engine.columns import LINE, PAY_LINES, REJECTS, WARNINGS
-from paycalc.engine.dated import among, lookup
+from paycalc.engine.exprs import among, lookup
 from paycalc.engine.overtime import overtime_slices, week_start
 from paycalc.engine.pieces import REGULAR, punch_pieces, schedule_days
 from paycalc.engine.pools import cut_automatic_breaks, paid_pools, set_paid_time

@@ -15,7 +15,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement
 from paycalc.engine.columns import LINE
-from paycalc.engine.dated import among, lookup
+from paycalc.engine.exprs import among, lookup
 from paycalc.engine.pieces import under_agreement
 from paycalc.inputs import MONEY
 

@@ -8,7 +8,7 @@ import datetime as dt
 import polars as pl
 
 from paycalc.compiled import Agreement
-from paycalc.engine.dated import among
+from paycalc.engine.exprs import among
 from paycalc.engine.zones import wall_to_instant
 from paycalc.holiday_days import holiday_days
 

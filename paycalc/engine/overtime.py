@@ -12,7 +12,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement, OvertimeRule
 from paycalc.engine.columns import SLICE, WARNINGS
-from paycalc.engine.dated import dated_expr
+from paycalc.engine.exprs import dated_expr, running_total
 
 
 def week_start(day: pl.Expr, first_weekday: int) -> pl.Expr:
@@ -91,13 +91,13 @@ def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame,
         straight = pl.col("seconds") - pl.col("daily_ot")
         frame = frame.with_columns(week_start(pl.col("day"), rules.week_starts).alias("week"))
         frame = frame.with_columns(_in_force(weekly, pl.col("week")).alias("in_force"))
-        frame = frame.sort("employee_id", "day").with_columns(
-            straight.cum_sum().over(week).alias("running"),
+        frame = frame.sort("employee_id", "week", "day").with_columns(
+            running_total(straight, week).alias("running"),
             dated_expr(weekly.threshold_seconds, pl.col("week"), pl.Int64()).alias("limit"),
         ).with_columns(pl.when(pl.col("in_force")).then(pl.min_horizontal(
             straight, pl.max_horizontal(pl.col("running") - pl.col("limit"), 0)))
             .otherwise(0).alias("weekly_ot")).with_columns(
-            (pl.col("weekly_ot").cum_sum().over(week) - pl.col("weekly_ot")).alias("before"))
+            (running_total(pl.col("weekly_ot"), week) - pl.col("weekly_ot")).alias("before"))
         out += _steps(frame, weekly, "weekly", pl.col("before"),
                       pl.col("before") + pl.col("weekly_ot"), pl.col("week"))
         warnings.append(_not_in_force(frame, "weekly", "week"))

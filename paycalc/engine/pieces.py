@@ -8,7 +8,7 @@ import datetime as dt
 import polars as pl
 
 from paycalc.compiled import Agreement, PunchRounding
-from paycalc.engine.dated import among, lookup
+from paycalc.engine.exprs import among, lookup
 from paycalc.engine.zones import local_date, local_seconds, read_instants
 
 REGULAR = ""

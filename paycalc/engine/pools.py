@@ -7,7 +7,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement, SetPaidTime
 from paycalc.engine.calendar import kinds_match
-from paycalc.engine.dated import among, lookup
+from paycalc.engine.exprs import among, lookup, running_total
 from paycalc.engine.pieces import REGULAR
 
 EIGHT_HOURS = 8 * 3600
@@ -36,7 +36,7 @@ def cut_automatic_breaks(pieces: pl.DataFrame, breaks: pl.DataFrame,
     cut = paid.join(short, on=DAY_KEY).sort(
         ["employee_id", "day", "end", "start", "row_rank"],
         descending=[False, False, True, True, True])
-    later = length.cum_sum().over(DAY_KEY) - length
+    later = running_total(length, DAY_KEY) - length
     cut = cut.with_columns((pl.col("end") - pl.min_horizontal(
         pl.max_horizontal(pl.col("missing") - later, 0), length)).alias("end"))
     untouched = pieces.join(short, on=DAY_KEY, how="anti")

@@ -11,7 +11,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement, Money, SalaryType
 from paycalc.engine.columns import AMOUNT, QUANTITY
-from paycalc.engine.dated import dated_expr
+from paycalc.engine.exprs import dated_expr
 from paycalc.inputs import MONEY
 
 SIX = 6

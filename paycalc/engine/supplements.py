@@ -14,7 +14,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement
 from paycalc.engine.columns import SLICE
-from paycalc.engine.dated import lookup
+from paycalc.engine.exprs import lookup
 
 
 def _day_layout(windows: pl.DataFrame) -> pl.DataFrame:
@@ -46,8 +46,9 @@ def supplement_slices(pieces: pl.DataFrame, windows: pl.DataFrame,
     layout = _day_layout(windows)
     slots = layout.select("code", "slot").unique().sort("code", "slot")
     wide = layout.pivot(on="slot", index="day", values=["a", "b"])
-    paid = pieces.filter(pl.col("paid") & (pl.col("end") > pl.col("start"))).join(
-        wide, on="day", how="left")
+    keys = ["employee_id", "day", "row_id", "row_rank"]
+    paid = pieces.filter(pl.col("paid") & (pl.col("end") > pl.col("start"))).select(
+        *keys, "start", "end").join(wide, on="day", how="left")
     start, end = pl.col("start"), pl.col("end")
     inside: dict[str, pl.Expr] = {}
     for code, slot in slots.iter_rows():
@@ -55,11 +56,10 @@ def supplement_slices(pieces: pl.DataFrame, windows: pl.DataFrame,
         overlap = pl.min_horizontal(end, pl.col(f"b_{slot}").fill_null(0)) - pl.max_horizontal(
             start, pl.col(f"a_{slot}").fill_null(0))
         inside[code] = inside.get(code, pl.lit(0, pl.Int64)) + pl.max_horizontal(overlap, 0)
-    credits = [expr.alias(code) for code, expr in inside.items()]
-    long = paid.select("employee_id", "day", "row_id", "row_rank", *credits).unpivot(
-        index=["employee_id", "day", "row_id", "row_rank"], variable_name="code",
-        value_name="seconds"
-    ).filter(pl.col("seconds") > 0)
+    long = pl.concat([
+        paid.lazy().select(*keys, pl.lit(code).alias("code"), credit.alias("seconds")).filter(
+            pl.col("seconds") > 0)
+        for code, credit in inside.items()]).collect()
     by_code = {w.code: w for w in supplements}
     return long.sort("row_rank").group_by("employee_id", "day", "code").agg(
         pl.col("seconds").sum(), pl.col("row_id").unique(maintain_order=True)

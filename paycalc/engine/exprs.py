@@ -1,5 +1,5 @@
-"""Rule values as Polars expressions: dated values of a date column, and membership in a
-set of codes, dates or numbers written in the agreement."""
+"""Polars expression helpers of the engine: dated rule values of a date column, membership
+in a set written in the agreement, lookups, and running totals within groups."""
 
 from __future__ import annotations
 
@@ -23,6 +23,20 @@ def dated_expr(value: Dated[Any], day: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 def among(column: str, values: Iterable[Any], dtype: pl.DataType) -> pl.Expr:
     """True where `column` is one of `values` (typed, so an empty set is simply false)."""
     return pl.col(column).is_in(pl.lit(pl.Series(list(values), dtype=dtype)).implode())
+
+
+def running_total(value: pl.Expr, keys: list[str]) -> pl.Expr:
+    """The sum of `value` over the rows so far of each group of `keys`, this row included.
+
+    The frame must be sorted by `keys`; one cumulative sum over the whole frame, less each
+    group's start, is much cheaper than a window over many small groups.
+    """
+    first = pl.lit(True)
+    for key in keys:
+        first = first & (pl.col(key) == pl.col(key).shift(1))
+    total = value.cum_sum()
+    start = pl.when(~first.fill_null(False)).then(total - value).forward_fill()
+    return total - start
 
 
 def lookup(expr: pl.Expr, mapping: Mapping[Any, Any], dtype: pl.DataType,
