@@ -52,22 +52,23 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period) ->
             pl.col("main") & among("agreement", [a.id for a in agreements], pl.String())
         ).select("employee_id", "agreement", "valid_from", "valid_to",
                  pl.col("row_id").alias("assignment_row"))
-        for agreement in agreements:
-            found = _evaluate(agreement, bucket, mains, period)
-            lines.append(found[0])
-            rejects.append(found[1])
-            warnings.append(found[2])
-    return Evaluation(
-        pay_lines=_frame(lines, PAY_LINES).sort(
+        found = [_evaluate(agreement, bucket, mains, period) for agreement in agreements]
+        # buckets are ranges of employee ids in order: sorting each bucket sorts the whole
+        lines.append(_frame([f[0] for f in found], PAY_LINES).sort(
             "employee_id", "date", "salary_type", "rule", "agreement",
-            pl.col("input_ids").list.first()),
+            pl.col("input_ids").list.first()))
+        rejects += [f[1] for f in found]
+        warnings += [f[2] for f in found]
+    return Evaluation(
+        pay_lines=_frame(lines, PAY_LINES),
         rejects=_frame(rejects, REJECTS).unique().sort("table", "row_id", "reason"),
         warnings=_frame(warnings, WARNINGS).sort("employee_id", "date", "message"),
     )
 
 
 def _buckets(tables: dict[str, pl.DataFrame]) -> list[dict[str, pl.DataFrame]]:
-    """The tables cut into buckets of employees, each about BUCKET_PUNCHES punches.
+    """The tables cut into buckets of employees, each about BUCKET_PUNCHES punches, as
+    consecutive ranges of employee ids.
 
     Every rule works per employee, so buckets give the same lines as one pass while each
     bucket's frames stay small; without it the work grows faster than the data.
@@ -75,9 +76,13 @@ def _buckets(tables: dict[str, pl.DataFrame]) -> list[dict[str, pl.DataFrame]]:
     count = max(1, -(-tables["punches"].height // BUCKET_PUNCHES))
     if count == 1:
         return [tables]
-    key = (pl.col("employee_id").hash(seed=0) % count).fill_null(0).alias("bucket")
-    parts = {name: frame.with_columns(key).partition_by("bucket", as_dict=True,
-                                                        include_key=False)
+    people = pl.concat([t.select("employee_id") for t in tables.values()
+                        if "employee_id" in t.columns]).unique().drop_nulls().sort(
+        "employee_id").with_columns(
+        (pl.int_range(pl.len()) * count // pl.len()).alias("bucket"))
+    parts = {name: frame.join(people, on="employee_id", how="left").with_columns(
+                 pl.col("bucket").fill_null(0)).partition_by("bucket", as_dict=True,
+                                                            include_key=False)
              for name, frame in tables.items()}
     return [{name: parts[name].get((b,), tables[name].clear()) for name in tables}
             for b in range(count)]
