@@ -85,12 +85,8 @@ def price(lines: pl.DataFrame, agreement: Agreement) -> tuple[pl.DataFrame, pl.D
     priced = lines.join(_per_type_and_day(lines, agreement), on=["salary_type", "day"],
                         how="left")
     charged = pl.col("method").is_in(["hourly_rate", "fixed_rate", "supplement"])
-    problem = (
-        pl.when(charged & pl.col("uses_hourly") & hourly.is_null())
-        .then(pl.format("employee has no hourly_rate for salary type {}", pl.col("salary_type")))
-        .when(charged & pl.col("factor").is_null())
-        .then(pl.format("salary type {} has no rate on {}", pl.col("salary_type"), pl.col("day")))
-    )
+    no_hourly = charged & pl.col("uses_hourly") & hourly.is_null()
+    no_rate = charged & pl.col("factor").is_null()
     rate = pl.when(pl.col("uses_hourly")).then(hourly * pl.col("factor")).otherwise(
         pl.col("factor"))
     exact = (
@@ -102,12 +98,16 @@ def price(lines: pl.DataFrame, agreement: Agreement) -> tuple[pl.DataFrame, pl.D
     )
     priced = priced.with_columns(
         pl.coalesce(pl.col("quantity"), seconds / pl.lit(3600, MONEY)).alias("quantity"),
-        problem.alias("problem"),
-    ).with_columns(pl.when(pl.col("problem").is_null() & charged).then(rate).alias("rate"))
-    warnings = priced.filter(pl.col("problem").is_not_null()).select(
-        "employee_id", pl.col("day").alias("date"), pl.col("problem").alias("message"))
+        no_hourly.alias("no_hourly"), (no_hourly | no_rate).alias("unpriced"),
+    ).with_columns(pl.when(~pl.col("unpriced") & charged).then(rate).alias("rate"))
+    warnings = priced.filter(pl.col("unpriced")).select(
+        "employee_id", pl.col("day").alias("date"),
+        pl.when(pl.col("no_hourly"))
+        .then(pl.format("employee has no hourly_rate for salary type {}", pl.col("salary_type")))
+        .otherwise(pl.format("salary type {} has no rate on {}", pl.col("salary_type"),
+                             pl.col("day"))).alias("message"))
     priced = priced.with_columns(
-        pl.when(pl.col("problem").is_null()).then(exact).alias("exact"),
+        pl.when(~pl.col("unpriced")).then(exact).alias("exact"),
     ).with_columns(
         round_money(pl.col("exact"), agreement.money).alias("amount"),
         pl.col("quantity").round(SIX, mode="half_to_even").cast(QUANTITY),
