@@ -61,6 +61,7 @@ def scenarios(draw: st.DrawFn, agreements: list[Agreement]) -> tuple[Inputs, Per
         moment = _when(base, minutes, seconds)
         return moment.replace(tzinfo=dt.UTC) if aware else moment
 
+    planned = [c for c in codes if c.startswith("ACT_")] or codes or ["X"]
     punches = []
     for _ in range(draw(st.integers(2, 12))):
         start = draw(st.integers(0, span * 1440))
@@ -70,17 +71,18 @@ def scenarios(draw: st.DrawFn, agreements: list[Agreement]) -> tuple[Inputs, Per
             "start": stamp(start, draw(st.integers(0, 59))),
             "end": None if draw(st.integers(0, 15)) == 0 else stamp(
                 start + length, draw(st.integers(0, 59))),
-            "activity": draw(_sometimes(codes, "UNKNOWN")),
+            "activity": draw(st.one_of(_sometimes(codes, "UNKNOWN"), st.sampled_from(planned))),
             "salary_type": draw(_sometimes(hours_types, "UNKNOWN", often=False)),
             "break_minutes": draw(st.sampled_from([0, 0, 15, 30, 45, 600])),
         })
     schedules = []
-    for _ in range(draw(st.integers(0, 6))):
+    for _ in range(draw(st.integers(0, 8))):
         start = draw(st.integers(0, span * 1440))
         schedules.append({
             "employee_id": draw(st.sampled_from(employees)),
             "start": stamp(start, 0), "end": stamp(start + draw(st.integers(30, 12 * 60)), 0),
-            "activity": draw(st.one_of(st.none(), st.sampled_from(codes or ["X"]))),
+            "activity": draw(st.one_of(st.none(), st.sampled_from(planned),
+                                       st.sampled_from(planned))),
             "paid": draw(st.booleans()),
         })
     absences = []

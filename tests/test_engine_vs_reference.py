@@ -38,6 +38,20 @@ def _enrich(draw: st.DrawFn, document: dict[str, Any]) -> None:
     if draw(st.integers(0, 4)):
         rules["ordinary_salary_type"] = "ORD_T"
     if draw(st.booleans()):
+        types["ACT_T"] = {"unit": "hours", "pricing": {"method": "hourly_rate"}}
+        activities = rules.setdefault("activities", {})
+        activities.update({"ACT_A": {"salary_type": "ACT_T"}, "ACT_B": {},
+                           "ACT_U": {"paid": False}})
+        spt = rules.setdefault("set_paid_time", {})
+        for name in draw(st.lists(st.sampled_from(["r1", "r2", "r3"]), unique=True,
+                                  min_size=1, max_size=3)):
+            rule = draw(st.sampled_from(["zero_hours", "eight_hours", "custom_even",
+                                         "custom_proportional"]))
+            spt[name] = {"rule": rule, "activities": draw(st.lists(
+                st.sampled_from(["ACT_A", "ACT_B", "ACT_U"]), max_size=2, unique=True))}
+            if rule.startswith("custom"):
+                spt[name]["time"] = draw(st.sampled_from(["6:00", "7:00:01", "0:00:07"]))
+    if draw(st.booleans()):
         rules.setdefault("supplements", {})["evening_t"] = {
             "salary_type": "SUP_T", "days": draw(st.lists(st.sampled_from(
                 ["mon", "tue", "wed", "thu", "fri", "sat", "sun", "holiday", "holiday_eve"]),
