@@ -24,12 +24,22 @@ def _decimal(representer: Any, value: Decimal) -> Any:
     return representer.represent_scalar(f"tag:yaml.org,2002:{kind}", text)
 
 
+INDICATORS = tuple("?:-,[]{}#&*!|>'\"%@`")
+
+
+def _text(representer: Any, value: str) -> Any:
+    # ruamel's emitter writes e.g. `?0` unquoted in flow style, which no parser reads back
+    style = '"' if value.startswith(INDICATORS) else None
+    return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
 def to_yaml(document: dict[str, Any], flow: bool) -> str:
     """The document as a YAML 1.2 writer would put it (decimals written exactly)."""
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = flow
     yaml.sort_base_mapping_type_on_output = False  # keep the order written
     yaml.representer.add_representer(Decimal, _decimal)
+    yaml.representer.add_representer(str, _text)
     out = io.StringIO()
     yaml.dump(document, out)
     return out.getvalue()
