@@ -99,7 +99,7 @@ def _prepare(name: str, frame: pl.DataFrame | None) -> pl.DataFrame:
     for column, dtype in columns.items():
         if column in frame.columns:
             expr = pl.col(column)
-            if dtype not in (pl.Datetime,) and frame.schema[column] != dtype:
+            if dtype is not pl.Datetime and frame.schema[column] != dtype:
                 expr = expr.cast(dtype)
         else:
             expr = pl.lit(None, dtype=pl.Datetime("us") if dtype is pl.Datetime else dtype)

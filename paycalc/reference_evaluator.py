@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from paycalc.compiled import Agreement, SalaryType
 from paycalc.holiday_days import holiday_days
 from paycalc.inputs import Inputs, Period, prepare
+from paycalc.language.values import WEEKDAYS
 
 DAY = dt.timedelta(days=1)
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 REGULAR = ""  # the pool of paid time that becomes ordinary time and overtime
 EIGHT_HOURS = 8 * 3600
 SIX = Decimal("0.000001")

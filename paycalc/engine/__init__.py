@@ -46,13 +46,15 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period) ->
     one of `agreements`, with the input rows that could not be used and warnings."""
     agreements = list(agreements)
     tables = prepare(inputs)
+    days = {a.id: _days(a, period) for a in agreements}
     lines, rejects, warnings = [], [], []
     for bucket in _buckets(tables):
         mains = bucket["assignments"].filter(
             pl.col("main") & among("agreement", [a.id for a in agreements], pl.String())
         ).select("employee_id", "agreement", "valid_from", "valid_to",
                  pl.col("row_id").alias("assignment_row"))
-        found = [_evaluate(agreement, bucket, mains, period) for agreement in agreements]
+        found = [_evaluate(agreement, *days[agreement.id], bucket, mains, period)
+                 for agreement in agreements]
         # buckets are ranges of employee ids in order: sorting each bucket sorts the whole
         lines.append(_frame([f[0] for f in found], PAY_LINES).sort(
             "employee_id", "date", "salary_type", "rule", "agreement",
@@ -93,13 +95,19 @@ def _frame(parts: list[pl.DataFrame], schema: pl.Schema) -> pl.DataFrame:
     return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
 
-def _evaluate(agreement: Agreement, tables: dict[str, pl.DataFrame], mains: pl.DataFrame,
-              period: Period) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    rules = agreement.time_rules
-    first = pl.select(week_start(pl.lit(period.start), rules.week_starts)).item() - dt.timedelta(
-        days=1)
+def _days(agreement: Agreement, period: Period) -> tuple[dt.date, pl.DataFrame, pl.DataFrame]:
+    """The first day the agreement's evaluation looks at (the day before the week of the
+    period's start), its calendar with a margin, and its supplement window instances."""
+    first = pl.select(week_start(pl.lit(period.start), agreement.time_rules.week_starts)
+                      ).item() - dt.timedelta(days=1)
     calendar = day_calendar(agreement, first - dt.timedelta(days=2),
                             period.end + dt.timedelta(days=2))
+    return first, calendar, window_instances(agreement, calendar)
+
+
+def _evaluate(agreement: Agreement, first: dt.date, calendar: pl.DataFrame,
+              windows: pl.DataFrame, tables: dict[str, pl.DataFrame], mains: pl.DataFrame,
+              period: Period) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     pieces, breaks, punch_rejects = punch_pieces(tables["punches"], agreement, mains, calendar,
                                                  first, period.end)
     scheduled, planned = schedule_days(tables["schedules"], agreement, mains, calendar)
@@ -114,7 +122,7 @@ def _evaluate(agreement: Agreement, tables: dict[str, pl.DataFrame], mains: pl.D
         "seconds", "input_ids")
     regular = pools.filter(pl.col("target") == REGULAR).drop("target")
     overtime, overtime_warnings = overtime_slices(regular, scheduled, agreement)
-    supplements = supplement_slices(pieces, window_instances(agreement, calendar), agreement)
+    supplements = supplement_slices(pieces, windows, agreement)
     absences, absence_rejects = absence_lines(tables["absences"], tables["employees"],
                                               scheduled, calendar, mains, agreement, first,
                                               period.end)

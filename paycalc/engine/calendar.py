@@ -11,8 +11,7 @@ from paycalc.compiled import Agreement
 from paycalc.engine.exprs import among
 from paycalc.engine.zones import wall_to_instant
 from paycalc.holiday_days import holiday_days
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from paycalc.language.values import WEEKDAYS
 
 
 def day_calendar(agreement: Agreement, first: dt.date, last: dt.date) -> pl.DataFrame:
