@@ -62,7 +62,7 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period) ->
         rejects += [f[1] for f in found]
         warnings += [f[2] for f in found]
     return Evaluation(
-        pay_lines=_frame(lines, PAY_LINES),
+        pay_lines=pl.concat(lines) if lines else pl.DataFrame(schema=PAY_LINES),
         rejects=_frame(rejects, REJECTS).unique().sort("table", "row_id", "reason"),
         warnings=_frame(warnings, WARNINGS).sort("employee_id", "date", "message"),
     )
