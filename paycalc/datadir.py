@@ -55,13 +55,13 @@ def _convert(values: pl.Series, dtype: pl.DataType | type[pl.DataType]) -> pl.Se
         return values
     if dtype == pl.Date:
         return values.str.to_date("%Y-%m-%d")
+    present = values.drop_nulls()
     if dtype == pl.Boolean:
-        wrong = values.drop_nulls().filter(~values.drop_nulls().is_in(["true", "false"]))
+        wrong = present.filter(~present.is_in(["true", "false"]))
         if len(wrong):
             raise DataError(f"'{wrong[0]}' is not true or false")
         return values == "true"
     if dtype == pl.Datetime:
-        present = values.drop_nulls()
         offsets = present.str.contains(_OFFSET.pattern)
         if offsets.all() and len(present):
             return values.str.to_datetime(time_zone="UTC", time_unit="us")
