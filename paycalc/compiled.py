@@ -381,3 +381,25 @@ class Agreement:
     def link(self, code: str) -> Link:
         """The link `code`; KeyError if the agreement has none."""
         return self._by_code["link"][code]  # type: ignore[return-value]
+
+
+class TrackerConflict(ValueError):
+    """Two agreements define one tracker code differently."""
+
+
+def trackers_by_code(agreements: list[Agreement]) -> dict[str, Tracker]:
+    """Every tracker of `agreements` by code.
+
+    A tracker code is one balance per employee whatever agreement moves it (an employee
+    moving from full time to part time keeps their vacation days), so every agreement that
+    defines a code must define it the same way.
+    """
+    found: dict[str, Tracker] = {}
+    for agreement in agreements:
+        for tracker in agreement.trackers:
+            known = found.setdefault(tracker.code, tracker)
+            if known != tracker:
+                raise TrackerConflict(
+                    f"tracker {tracker.code} is defined differently at {known.source} and at "
+                    f"{tracker.source}; one code is one balance, so its settings must agree")
+    return found

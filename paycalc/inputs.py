@@ -52,6 +52,10 @@ COLUMNS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         "employee_id": pl.String, "date": pl.Date, "kind": pl.String, "value": MONEY,
         "note": pl.String, "approved": pl.Boolean,
     },
+    "adjustments": {
+        "employee_id": pl.String, "tracker": pl.String, "date": pl.Date, "quantity": MONEY,
+        "note": pl.String,
+    },
 }
 
 _DEFAULTS: dict[str, dict[str, object]] = {
@@ -82,6 +86,22 @@ class Inputs:
     schedules: pl.DataFrame | None = None
     absences: pl.DataFrame | None = None
     figures: pl.DataFrame | None = None
+    adjustments: pl.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class Opening:
+    """Where a locked evaluation starts: the tracker balances at the end of `lock_date`
+    (the last day transferred definitively) per employee, tracker and tracking year.
+
+    `balances` has the columns of `Evaluation.balances` that matter here: employee_id,
+    tracker, tracking_year (null when not periodised), balance, and accrued (the year's
+    additions counted against max_accrual_per_year). The balances of a run as of the lock
+    date are exactly that.
+    """
+
+    lock_date: dt.date
+    balances: pl.DataFrame
 
 
 def prepare(inputs: Inputs) -> dict[str, pl.DataFrame]:

@@ -48,6 +48,11 @@ class ReferenceResult:
     lines: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    days: list[dict[str, Any]] = field(default_factory=list)
+    """Day facts the tracker drivers read: worked and paid scheduled seconds per employee-day
+    of the period, with the agreement the day falls under."""
+    leave: list[dict[str, Any]] = field(default_factory=list)
+    """Every day of the period inside an absence, with whether the absence counts it."""
 
 
 # -- time ------------------------------------------------------------------------------------
@@ -190,6 +195,7 @@ class _AgreementRun:
         pieces, breaks = self.punch_pieces(tables["punches"])
         planned, scheduled = self.schedule_days(tables["schedules"])
         self.automatic_breaks(pieces, breaks)
+        self.day_facts(pieces, scheduled)
         pools, pool_ids = self.pools(pieces)
         self.set_paid_time(pieces, planned, pools)
         self.activity_lines(pools, pool_ids)
@@ -250,6 +256,17 @@ class _AgreementRun:
                     pieces.append(Piece(row["employee_id"], piece_day, a, b, row["row_id"],
                                         activity, target, paid))
         return pieces, breaks
+
+    def day_facts(self, pieces: list[Piece], scheduled: dict) -> None:
+        worked: dict[tuple[str, dt.date], int] = defaultdict(int)
+        for piece in pieces:
+            worked[(piece.employee, piece.day)] += piece.end - piece.start
+        for employee, day in sorted(set(worked) | set(scheduled)):
+            if self.period.start <= day <= self.period.end:
+                self.result.days.append({
+                    "employee_id": employee, "day": day, "agreement": self.a.id,
+                    "worked": worked.get((employee, day), 0),
+                    "scheduled": scheduled.get((employee, day), 0)})
 
     def source_of(self, code: str) -> str:
         return str(self.a.salary_type(code).source)
@@ -581,6 +598,11 @@ class _AgreementRun:
                 else:
                     counted = (day.weekday() < person["working_days_per_week"]
                                and day not in self.holidays)
+                if self.period.start <= day <= self.period.end:
+                    self.result.leave.append({
+                        "employee_id": employee, "day": day, "agreement": self.a.id,
+                        "salary_type": code, "absence_id": row["row_id"], "counted": counted,
+                        "kinds": self.day_kinds(day)})
                 if not counted:
                     continue
                 seconds = self.absence_seconds(row, person, scheduled.get((employee, day), 0))

@@ -24,13 +24,29 @@ def _random(n: pl.Expr, seed: int, salt: int, modulo: int) -> pl.Expr:
 
 
 def generate(employees: int, days: int, seed: int = 7) -> Inputs:
-    """Punches (about 68% of employee-days), matching schedules, employees, assignments."""
+    """Punches (about 68% of employee-days), matching schedules, employees (employed 2010
+    to 2024, every 50th born on 29 February), assignments, a vacation week each and a
+    flextime adjustment for every tenth employee."""
     ids = pl.DataFrame({"e": pl.arange(0, employees, eager=True)})
+    born = pl.lit(dt.date(1960, 1, 1)) + pl.duration(days=_random(pl.col("e"), seed, 6, 14000))
     staff = ids.select(
         pl.format("e{}", pl.col("e")).alias("employee_id"),
         (pl.lit(Decimal("150")) + _random(pl.col("e"), seed, 1, 60).cast(pl.Decimal(10, 2)))
         .cast(pl.Decimal(10, 2)).alias("hourly_rate"),
+        pl.when(pl.col("e") % 50 == 3).then(pl.lit(dt.date(1988, 2, 29))).otherwise(born)
+        .alias("birth_date"),
+        (pl.lit(dt.date(2010, 1, 1)) + pl.duration(days=_random(pl.col("e"), seed, 7, 5400)))
+        .alias("employment_start"),
     )
+    leave_start = pl.lit(START) + pl.duration(days=_random(pl.col("e"), seed, 8, max(1, days - 6)))
+    absences = ids.select(pl.format("e{}", pl.col("e")).alias("employee_id"),
+                          leave_start.alias("start_date"),
+                          (leave_start + pl.duration(days=6)).alias("end_date"),
+                          pl.lit("VAC").alias("salary_type"))
+    adjustments = ids.filter(pl.col("e") % 10 == 0).select(
+        pl.format("e{}", pl.col("e")).alias("employee_id"), pl.lit("FLEX").alias("tracker"),
+        pl.lit(START + dt.timedelta(days=min(10, days - 1))).alias("date"),
+        pl.lit(Decimal("2.5")).alias("quantity"), pl.lit("sample correction").alias("note"))
     assignments = staff.select("employee_id", pl.lit("retail").alias("agreement"),
                                pl.lit(dt.date(2020, 1, 1)).alias("valid_from"))
     grid = ids.join(pl.DataFrame({"d": pl.arange(0, days, eager=True)}), how="cross")
@@ -57,4 +73,4 @@ def generate(employees: int, days: int, seed: int = 7) -> Inputs:
     schedules = grid.select(pl.format("e{}", pl.col("e")).alias("employee_id"),
                             pl.col("ps").alias("start"), pl.col("pe").alias("end"))
     return Inputs(employees=staff, assignments=assignments, punches=punches,
-                  schedules=schedules)
+                  schedules=schedules, absences=absences, adjustments=adjustments)

@@ -123,7 +123,7 @@ def _evaluate(agreement: Agreement, first: dt.date, calendar: pl.DataFrame,
     regular = pools.filter(pl.col("target") == REGULAR).drop("target")
     overtime, overtime_warnings = overtime_slices(regular, scheduled, agreement)
     supplements = supplement_slices(pieces, windows, agreement)
-    absences, absence_rejects = absence_lines(tables["absences"], tables["employees"],
+    absences, absence_rejects, leave = absence_lines(tables["absences"], tables["employees"],
                                               scheduled, calendar, mains, agreement, first,
                                               period.end)
     figures = figure_lines(tables["figures"], mains, agreement, period.start, period.end)
@@ -139,4 +139,13 @@ def _evaluate(agreement: Agreement, first: dt.date, calendar: pl.DataFrame,
     rejects = pl.concat([punch_rejects, absence_rejects])
     warnings = pl.concat([overtime_warnings, price_warnings]).filter(
         pl.col("date").is_between(period.start, period.end))
-    return priced, rejects, warnings
+    worked = pieces.group_by("employee_id", "day").agg(
+        (pl.col("end") - pl.col("start")).sum().alias("worked"))
+    in_period = pl.col("day").is_between(period.start, period.end)
+    facts = DayFacts(
+        days=worked.join(scheduled, on=["employee_id", "day"], how="full", coalesce=True)
+        .filter(in_period).select(
+            "employee_id", "day", pl.lit(agreement.id).alias("agreement"),
+            pl.col("worked").fill_null(0), pl.col("scheduled").fill_null(0)),
+        leave=leave.filter(in_period).with_columns(pl.lit(agreement.id).alias("agreement")))
+    return priced, rejects, warnings, facts

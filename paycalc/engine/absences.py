@@ -22,8 +22,10 @@ from paycalc.inputs import MONEY
 
 def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl.DataFrame,
                   calendar: pl.DataFrame, mains: pl.DataFrame, agreement: Agreement,
-                  first: dt.date, last: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Absence lines of counted days, and the rejected absence rows."""
+                  first: dt.date, last: dt.date
+                  ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Absence lines of counted days, the rejected absence rows, and every day of the
+    usable absences with whether it is counted (the leave days tracker drivers read)."""
     days = absences.filter(pl.col("start_date") <= pl.col("end_date")).with_columns(
         pl.date_ranges(pl.max_horizontal("start_date", pl.lit(first)),
                        pl.min_horizontal("end_date", pl.lit(last))).alias("day")).explode(
@@ -41,7 +43,7 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
         pl.lit("absences").alias("table"), "row_id", "reason").unique()
     days = days.filter(pl.col("reason").is_null()).join(
         scheduled, on=["employee_id", "day"], how="left").join(
-        calendar.select("day", "weekday", "holiday"), on="day", how="left").with_columns(
+        calendar.select("day", "weekday", "holiday", "eve"), on="day", how="left").with_columns(
         pl.col("scheduled").fill_null(0))
     by_schedule = (pl.col("scheduled") > 0).any().over("row_id")
     counted = pl.when(by_schedule).then(pl.col("scheduled") > 0).otherwise(
@@ -66,7 +68,9 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
         pl.concat_list(pl.col("row_id")).alias("input_ids"),
         pl.lit(None, pl.Boolean).alias("approved"),
     )
-    return lines.cast(LINE), rejects
+    leave = days.select("employee_id", "day", "salary_type", pl.col("row_id").alias("absence_id"),
+                        counted.alias("counted"), "weekday", "holiday", "eve")
+    return lines.cast(LINE), rejects, leave
 
 
 def _whole_seconds(value: pl.Expr) -> pl.Expr:

@@ -28,3 +28,18 @@ agreement and first input row."""
 
 REJECTS = schema(table=pl.String, row_id=pl.String, reason=pl.String)
 WARNINGS = schema(employee_id=pl.String, date=pl.Date, message=pl.String)
+
+TRANSACTIONS = schema(
+    employee_id=pl.String, tracker=pl.String, date=pl.Date, tracking_year=pl.Date,
+    quantity=QUANTITY, unit=pl.String, operator=pl.String, set_to=QUANTITY, kind=pl.String,
+    made_by=pl.String, agreement=pl.String, driver_value=QUANTITY, level=pl.Int64,
+    factor=MONEY, source=pl.String, input_ids=pl.List(pl.String))
+"""Columns of `Evaluation.tracker_transactions`: the ledger's rows in ledger order (see
+docs/trackers.md). `kind` is salary_type, link, adjustment, max_accrual or expiry;
+`made_by` the salary type, link, or rule; `level` counts from 1."""
+
+BALANCES = schema(
+    employee_id=pl.String, tracker=pl.String, tracking_year=pl.Date, as_of=pl.Date,
+    balance=QUANTITY, accrued=QUANTITY, shown_on=pl.Date, shown_balance=QUANTITY,
+    unit=pl.String, decimals=pl.Int64, show_on_time_card=pl.Boolean)
+"""Columns of `Evaluation.balances`, sorted by employee, tracker and tracking year."""
