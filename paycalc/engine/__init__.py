@@ -16,16 +16,33 @@ import polars as pl
 from paycalc.compiled import Agreement
 from paycalc.engine.absences import absence_lines, figure_lines
 from paycalc.engine.calendar import day_calendar, window_instances
-from paycalc.engine.columns import LINE, PAY_LINES, REJECTS, WARNINGS
+from paycalc.engine.balances import balances, limit_warnings, unlocked_warnings
+from paycalc.engine.columns import (
+    BALANCES,
+    LINE,
+    PAY_LINES,
+    QUANTITY,
+    REJECTS,
+    TRANSACTIONS,
+    WARNINGS,
+)
+from paycalc.engine.ledger import ledger
+from paycalc.engine.transactions import (
+    adjustment_transactions,
+    link_transactions,
+    salary_type_transactions,
+)
 from paycalc.engine.exprs import among, lookup
 from paycalc.engine.overtime import overtime_slices, week_start
 from paycalc.engine.pieces import REGULAR, punch_pieces, schedule_days
 from paycalc.engine.pools import cut_automatic_breaks, paid_pools, set_paid_time
 from paycalc.engine.pricing import price
 from paycalc.engine.supplements import supplement_slices
-from paycalc.inputs import Inputs, Period, prepare
+from paycalc.compiled import Tracker, trackers_by_code
+from paycalc.inputs import Inputs, Opening, Period, prepare
 
-__all__ = ["PAY_LINES", "Evaluation", "Inputs", "Period", "evaluate"]
+__all__ = ["BALANCES", "PAY_LINES", "TRANSACTIONS", "Evaluation", "Inputs", "Opening", "Period",
+           "evaluate"]
 
 BUCKET_PUNCHES = 250_000
 """Punches evaluated together: buckets of employees keep every frame small."""
@@ -37,17 +54,43 @@ class Evaluation:
     """Outputs of an evaluation, as Polars frames."""
 
     pay_lines: pl.DataFrame
+    tracker_transactions: pl.DataFrame
+    balances: pl.DataFrame
     rejects: pl.DataFrame
     warnings: pl.DataFrame
 
 
-def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period) -> Evaluation:
+@dataclass(frozen=True)
+class DayFacts:
+    """What tracker drivers read of the pay-line stage: `days` (worked and paid scheduled
+    seconds per employee-day, with its agreement) and `leave` (every day of a usable
+    absence, with whether the absence counts it and the day's kind)."""
+
+    days: pl.DataFrame
+    leave: pl.DataFrame
+
+
+_OPENING = {"employee_id": pl.String, "tracker": pl.String, "tracking_year": pl.Date,
+            "balance": QUANTITY, "accrued": QUANTITY}
+
+
+def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
+             opening: Opening | None = None, balances_as_of: dt.date | None = None
+             ) -> Evaluation:
     """Pay lines of the days in `period` for every employee whose main agreement on a day is
-    one of `agreements`, with the input rows that could not be used and warnings."""
+    one of `agreements`; tracker transactions of the period (after `opening.lock_date` when
+    starting from locked balances) and balances as of `balances_as_of` (default: the
+    period's end); the input rows that could not be used; and warnings.
+
+    Raises `TrackerConflict` when two agreements define one tracker code differently."""
     agreements = list(agreements)
+    trackers = trackers_by_code(agreements)
     tables = prepare(inputs)
+    tables["opening"] = (opening.balances.select(list(_OPENING)).cast(_OPENING)
+                         if opening else pl.DataFrame(schema=_OPENING))
+    lock = opening.lock_date if opening else None
     days = {a.id: _days(a, period) for a in agreements}
-    lines, rejects, warnings = [], [], []
+    lines, rejects, warnings, moves, totals = [], [], [], [], []
     for bucket in _buckets(tables):
         mains = bucket["assignments"].filter(
             pl.col("main") & among("agreement", [a.id for a in agreements], pl.String())
@@ -61,11 +104,50 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period) ->
             pl.col("input_ids").list.first()))
         rejects += [f[1] for f in found]
         warnings += [f[2] for f in found]
+        facts = DayFacts(pl.concat([f[3].days for f in found]),
+                         pl.concat([f[3].leave for f in found]))
+        moved, total, tracker_rejects, tracker_warnings = _trackers(
+            agreements, trackers, bucket, lines[-1], facts, period, lock,
+            balances_as_of or period.end)
+        moves.append(moved)
+        totals.append(total)
+        rejects.append(tracker_rejects)
+        warnings.append(tracker_warnings)
     return Evaluation(
         pay_lines=pl.concat(lines) if lines else pl.DataFrame(schema=PAY_LINES),
+        tracker_transactions=_frame(moves, TRANSACTIONS),
+        balances=_frame(totals, BALANCES),
         rejects=_frame(rejects, REJECTS).unique().sort("table", "row_id", "reason"),
         warnings=_frame(warnings, WARNINGS).sort("employee_id", "date", "message"),
     )
+
+
+def _trackers(agreements: list[Agreement], trackers: dict[str, Tracker],
+              tables: dict[str, pl.DataFrame], lines: pl.DataFrame, facts: DayFacts,
+              period: Period, lock: dt.date | None, as_of: dt.date
+              ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The tracker stage of one bucket of employees: ledger rows, balances, rejects and
+    warnings."""
+    first = period.start if lock is None else max(period.start, lock + dt.timedelta(days=1))
+    made, notes = [], []
+    for agreement in agreements:
+        rows, note = salary_type_transactions(lines, agreement)
+        made.append(rows)
+        notes.append(note)
+    by_salary_type = pl.concat(made)
+    for agreement in agreements:
+        rows, note = link_transactions(agreement, trackers, tables, facts.days, facts.leave,
+                                       by_salary_type, period.start, period.end)
+        made.append(rows)
+        notes.append(note)
+    adjusted, rejects = adjustment_transactions(tables["adjustments"], tables["employees"],
+                                                trackers, period.start, period.end)
+    opening = tables["opening"].with_columns(pl.lit(lock or period.start).alias("lock"))
+    rows = ledger(pl.concat([*made, adjusted]), trackers, opening, first, period.end)
+    warnings = pl.concat([*notes, limit_warnings(rows, opening, trackers),
+                          unlocked_warnings(rows, tables["assignments"], agreements, first,
+                                            period.end)])
+    return rows, balances(rows, opening, trackers, lock, as_of), rejects, warnings
 
 
 def _buckets(tables: dict[str, pl.DataFrame]) -> list[dict[str, pl.DataFrame]]:
@@ -107,7 +189,7 @@ def _days(agreement: Agreement, period: Period) -> tuple[dt.date, pl.DataFrame, 
 
 def _evaluate(agreement: Agreement, first: dt.date, calendar: pl.DataFrame,
               windows: pl.DataFrame, tables: dict[str, pl.DataFrame], mains: pl.DataFrame,
-              period: Period) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+              period: Period) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, DayFacts]:
     pieces, breaks, punch_rejects = punch_pieces(tables["punches"], agreement, mains, calendar,
                                                  first, period.end)
     scheduled, planned = schedule_days(tables["schedules"], agreement, mains, calendar)

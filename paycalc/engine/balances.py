@@ -1,0 +1,113 @@
+"""Balances per employee, tracker and tracking year from the ledger rows, and the warnings
+the ledger raises: min / max crossings and unlocked data older than the agreement allows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from paycalc.compiled import Agreement, Tracker
+from paycalc.engine.columns import BALANCES, QUANTITY
+from paycalc.engine.drivers import tracking_year
+from paycalc.engine.ledger import _per_tracker, micro, quantity
+
+
+def shown_on(tracker: Tracker, as_of: dt.date) -> dt.date:
+    """The date a tracker's balance is shown for: `as_of`, or the next occurrence of its
+    month-day on or after it."""
+    if tracker.balance_month_day is None:
+        return as_of
+    basis = tracker.balance_month_day.in_year(as_of.year)
+    return basis if basis >= as_of else tracker.balance_month_day.in_year(as_of.year + 1)
+
+
+def balances(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Tracker],
+             lock: dt.date | None, as_of: dt.date) -> pl.DataFrame:
+    """BALANCES of every employee, tracker and tracking year with an opening balance or a
+    row up to the date the tracker is shown for."""
+    group = ["employee_id", "tracker", "tracking_year"]
+    shown = _per_tracker(trackers, "tracker", lambda t: pl.lit(shown_on(t, as_of)), pl.Date())
+    periodised = pl.col("tracker").is_in([t.code for t in trackers.values() if t.periodised])
+    same_year = (_per_tracker(trackers, "tracker", lambda t: tracking_year(pl.col("date"), t),
+                              pl.Date())
+                 == _per_tracker(trackers, "tracker",
+                                 lambda t: tracking_year(pl.lit(as_of), t), pl.Date()))
+    accrual = (pl.col("kind") == "max_accrual") | (
+        pl.col("kind").is_in(["link", "salary_type"]) & (pl.col("operator") == "add")
+        & (pl.col("quantity") > 0))
+    q = micro(pl.col("quantity"))
+    upto = pl.col("date") <= as_of
+    moved = rows.filter(pl.col("date") <= shown).group_by(group).agg(
+        q.sum().alias("shown_balance"), q.filter(upto).sum().alias("balance"),
+        q.filter(upto & accrual & (periodised | same_year)).sum().alias("accrued"))
+    lock_year = pl.lit(False)
+    if lock is not None:
+        lock_year = (_per_tracker(trackers, "tracker",
+                                  lambda t: tracking_year(pl.lit(lock), t), pl.Date())
+                     == _per_tracker(trackers, "tracker",
+                                     lambda t: tracking_year(pl.lit(as_of), t),
+                                     pl.Date()))
+    start = opening.select(*group, micro(pl.col("balance")).alias("shown_balance"),
+                           micro(pl.col("balance")).alias("balance"),
+                           pl.when(pl.col("tracking_year").is_not_null() | lock_year)
+                           .then(micro(pl.col("accrued"))).otherwise(0).alias("accrued"))
+    total = pl.concat([start, moved]).group_by(group).agg(
+        pl.col("shown_balance", "balance", "accrued").sum())
+    return total.select(
+        *group, pl.lit(as_of).alias("as_of"), quantity(pl.col("balance")).alias("balance"),
+        quantity(pl.col("accrued")).alias("accrued"), shown.alias("shown_on"),
+        quantity(pl.col("shown_balance")).alias("shown_balance"),
+        _per_tracker(trackers, "tracker", lambda t: pl.lit(t.unit), pl.String()).alias("unit"),
+        _per_tracker(trackers, "tracker", lambda t: pl.lit(t.decimals), pl.Int64())
+        .alias("decimals"),
+        _per_tracker(trackers, "tracker", lambda t: pl.lit(t.show_on_time_card), pl.Boolean())
+        .alias("show_on_time_card"),
+    ).cast(BALANCES).sort(group)
+
+
+def limit_warnings(rows: pl.DataFrame, opening: pl.DataFrame,
+                   trackers: dict[str, Tracker]) -> pl.DataFrame:
+    """A warning on each day a tracker's total, at the end of the day, goes from within its
+    min / max to beyond it (the balance is never clipped)."""
+    pair = ["employee_id", "tracker"]
+    start = opening.group_by(pair).agg(micro(pl.col("balance")).sum().alias("start"))
+    daily = rows.group_by(*pair, "date").agg(micro(pl.col("quantity")).sum().alias("q")).join(
+        start, on=pair, how="left").sort(*pair, "date").with_columns(
+        (pl.col("start").fill_null(0) + pl.col("q").cum_sum().over(pair)).alias("after"))
+    daily = daily.with_columns((pl.col("after") - pl.col("q")).alias("before"))
+    parts = []
+    for code, t in trackers.items():
+        mine = daily.filter(pl.col("tracker") == code)
+        shown = pl.col("after").cast(QUANTITY) / 1_000_000
+        for limit, word, crossed in (
+                (t.min, "below the minimum", lambda m: (pl.col("after") < m) & (m <= pl.col(
+                    "before"))),
+                (t.max, "above the maximum", lambda m: (pl.col("before") <= m) & (m < pl.col(
+                    "after")))):
+            if limit is None:
+                continue
+            bound = pl.lit(round(limit * 1_000_000), pl.Int64)
+            parts.append(mine.filter(crossed(bound)).select(
+                "employee_id", "date", pl.format(f"tracker {code}: balance {{}} is {word} "
+                                                 f"{limit}", shown).alias("message")))
+    return pl.concat(parts) if parts else pl.DataFrame(
+        schema={"employee_id": pl.String, "date": pl.Date, "message": pl.String})
+
+
+def unlocked_warnings(rows: pl.DataFrame, assignments: pl.DataFrame,
+                      agreements: list[Agreement], first: dt.date,
+                      last: dt.date) -> pl.DataFrame:
+    """One warning per employee with tracker rows when the unlocked days, from `first` to
+    `last`, are more than the smallest `warn_unlocked_after_days` of their agreements."""
+    limits = {a.id: a.warn_unlocked_after_days for a in agreements}
+    days = (last - first).days
+    people = rows.select("employee_id").unique().join(
+        assignments.filter(pl.col("agreement").is_in(list(limits))).select(
+            "employee_id", pl.col("agreement").replace_strict(limits, return_dtype=pl.Int64)
+            .alias("limit")), on="employee_id").group_by("employee_id").agg(
+        pl.col("limit").min())
+    return people.filter(pl.col("limit") < days).select(
+        "employee_id", pl.lit(first).alias("date"), pl.format(
+            f"{days} days of tracker data since {first} are not locked by a definitive "
+            "transfer (warning after {})", pl.col("limit")).alias("message"))

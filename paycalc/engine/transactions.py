@@ -1,0 +1,185 @@
+"""Tracker transactions before the ledger: from salary types used on pay lines, from links
+(driver firings times factors and levels), and from manual adjustments; for all employees
+at once. Link transactions of `set` links carry the value to set, not a change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from paycalc.compiled import Agreement, Link, Tracker
+from paycalc.engine.columns import QUANTITY
+from paycalc.engine.drivers import firings, windows
+from paycalc.engine.exprs import among, dated_expr
+from paycalc.inputs import MONEY
+
+MADE = {"employee_id": pl.String, "tracker": pl.String, "date": pl.Date, "quantity": QUANTITY,
+        "operator": pl.String, "kind": pl.String, "made_by": pl.String,
+        "agreement": pl.String, "driver_value": QUANTITY, "level": pl.Int64, "factor": MONEY,
+        "carry": MONEY, "source": pl.String, "input_ids": pl.List(pl.String)}
+"""A transaction as made, before the ledger places it."""
+NOTE = {"employee_id": pl.String, "date": pl.Date, "message": pl.String}
+
+
+def _six(value: pl.Expr) -> pl.Expr:
+    return value.round(6, mode="half_to_even").cast(QUANTITY)
+
+
+def salary_type_transactions(lines: pl.DataFrame, agreement: Agreement
+                             ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each payable line of a salary type that moves trackers, once per tracker moved; and
+    warnings where a dated factor is not in force."""
+    lines = lines.filter(pl.col("payable") & (pl.col("agreement") == agreement.id))
+    made, notes = [], []
+    for st in agreement.salary_types:
+        used = lines.filter(pl.col("salary_type") == st.code) if st.trackers else lines.clear()
+        for effect in st.trackers:
+            rows = used.with_columns(dated_expr(effect.factor, pl.col("date"), MONEY)
+                                     .alias("factor"))
+            notes.append(rows.filter(pl.col("factor").is_null()).select(
+                "employee_id", "date", pl.format(
+                    f"salary type {st.code}: no tracker factor for {effect.tracker} on {{}}",
+                    pl.col("date")).alias("message")))
+            made.append(rows.filter(pl.col("factor").is_not_null()).select(
+                "employee_id", pl.lit(effect.tracker).alias("tracker"), "date",
+                _six(pl.col("quantity") * pl.col("factor") * effect.sign).alias("quantity"),
+                pl.lit("add").alias("operator"), pl.lit("salary_type").alias("kind"),
+                pl.col("salary_type").alias("made_by"), "agreement",
+                pl.lit(None, QUANTITY).alias("driver_value"), pl.lit(None, pl.Int64).alias("level"),
+                "factor", pl.lit(None, MONEY).alias("carry"),
+                pl.lit(str(effect.source)).alias("source"), "input_ids",
+            ).filter(pl.col("quantity") != 0))
+    return _frame(made, MADE), _frame(notes, NOTE)
+
+
+def link_transactions(agreement: Agreement, trackers: dict[str, Tracker],
+                      tables: dict[str, pl.DataFrame], days: pl.DataFrame,
+                      leave: pl.DataFrame, made: pl.DataFrame, first: dt.date,
+                      last: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Transactions of every link of `agreement` (a link regulated by another link's value
+    after that link), and warnings."""
+    done: dict[str, pl.DataFrame] = {}
+    notes = []
+    pending = list(agreement.links)
+    employees = tables["employees"]
+    while pending:
+        link = pending.pop(0)
+        needs = link.levels.link if link.levels else None
+        if needs is not None and needs not in done:
+            pending.append(link)
+            continue
+        spans = windows(tables["assignments"], employees, agreement, link, first, last)
+        fired = firings(link, trackers[link.tracker], spans, days, leave, made, agreement)
+        fired = fired.join(employees.select(
+            "employee_id", "employment_start", "birth_date", "employment_level",
+            "fulltime_hours_per_week", "working_days_per_week"), on="employee_id")
+        rows, note = _link_rows(link, fired, done.get(needs or ""), agreement)
+        done[link.code] = rows
+        notes.append(note)
+    return _frame(list(done.values()), MADE), _frame(notes, NOTE)
+
+
+def _whole_years(since: pl.Expr, day: pl.Expr) -> pl.Expr:
+    years = day.dt.year() - since.dt.year()
+    return pl.when(since.dt.offset_by(pl.format("{}y", years)) <= day).then(years).otherwise(
+        years - 1)
+
+
+def _link_rows(link: Link, fired: pl.DataFrame, regulating: pl.DataFrame | None,
+               agreement: Agreement) -> tuple[pl.DataFrame, pl.DataFrame]:
+    fired = fired.sort("employee_id", "date", "key", pl.col("input_ids").list.join("\x00"),
+                       "value")
+    notes = pl.DataFrame(schema=NOTE)
+    if link.levels is None:
+        assert link.factor is not None
+        fired = fired.with_columns(dated_expr(link.factor, pl.col("date"), MONEY).alias("factor"),
+                                   pl.lit(None, pl.Int64).alias("level"))
+        notes = fired.filter(pl.col("factor").is_null()).select(
+            "employee_id", "date",
+            pl.format(f"link {link.code}: no factor on {{}}", pl.col("date")).alias("message"))
+        fired = fired.filter(pl.col("factor").is_not_null())
+    else:
+        regulator = link.levels.regulator
+        if regulator == "age_years":
+            notes = fired.filter(pl.col("birth_date").is_null()).select(
+                "employee_id", "date",
+                pl.lit(f"link {link.code}: employee has no birth_date").alias("message"))
+            fired = fired.filter(pl.col("birth_date").is_not_null())
+        if regulator == "accumulated_value":
+            assert regulating is not None
+            totals = regulating.group_by("employee_id", "date").agg(
+                pl.col("quantity").cast(MONEY).sum()).sort("employee_id", "date").with_columns(
+                pl.col("quantity").cum_sum().over("employee_id").alias("regulator"))
+            fired = fired.sort("date").join_asof(
+                totals.select("employee_id", "date", "regulator").sort("date"), on="date",
+                by="employee_id", strategy="backward").with_columns(
+                pl.col("regulator").fill_null(0)).sort(
+                "employee_id", "date", "key", pl.col("input_ids").list.join("\x00"), "value")
+        else:
+            since = "employment_start" if regulator == "employment_years" else "birth_date"
+            fired = fired.with_columns(_whole_years(pl.col(since), pl.col("date"))
+                                       .cast(MONEY).alias("regulator"))
+        level: pl.Expr = pl.lit(0, pl.Int64)
+        factor: pl.Expr = pl.lit(None, MONEY)
+        for i, item in enumerate(link.levels.table):
+            reached = dated_expr(item.threshold, pl.col("date"), MONEY) <= pl.col("regulator")
+            level = pl.when(reached.fill_null(False)).then(pl.lit(i, pl.Int64)).otherwise(level)
+        for i, item in enumerate(link.levels.table):
+            if item.factor is not None:
+                factor = pl.when(pl.col("level") == i).then(
+                    dated_expr(item.factor, pl.col("date"), MONEY)).otherwise(factor)
+        fired = fired.with_columns(level.alias("level")).with_columns(factor.alias("factor"))
+        if link.thresholds_only:
+            best = pl.col("level").cum_max().shift(1).over("employee_id").fill_null(-1)
+            fired = fired.filter(pl.col("level") > best)
+        fired = fired.filter(pl.col("factor").is_not_null()).with_columns(pl.col("level") + 1)
+    quantity = pl.col("factor") * (pl.col("value").cast(MONEY) if link.multiply_by_driver_value
+                                   else pl.lit(1, MONEY))
+    if link.multiply_by_employment_level:
+        quantity = quantity * pl.col("employment_level")
+    if link.multiply_by_average_nominal_hours:
+        quantity = (quantity * pl.col("fulltime_hours_per_week")
+                    / pl.col("working_days_per_week").cast(MONEY))
+    carry = (dated_expr(link.carry_over_up_to, pl.col("date"), MONEY)
+             if link.carry_over_up_to is not None else pl.lit(None, MONEY))
+    rows = fired.select(
+        "employee_id", pl.lit(link.tracker).alias("tracker"), "date",
+        _six(quantity).alias("quantity"), pl.lit(link.operator).alias("operator"),
+        pl.lit("link").alias("kind"), pl.lit(link.code).alias("made_by"),
+        pl.lit(agreement.id).alias("agreement"), pl.col("value").alias("driver_value"),
+        "level", "factor", carry.alias("carry"), pl.lit(str(link.source)).alias("source"),
+        "input_ids")
+    if link.operator == "add":
+        rows = rows.filter(pl.col("quantity") != 0)
+    return rows.cast(MADE), notes
+
+
+def adjustment_transactions(adjustments: pl.DataFrame, employees: pl.DataFrame,
+                            trackers: dict[str, Tracker], first: dt.date, last: dt.date
+                            ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Manual adjustments of the period, and the rejected ones with their reason."""
+    rows = adjustments.filter(pl.col("date").is_between(first, last)).join(
+        employees.select("employee_id", pl.lit(True).alias("known")), on="employee_id",
+        how="left")
+    reason = (pl.when(pl.col("known").is_null()).then(pl.lit("unknown employee"))
+              .when(~among("tracker", trackers, pl.String()))
+              .then(pl.format("unknown tracker '{}'", pl.col("tracker"))))
+    rows = rows.with_columns(reason.alias("reason"))
+    rejects = rows.filter(pl.col("reason").is_not_null()).select(
+        pl.lit("adjustments").alias("table"), "row_id", "reason")
+    made = rows.filter(pl.col("reason").is_null()).select(
+        "employee_id", "tracker", "date", _six(pl.col("quantity")).alias("quantity"),
+        pl.lit("add").alias("operator"), pl.lit("adjustment").alias("kind"),
+        pl.lit("adjustment").alias("made_by"), pl.lit(None, pl.String).alias("agreement"),
+        pl.lit(None, QUANTITY).alias("driver_value"), pl.lit(None, pl.Int64).alias("level"),
+        pl.lit(None, MONEY).alias("factor"), pl.lit(None, MONEY).alias("carry"),
+        pl.col("note").fill_null("").alias("source"), pl.concat_list("row_id").alias("input_ids"))
+    return made.cast(MADE), rejects
+
+
+def _frame(parts: list[pl.DataFrame], columns: dict[str, pl.DataType | type[pl.DataType]]
+           ) -> pl.DataFrame:
+    schema = pl.Schema(columns)
+    parts = [p.select(list(schema)).cast(schema) for p in parts]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
