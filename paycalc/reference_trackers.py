@@ -309,9 +309,12 @@ class _Run:
 
     def adjustment_transactions(self) -> None:
         for row in self.adjustments:
-            if not self.period.start <= row["date"] <= self.period.end:
+            missing = [c for c in ("date", "tracker", "quantity") if row[c] is None]
+            if missing:
+                reason = f"missing {missing[0]}"
+            elif not self.period.start <= row["date"] <= self.period.end:
                 continue
-            if row["employee_id"] not in self.employees:
+            elif row["employee_id"] not in self.employees:
                 reason = "unknown employee"
             elif row["tracker"] not in self.trackers:
                 reason = f"unknown tracker '{row['tracker']}'"
@@ -449,7 +452,8 @@ class _Ledger:
             keep = self.t.save_up_to if rule == "save_up_to" else Decimal(0)
             assert keep is not None
             if self.balance[year] > keep:
-                self.emit({"employee_id": self.employee, "tracker": self.t.code, "date": day, "operator": "add",
+                self.emit({"employee_id": self.employee, "tracker": self.t.code, "date": day,
+                           "operator": "add", "unit": self.t.unit,
                            "kind": "expiry", "made_by": rule, "agreement": None,
                            "driver_value": None, "level": None, "factor": None,
                            "source": str(self.t.source), "input_ids": []},

@@ -24,13 +24,18 @@ def _when(base: dt.datetime, minutes: int, seconds: int) -> dt.datetime:
     return base + dt.timedelta(minutes=minutes, seconds=seconds)
 
 
+HIRED = [dt.date(2020, 2, 29), dt.date(2019, 1, 31), dt.date(2022, 8, 15), dt.date(2024, 12, 31)]
+"""Employment dates: 29 February, a 31st, and dates from years to days before the anchors."""
+
+
 @st.composite
 def scenarios(draw: st.DrawFn, agreements: list[Agreement]) -> tuple[Inputs, Period]:
     """Tables and a period for employees under `agreements`."""
     anchor = draw(st.sampled_from(ANCHORS))
-    period = Period(anchor, anchor + dt.timedelta(days=draw(st.integers(0, 9))))
+    length = draw(st.one_of(st.integers(0, 9), st.integers(300, 800)))  # long: yearly drivers
+    period = Period(anchor, anchor + dt.timedelta(days=length))
     base = dt.datetime.combine(anchor - dt.timedelta(days=1), dt.time())
-    span = (period.end - period.start).days + 2
+    span = min(12, (period.end - period.start).days + 2)
     ids = [a.id for a in agreements]
     employees = draw(st.lists(st.sampled_from(EMPLOYEES), min_size=1, max_size=3, unique=True))
     rates = st.one_of(st.none(), st.decimals(Decimal("10"), Decimal("400"), places=2))
@@ -39,18 +44,30 @@ def scenarios(draw: st.DrawFn, agreements: list[Agreement]) -> tuple[Inputs, Per
                                                                  Decimal("0.5")])),
                       "fulltime_hours_per_week": draw(st.sampled_from([Decimal(40),
                                                                        Decimal("37.5")])),
-                      "working_days_per_week": draw(st.sampled_from([5, 4]))}
+                      "working_days_per_week": draw(st.sampled_from([5, 4])),
+                      "employment_start": draw(st.sampled_from(HIRED)),
+                      "employment_end": draw(st.sampled_from(
+                          [None, None, anchor + dt.timedelta(days=length // 2)])),
+                      "birth_date": draw(st.sampled_from([None, dt.date(1992, 2, 29),
+                                                          dt.date(1960, 7, 31),
+                                                          dt.date(1985, 12, 1)]))}
                      for e in employees]
     assignments = []
     for e in employees:
         switch = anchor + dt.timedelta(days=draw(st.integers(-3, span)))
         first, second = draw(st.sampled_from(ids)), draw(st.sampled_from(ids))
+        if length > 9 and draw(st.booleans()):  # switch agreements mid-month
+            switch = anchor + dt.timedelta(days=draw(st.integers(0, length)))
         assignments += [
             {"employee_id": e, "agreement": first, "valid_from": dt.date(2020, 1, 1),
              "valid_to": switch - dt.timedelta(days=1), "main": True},
             {"employee_id": e, "agreement": second, "valid_from": switch, "valid_to": None,
              "main": True},
         ]
+        if draw(st.integers(0, 3)) == 0:  # a second, not main, agreement at the same time
+            assignments.append({"employee_id": e, "agreement": draw(st.sampled_from(ids)),
+                                "valid_from": anchor + dt.timedelta(days=draw(st.integers(
+                                    -40, 40))), "valid_to": None, "main": False})
     aware = draw(st.booleans())
     codes = sorted({a.code for ag in agreements for a in ag.time_rules.activities})
     hours_types = sorted({s.code for ag in agreements for s in ag.salary_types
@@ -102,6 +119,13 @@ def scenarios(draw: st.DrawFn, agreements: list[Agreement]) -> tuple[Inputs, Per
                 "value": draw(st.decimals(Decimal("-100"), Decimal("5000"), places=2)),
                 "approved": draw(st.booleans())}
                for _ in range(draw(st.integers(0, 3)))]
+    tracker_codes = sorted({t.code for ag in agreements for t in ag.trackers})
+    adjustments = [{"employee_id": draw(st.sampled_from([*employees, "nobody"])),
+                    "tracker": draw(_sometimes(tracker_codes, "UNKNOWN")),
+                    "date": anchor + dt.timedelta(days=draw(st.integers(-2, length + 2))),
+                    "quantity": draw(st.decimals(Decimal("-30"), Decimal("30"), places=2)),
+                    "note": "correction"}
+                   for _ in range(draw(st.integers(0, 3)))]
     time_type = pl.Datetime("us", "UTC") if aware else pl.Datetime("us")
     return Inputs(
         employees=pl.DataFrame(employee_rows),
@@ -119,6 +143,9 @@ def scenarios(draw: st.DrawFn, agreements: list[Agreement]) -> tuple[Inputs, Per
                                    "hours_per_day": pl.Decimal(10, 2)}),
         figures=_frame(figures, {"employee_id": pl.String, "date": pl.Date, "kind": pl.String,
                                  "value": pl.Decimal(12, 2), "approved": pl.Boolean}),
+        adjustments=_frame(adjustments, {"employee_id": pl.String, "tracker": pl.String,
+                                         "date": pl.Date, "quantity": pl.Decimal(12, 2),
+                                         "note": pl.String}),
     ), period
 
 

@@ -12,18 +12,23 @@ from hypothesis import strategies as st
 from input_strategies import scenarios
 
 from paycalc.compile import compile_document
-from paycalc.engine import PAY_LINES, evaluate
+from paycalc.engine import BALANCES, PAY_LINES, TRANSACTIONS, evaluate
 from paycalc.language.document import AgreementDocument
 from paycalc.reference_evaluator import evaluate_reference
+from paycalc.reference_trackers import evaluate_trackers_reference
 
 
 @st.composite
 def cases(draw: st.DrawFn) -> tuple[list[Any], Any, Any]:
-    compiled = []
+    compiled, shared = [], {}
     for i in range(draw(st.integers(1, 2))):
         document = draw(agreements())
         document["agreement"] = f"a{i}"
         _enrich(draw, document)
+        # one tracker code is one balance: agreements sharing a code define it alike
+        trackers = document.get("trackers", {})
+        trackers.update({code: shared[code] for code in trackers if code in shared})
+        shared.update(trackers)
         compiled.append(compile_document(AgreementDocument.model_validate(document)))
     inputs, period = draw(scenarios(compiled))
     return compiled, inputs, period
@@ -61,8 +66,17 @@ def _enrich(draw: st.DrawFn, document: dict[str, Any]) -> None:
         }
 
 
-def _rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{key: row[key] for key in PAY_LINES} for row in rows]
+def _same(ours: list[dict[str, Any]], theirs: list[dict[str, Any]], columns: Any) -> None:
+    ours = [{key: row[key] for key in columns} for row in ours]
+    theirs = [{key: row[key] for key in columns} for row in theirs]
+    if len(ours) != len(theirs):
+        extra = [r for r in ours if r not in theirs][:3]
+        lacking = [r for r in theirs if r not in ours][:3]
+        raise AssertionError(f"{len(ours)} rows, not {len(theirs)}; only ours: {extra}; "
+                             f"only the reference's: {lacking}")
+    for index, (got, want) in enumerate(zip(ours, theirs, strict=True)):
+        differing = {key: (got[key], want[key]) for key in got if got[key] != want[key]}
+        assert not differing, (index, got, differing)
 
 
 @given(cases())
@@ -70,11 +84,11 @@ def test_engine_equals_reference(case: tuple[list[Any], Any, Any]) -> None:
     compiled, inputs, period = case
     engine = evaluate(compiled, inputs, period)
     reference = evaluate_reference(compiled, inputs, period)
-    ours, theirs = _rows(engine.pay_lines.to_dicts()), _rows(reference.lines)
-    assert len(ours) == len(theirs), (len(ours), len(theirs))
-    for index, (got, want) in enumerate(zip(ours, theirs, strict=True)):
-        differing = {key: (got[key], want[key]) for key in got if got[key] != want[key]}
-        assert not differing, (index, {k: got[k] for k in ("employee_id", "date", "rule")},
-                               differing)
-    assert engine.rejects.to_dicts() == reference.rejects
-    assert engine.warnings.to_dicts() == reference.warnings
+    trackers = evaluate_trackers_reference(compiled, inputs, period, reference)
+    _same(engine.pay_lines.to_dicts(), reference.lines, PAY_LINES)
+    _same(engine.tracker_transactions.to_dicts(), trackers["transactions"], TRANSACTIONS)
+    _same(engine.balances.to_dicts(), trackers["balances"], BALANCES)
+    rejects = sorted({tuple(r.values()) for r in reference.rejects + trackers["rejects"]})
+    assert engine.rejects.rows() == rejects, (set(engine.rejects.rows()) ^ set(rejects))
+    warnings = sorted(tuple(w.values()) for w in reference.warnings + trackers["warnings"])
+    assert engine.warnings.rows() == warnings, [w for w in engine.warnings.rows() if w not in warnings] + ['|'] + [w for w in warnings if w not in engine.warnings.rows()] + [len(warnings), engine.warnings.height]

@@ -14,6 +14,7 @@ from paycalc.engine.exprs import among
 from paycalc.language.values import WEEKDAYS
 
 FIRINGS = ["employee_id", "date", "value", "input_ids", "key"]
+SPAN = ["first", "last", "valid_from", "assignment"]
 """A firing: `value` is the driver's value of the day; `key` tells firings of one day
 apart (the transaction an anniversary follows), empty otherwise."""
 
@@ -76,7 +77,7 @@ def firings(link: Link, tracker: Tracker, spans: pl.DataFrame, days: pl.DataFram
         fired = _years(spans, pl.col("first").dt.year() - 1).select(
             "employee_id", month_day(pl.col("year"), tracker.year_start.month,
                                      tracker.year_start.day).alias("date"),
-            one.alias("value"), no_ids.alias("input_ids"))
+            one.alias("value"), no_ids.alias("input_ids"), *SPAN)
     elif d.kind in ("punched_hours", "punched_days", "scheduled_days"):
         seconds = pl.col("scheduled" if d.kind == "scheduled_days" else "worked")
         value = ((seconds.cast(pl.Decimal(38, 18)) / 3600).round(6, mode="half_to_even")
@@ -86,14 +87,14 @@ def firings(link: Link, tracker: Tracker, spans: pl.DataFrame, days: pl.DataFram
             no_ids.alias("input_ids"))
     elif d.kind == "agreement_active_days":
         fired = spans.select("employee_id", pl.date_ranges("first", "last").alias("date"),
-                             one.alias("value"), pl.concat_list("assignment").alias("input_ids")
-                             ).explode("date")
+                             one.alias("value"), pl.concat_list("assignment").alias("input_ids"),
+                             *SPAN).explode("date")
     elif d.kind in ("employment_anniversary", "birthday"):
         since = pl.col("employment_start" if d.kind == "employment_anniversary" else "birth_date")
         fired = spans.filter(since.is_not_null()).with_columns(
             pl.int_ranges(1, pl.col("last").dt.year() - since.dt.year() + 2).alias("n")
         ).explode("n").select("employee_id", since.dt.offset_by(pl.format("{}y", pl.col("n")))
-                              .alias("date"), one.alias("value"), no_ids.alias("input_ids"))
+                              .alias("date"), one.alias("value"), no_ids.alias("input_ids"), *SPAN)
     elif d.kind == "monthly_from_agreement_start_year":
         assert d.month is not None and d.day is not None
         start = pl.col("valid_from").dt.year() * 12 + (d.month - 1)
@@ -101,7 +102,7 @@ def firings(link: Link, tracker: Tracker, spans: pl.DataFrame, days: pl.DataFram
             start, pl.col("last").dt.year() * 12 + pl.col("last").dt.month()).alias("n")
         ).explode("n").drop_nulls("n").select(
             "employee_id", month_day(pl.col("n") // 12, pl.col("n") % 12 + 1, d.day).alias("date"),
-            one.alias("value"), no_ids.alias("input_ids"))
+            one.alias("value"), no_ids.alias("input_ids"), *SPAN)
     elif d.kind == "monthly_from_employment_date":
         start = pl.col("employment_start")
         months = (pl.col("last").dt.year() - start.dt.year()) * 12 + pl.col("last").dt.month() \
@@ -109,12 +110,12 @@ def firings(link: Link, tracker: Tracker, spans: pl.DataFrame, days: pl.DataFram
         fired = spans.with_columns(pl.int_ranges(1, months + 1).alias("n")).explode(
             "n").drop_nulls("n").select(
             "employee_id", start.dt.offset_by(pl.format("{}mo", pl.col("n"))).alias("date"),
-            one.alias("value"), no_ids.alias("input_ids"))
+            one.alias("value"), no_ids.alias("input_ids"), *SPAN)
     elif d.kind == "yearly_from_agreement_start_year":
         assert d.month_day is not None
         fired = _years(spans, pl.col("valid_from").dt.year()).select(
             "employee_id", month_day(pl.col("year"), d.month_day.month, d.month_day.day)
-            .alias("date"), one.alias("value"), no_ids.alias("input_ids"))
+            .alias("date"), one.alias("value"), no_ids.alias("input_ids"), *SPAN)
     else:  # vacation_leave_days
         weekday = pl.col("weekday").replace_strict(dict(enumerate(WEEKDAYS)),
                                                    return_dtype=pl.String())
@@ -131,9 +132,10 @@ def firings(link: Link, tracker: Tracker, spans: pl.DataFrame, days: pl.DataFram
             pl.concat_list("absence_id").alias("input_ids"))
     if "made_by" not in fired.columns:
         fired = fired.with_columns(pl.lit("").alias("made_by"))
-    inside = fired.with_columns(key.alias("key")).join(
-        spans.select("employee_id", "first", "last", "valid_from", "assignment"),
-        on="employee_id").filter(pl.col("date").is_between(pl.col("first"), pl.col("last")))
+    fired = fired.with_columns(key.alias("key"))
+    if "assignment" not in fired.columns:  # read from data: inside any of the spans
+        fired = fired.join(spans.select("employee_id", *SPAN), on="employee_id")
+    inside = fired.filter(pl.col("date").is_between(pl.col("first"), pl.col("last")))
     # overlapping assignments of one agreement fire once: the earliest assignment's firing
     same = ["employee_id", "date", "key"]
     if d.kind.endswith("transaction_anniversary"):

@@ -32,6 +32,9 @@ ORDER = ["employee_id", "tracker", "date", "phase", "made_by_key", "agreement_ke
          "made_quantity", "rank", "tracking_year_key"]
 """Ledger order: a day's sets, link additions, salary types, adjustments, then expiries;
 a row's cut-off part right after it; a split deduction by year."""
+PLACED = [*ORDER[:-1], "made_by", "tracking_year", "change", "set_to", "kind", "operator",
+          "driver_value", "level", "factor", "source", "input_ids"]
+"""Columns of placed rows, before the output columns are made."""
 
 
 def micro(value: pl.Expr) -> pl.Expr:
@@ -96,9 +99,7 @@ def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFra
         pl.lit(None, pl.Int64).alias("set_to"))
     placed.append(cut)
     unit = _per_tracker(trackers, "tracker", lambda t: pl.lit(t.unit), pl.String())
-    out = pl.concat([p.select(*ORDER[:-1], "made_by", "tracking_year", "change", "set_to", "kind",
-                              "operator", "driver_value", "level", "factor", "source",
-                              "input_ids") for p in placed], how="vertical_relaxed")
+    out = pl.concat([p.select(PLACED) for p in placed], how="vertical_relaxed")
     return out.with_columns(pl.col("tracking_year").alias("tracking_year_key")).sort(
         ORDER).select(
         "employee_id", "tracker", "date", "tracking_year", quantity(pl.col("change"))
@@ -214,7 +215,7 @@ def walk_years(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Tr
         pl.lit(None, MONEY).alias("factor"),
         _per_tracker(trackers, "tracker", lambda t: pl.lit(str(t.source)), pl.String())
         .alias("source"), pl.lit([], pl.List(pl.String)).alias("input_ids"))
-    return pl.concat([placed, expiries.select(placed.columns)], how="vertical_relaxed")
+    return pl.concat([placed.select(PLACED), expiries.select(PLACED)], how="vertical_relaxed")
 
 
 def _draws(tracker: Tracker, balance: dict[dt.date, int], year: dt.date,

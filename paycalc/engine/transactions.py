@@ -71,6 +71,10 @@ def link_transactions(agreement: Agreement, trackers: dict[str, Tracker],
             continue
         spans = windows(tables["assignments"], employees, agreement, link, first, last)
         fired = firings(link, trackers[link.tracker], spans, days, leave, made, agreement)
+        if link.driver.kind == "birthday":
+            notes.append(spans.filter(pl.col("birth_date").is_null()).select(
+                "employee_id", pl.col("first").alias("date"),
+                pl.lit(f"link {link.code}: employee has no birth_date").alias("message")))
         fired = fired.join(employees.select(
             "employee_id", "employment_start", "birth_date", "employment_level",
             "fulltime_hours_per_week", "working_days_per_week"), on="employee_id")
@@ -108,23 +112,26 @@ def _link_rows(link: Link, fired: pl.DataFrame, regulating: pl.DataFrame | None,
             fired = fired.filter(pl.col("birth_date").is_not_null())
         if regulator == "accumulated_value":
             assert regulating is not None
-            totals = regulating.group_by("employee_id", "date").agg(
-                pl.col("quantity").cast(MONEY).sum()).sort("employee_id", "date").with_columns(
-                pl.col("quantity").cum_sum().over("employee_id").alias("regulator"))
-            fired = fired.sort("date").join_asof(
-                totals.select("employee_id", "date", "regulator").sort("date"), on="date",
-                by="employee_id", strategy="backward").with_columns(
-                pl.col("regulator").fill_null(0)).sort(
-                "employee_id", "date", "key", pl.col("input_ids").list.join("\x00"), "value")
+            # the other link's running total, its rows of a day counted before this link's
+            marks = pl.concat([
+                regulating.select("employee_id", "date", pl.col("quantity").cast(MONEY),
+                                  pl.lit(-1, pl.Int64).alias("row")),
+                fired.select("employee_id", "date", pl.lit(0, MONEY).alias("quantity"),
+                             pl.int_range(pl.len(), dtype=pl.Int64).alias("row"))])
+            totals = marks.sort("employee_id", "date", "row").with_columns(
+                pl.col("quantity").cum_sum().over("employee_id").alias("regulator")).filter(
+                pl.col("row") >= 0)
+            fired = fired.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("row")).join(
+                totals.select("row", "regulator"), on="row").sort("row").drop("row")
         else:
             since = "employment_start" if regulator == "employment_years" else "birth_date"
             fired = fired.with_columns(_whole_years(pl.col(since), pl.col("date"))
                                        .cast(MONEY).alias("regulator"))
-        level: pl.Expr = pl.lit(0, pl.Int64)
         factor: pl.Expr = pl.lit(None, MONEY)
-        for i, item in enumerate(link.levels.table):
-            reached = dated_expr(item.threshold, pl.col("date"), MONEY) <= pl.col("regulator")
-            level = pl.when(reached.fill_null(False)).then(pl.lit(i, pl.Int64)).otherwise(level)
+        level = pl.max_horizontal(
+            pl.when((dated_expr(item.threshold, pl.col("date"), MONEY) <= pl.col("regulator"))
+                    .fill_null(False)).then(pl.lit(i, pl.Int64)).otherwise(pl.lit(0, pl.Int64))
+            for i, item in enumerate(link.levels.table))
         for i, item in enumerate(link.levels.table):
             if item.factor is not None:
                 factor = pl.when(pl.col("level") == i).then(
@@ -159,10 +166,15 @@ def adjustment_transactions(adjustments: pl.DataFrame, employees: pl.DataFrame,
                             trackers: dict[str, Tracker], first: dt.date, last: dt.date
                             ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Manual adjustments of the period, and the rejected ones with their reason."""
-    rows = adjustments.filter(pl.col("date").is_between(first, last)).join(
-        employees.select("employee_id", pl.lit(True).alias("known")), on="employee_id",
-        how="left")
-    reason = (pl.when(pl.col("known").is_null()).then(pl.lit("unknown employee"))
+    missing = pl.lit(None, pl.String)
+    for column in ("quantity", "tracker", "date"):
+        missing = pl.when(pl.col(column).is_null()).then(pl.lit(f"missing {column}")).otherwise(
+            missing)
+    rows = adjustments.filter(pl.col("date").is_between(first, last) | missing.is_not_null()
+                              ).join(employees.select("employee_id", pl.lit(True).alias("known")),
+                                     on="employee_id", how="left")
+    reason = (pl.when(missing.is_not_null()).then(missing)
+              .when(pl.col("known").is_null()).then(pl.lit("unknown employee"))
               .when(~among("tracker", trackers, pl.String()))
               .then(pl.format("unknown tracker '{}'", pl.col("tracker"))))
     rows = rows.with_columns(reason.alias("reason"))
