@@ -15,7 +15,7 @@ from typing import Any
 
 from paycalc.compiled import Agreement, Dated, Link, Tracker, trackers_by_code
 from paycalc.inputs import Inputs, Opening, Period, prepare
-from paycalc.language.values import WEEKDAYS, MonthDay
+from paycalc.language.values import WEEKDAYS
 from paycalc.reference_evaluator import ReferenceResult
 
 DAY = dt.timedelta(days=1)
@@ -145,8 +145,10 @@ class _Run:
         first, last, row = window
         person = self.employees[employee]
         d = link.driver
-        ours = (lambda fact: link.include_all_employee_data or fact["agreement"] == agreement.id)
-        days = []
+        def ours(fact: dict[str, Any]) -> bool:
+            return link.include_all_employee_data or fact["agreement"] == agreement.id
+
+        days: list[tuple[Any, ...]] = []
         if d.kind in ("increasing_transaction_anniversary", "decreasing_transaction_anniversary"):
             sign = 1 if d.kind.startswith("increasing") else -1
             for t in self.transactions:
@@ -158,10 +160,10 @@ class _Run:
                                  t["made_by"]))
         elif d.kind == "tracking_year_start":
             tracker = self.trackers[link.tracker]
-            year = year_of(tracker, first)
-            while year <= last:
-                days.append((year, Decimal(1), []))
-                year = next_year(tracker, year)
+            opens = year_of(tracker, first)
+            while opens <= last:
+                days.append((opens, Decimal(1), []))
+                opens = next_year(tracker, opens)
         elif d.kind in ("punched_hours", "punched_days", "scheduled_days"):
             for fact in self.facts.days:
                 if fact["employee_id"] != employee or not ours(fact):
@@ -198,7 +200,7 @@ class _Run:
         elif d.kind == "yearly_from_agreement_start_year":
             assert d.month_day is not None
             for year in range(row["valid_from"].year, last.year + 1):
-                days.append((MonthDay(*d.month_day).in_year(year), Decimal(1), []))
+                days.append((d.month_day.in_year(year), Decimal(1), []))
         elif d.kind == "vacation_leave_days":
             numbers: dict[str, int] = defaultdict(int)
             for leave in sorted(self.facts.leave, key=lambda f: (f["absence_id"], f["day"])):

@@ -89,6 +89,6 @@ def test_engine_equals_reference(case: tuple[list[Any], Any, Any]) -> None:
     _same(engine.tracker_transactions.to_dicts(), trackers["transactions"], TRANSACTIONS)
     _same(engine.balances.to_dicts(), trackers["balances"], BALANCES)
     rejects = sorted({tuple(r.values()) for r in reference.rejects + trackers["rejects"]})
-    assert engine.rejects.rows() == rejects, (set(engine.rejects.rows()) ^ set(rejects))
+    assert engine.rejects.rows() == rejects, (engine.rejects.rows(), rejects)
     warnings = sorted(tuple(w.values()) for w in reference.warnings + trackers["warnings"])
-    assert engine.warnings.rows() == warnings, [w for w in engine.warnings.rows() if w not in warnings] + ['|'] + [w for w in warnings if w not in engine.warnings.rows()] + [len(warnings), engine.warnings.height]
+    assert engine.warnings.rows() == warnings, (engine.warnings.rows(), warnings)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from paycalc.compiled import Agreement
+from paycalc.compiled import Agreement, Tracker, trackers_by_code
 from paycalc.engine.absences import absence_lines, figure_lines
-from paycalc.engine.calendar import day_calendar, window_instances
 from paycalc.engine.balances import balances, limit_warnings, unlocked_warnings
+from paycalc.engine.calendar import day_calendar, window_instances
 from paycalc.engine.columns import (
     BALANCES,
     LINE,
@@ -26,20 +26,19 @@ from paycalc.engine.columns import (
     TRANSACTIONS,
     WARNINGS,
 )
-from paycalc.engine.ledger import ledger
-from paycalc.engine.transactions import (
-    adjustment_transactions,
-    link_transactions,
-    salary_type_transactions,
-)
 from paycalc.engine.exprs import among, lookup
+from paycalc.engine.ledger import ledger
 from paycalc.engine.overtime import overtime_slices, week_start
 from paycalc.engine.pieces import REGULAR, punch_pieces, schedule_days
 from paycalc.engine.pools import cut_automatic_breaks, paid_pools, set_paid_time
 from paycalc.engine.pricing import price
 from paycalc.engine.supplements import supplement_slices
-from paycalc.compiled import Tracker, trackers_by_code
-from paycalc.inputs import Inputs, Opening, Period, prepare
+from paycalc.engine.transactions import (
+    adjustment_transactions,
+    link_transactions,
+    salary_type_transactions,
+)
+from paycalc.inputs import Inputs, Opening, Period, prepare, schema
 
 __all__ = ["BALANCES", "PAY_LINES", "TRANSACTIONS", "Evaluation", "Inputs", "Opening", "Period",
            "evaluate"]
@@ -70,8 +69,8 @@ class DayFacts:
     leave: pl.DataFrame
 
 
-_OPENING = {"employee_id": pl.String, "tracker": pl.String, "tracking_year": pl.Date,
-            "balance": QUANTITY, "accrued": QUANTITY}
+_OPENING = schema(employee_id=pl.String, tracker=pl.String, tracking_year=pl.Date,
+                  balance=QUANTITY, accrued=QUANTITY)
 
 
 def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,

@@ -21,8 +21,8 @@ from typing import Any
 import polars as pl
 
 from paycalc.compiled import Tracker
-from paycalc.engine.columns import BALANCES, QUANTITY, TRANSACTIONS
-from paycalc.engine.drivers import month_day, tracking_year
+from paycalc.engine.columns import QUANTITY, TRANSACTIONS
+from paycalc.engine.drivers import tracking_year
 from paycalc.engine.exprs import dated_expr, lookup
 from paycalc.inputs import MONEY
 

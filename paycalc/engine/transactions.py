@@ -12,14 +12,14 @@ from paycalc.compiled import Agreement, Link, Tracker
 from paycalc.engine.columns import QUANTITY
 from paycalc.engine.drivers import firings, windows
 from paycalc.engine.exprs import among, dated_expr
-from paycalc.inputs import MONEY
+from paycalc.inputs import MONEY, schema
 
-MADE = {"employee_id": pl.String, "tracker": pl.String, "date": pl.Date, "quantity": QUANTITY,
-        "operator": pl.String, "kind": pl.String, "made_by": pl.String,
-        "agreement": pl.String, "driver_value": QUANTITY, "level": pl.Int64, "factor": MONEY,
-        "carry": MONEY, "source": pl.String, "input_ids": pl.List(pl.String)}
+MADE = schema(employee_id=pl.String, tracker=pl.String, date=pl.Date, quantity=QUANTITY,
+              operator=pl.String, kind=pl.String, made_by=pl.String, agreement=pl.String,
+              driver_value=QUANTITY, level=pl.Int64, factor=MONEY, carry=MONEY,
+              source=pl.String, input_ids=pl.List(pl.String))
 """A transaction as made, before the ledger places it."""
-NOTE = {"employee_id": pl.String, "date": pl.Date, "message": pl.String}
+NOTE = schema(employee_id=pl.String, date=pl.Date, message=pl.String)
 
 
 def _six(value: pl.Expr) -> pl.Expr:
@@ -190,8 +190,6 @@ def adjustment_transactions(adjustments: pl.DataFrame, employees: pl.DataFrame,
     return made.cast(MADE), rejects
 
 
-def _frame(parts: list[pl.DataFrame], columns: dict[str, pl.DataType | type[pl.DataType]]
-           ) -> pl.DataFrame:
-    schema = pl.Schema(columns)
-    parts = [p.select(list(schema)).cast(schema) for p in parts]
-    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+def _frame(parts: list[pl.DataFrame], columns: pl.Schema) -> pl.DataFrame:
+    parts = [p.select(list(columns)).cast(columns) for p in parts]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=columns)
