@@ -132,7 +132,8 @@ class _Run:
             if link.main_agreement_only and not row["main"]:
                 continue
             ends = [d for d in (row["valid_to"], person["employment_end"]) if d is not None]
-            first = max(row["valid_from"], person["employment_start"], self.period.start)
+            starts = (row["valid_from"], person["employment_start"], self.period.start)
+            first = max(d for d in starts if d is not None)
             last = min([*ends, self.period.end])
             if first <= last:
                 found[row["employee_id"]].append((first, last, row))

@@ -103,6 +103,8 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
             pl.col("input_ids").list.first()))
         rejects += [f[1] for f in found]
         warnings += [f[2] for f in found]
+        if not found:
+            continue
         facts = DayFacts(pl.concat([f[3].days for f in found]),
                          pl.concat([f[3].leave for f in found]))
         moved, total, tracker_rejects, tracker_warnings = _trackers(
