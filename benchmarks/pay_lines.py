@@ -1,18 +1,24 @@
-"""Benchmark of the pay-line engine against the reference evaluator and a plain Polars floor.
+"""Benchmark of the pay-line and tracker engine against the reference evaluator and a plain
+Polars floor.
 
     python -m benchmarks.pay_lines --employees 10000 --days 365 --sample 100
 
 Each measurement runs in a fresh process so its peak memory is its own:
-- engine: read the generated tables from Parquet and evaluate pay lines (end to end);
+- engine: read the generated tables from Parquet and evaluate pay lines (end to end), under
+  the retail agreement without its trackers;
+- trackers: the same with the retail agreement's 4 trackers and 8 links, so the tracker
+  stage takes trackers - engine;
 - floor: read the same Parquet and only split the punches into local day pieces with Polars
   (what any engine must at least do);
-- reference: the row-by-row reference evaluator on the first `--sample` employees.
+- reference: the row-by-row reference evaluator on the first `--sample` employees; and
+  reference_trackers, the same with the tracker reference after it.
 Figures are printed as one table, with throughput in punches per second and the ratios.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import resource
@@ -33,6 +39,7 @@ from paycalc.engine.pieces import split_days
 from paycalc.engine.zones import local_date
 from paycalc.inputs import Inputs, Period
 from paycalc.reference_evaluator import evaluate_reference
+from paycalc.reference_trackers import evaluate_trackers_reference
 from paycalc.sample_data import START, generate
 
 
@@ -41,9 +48,9 @@ def _peak_mb() -> float:
 
 
 def _write(inputs: Inputs, folder: Path) -> None:
-    for name in ("employees", "assignments", "punches", "schedules"):
-        frame = getattr(inputs, name)
-        frame.write_parquet(folder / f"{name}.parquet")
+    for name, frame in vars(inputs).items():
+        if frame is not None:
+            frame.write_parquet(folder / f"{name}.parquet")
 
 
 def _period(days: int) -> Period:
@@ -52,21 +59,29 @@ def _period(days: int) -> Period:
 
 def measure(stage: str, folder: Path, days: int, sample: int) -> dict[str, float]:
     """Run one stage in this process: seconds, input punches, output rows, peak MB."""
-    agreement = compile_agreement(AGREEMENTS_DIR / "retail.yaml")
+    retail = compile_agreement(AGREEMENTS_DIR / "retail.yaml")
+    agreement = dataclasses.replace(retail, trackers=(), links=(), salary_types=tuple(
+        dataclasses.replace(st, trackers=()) for st in retail.salary_types))
     period = _period(days)
-    if stage == "reference":
+    if stage in ("reference", "reference_trackers"):
         inputs = read_directory(folder)
         keep = [f"e{i}" for i in range(sample)]
         inputs = Inputs(**{name: frame.filter(pl.col("employee_id").is_in(keep))
                            for name, frame in inputs.__dict__.items() if frame is not None})
         began = time.perf_counter()
-        rows = len(evaluate_reference([agreement], inputs, period).lines)
+        if stage == "reference":
+            rows = len(evaluate_reference([agreement], inputs, period).lines)
+        else:
+            facts = evaluate_reference([retail], inputs, period)
+            rows = len(evaluate_trackers_reference([retail], inputs, period, facts)[
+                "transactions"])
         seconds = time.perf_counter() - began
         punches = inputs.punches.height if inputs.punches is not None else 0
-    elif stage == "engine":
+    elif stage in ("engine", "trackers"):
         began = time.perf_counter()
         inputs = read_directory(folder)
-        rows = evaluate([agreement], inputs, period).pay_lines.height
+        result = evaluate([agreement if stage == "engine" else retail], inputs, period)
+        rows = result.pay_lines.height + result.tracker_transactions.height
         seconds = time.perf_counter() - began
         punches = inputs.punches.height if inputs.punches is not None else 0
     else:
@@ -94,7 +109,8 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--sample", type=int, default=100,
                         help="employees evaluated by the reference evaluator")
-    parser.add_argument("--stage", choices=["engine", "floor", "reference"])
+    parser.add_argument("--stage", choices=["engine", "trackers", "floor", "reference",
+                                            "reference_trackers"])
     parser.add_argument("--folder", type=Path)
     args = parser.parse_args()
     if args.stage:
@@ -104,7 +120,7 @@ def main() -> None:
         folder = Path(tmp)
         _write(generate(args.employees, args.days), folder)
         results = {}
-        for stage in ("floor", "engine", "reference"):
+        for stage in ("floor", "engine", "trackers", "reference", "reference_trackers"):
             done = subprocess.run(
                 [sys.executable, "-m", "benchmarks.pay_lines", "--stage", stage, "--folder",
                  str(folder), "--days", str(args.days), "--sample", str(args.sample)],
@@ -121,6 +137,13 @@ def main() -> None:
     print(f"engine vs reference (punches/s): {rate['engine'] / rate['reference']:.1f}x faster")
     slower = results["engine"]["seconds"] / results["floor"]["seconds"]
     print(f"engine vs floor (seconds):       {slower:.2f}x")
+    stage = results["trackers"]["seconds"] - results["engine"]["seconds"]
+    reference_stage = (results["reference_trackers"]["seconds"]
+                       - results["reference"]["seconds"])
+    print(f"tracker stage: {stage:.2f} s, {stage / results['engine']['seconds']:.2f}x the "
+          f"pay-line stage; reference tracker stage per employee "
+          f"{reference_stage / args.sample:.3f} s, engine "
+          f"{stage / args.employees:.5f} s")
 
 
 if __name__ == "__main__":

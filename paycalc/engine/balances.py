@@ -10,7 +10,7 @@ import polars as pl
 from paycalc.compiled import Agreement, Tracker
 from paycalc.engine.columns import BALANCES, QUANTITY
 from paycalc.engine.drivers import tracking_year
-from paycalc.engine.ledger import _per_tracker, micro, quantity
+from paycalc.engine.ledger import _per_tracker, micro, quantity, with_tracking_year
 
 
 def shown_on(tracker: Tracker, as_of: dt.date) -> dt.date:
@@ -29,16 +29,15 @@ def balances(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Trac
     group = ["employee_id", "tracker", "tracking_year"]
     shown = _per_tracker(trackers, "tracker", lambda t: pl.lit(shown_on(t, as_of)), pl.Date())
     periodised = pl.col("tracker").is_in([t.code for t in trackers.values() if t.periodised])
-    same_year = (_per_tracker(trackers, "tracker", lambda t: tracking_year(pl.col("date"), t),
-                              pl.Date())
-                 == _per_tracker(trackers, "tracker",
-                                 lambda t: tracking_year(pl.lit(as_of), t), pl.Date()))
+    same_year = pl.col("year") == _per_tracker(
+        trackers, "tracker", lambda t: tracking_year(pl.lit(as_of), t), pl.Date())
     accrual = (pl.col("kind") == "max_accrual") | (
         pl.col("kind").is_in(["link", "salary_type"]) & (pl.col("operator") == "add")
         & (pl.col("quantity") > 0))
     q = micro(pl.col("quantity"))
     upto = pl.col("date") <= as_of
-    moved = rows.filter(pl.col("date") <= shown).group_by(group).agg(
+    moved = with_tracking_year(rows.filter(pl.col("date") <= shown), trackers).group_by(
+        group).agg(
         q.sum().alias("shown_balance"), q.filter(upto).sum().alias("balance"),
         q.filter(upto & accrual & (periodised | same_year)).sum().alias("accrued"))
     lock_year = pl.lit(False)

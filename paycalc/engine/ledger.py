@@ -28,11 +28,12 @@ from paycalc.inputs import MONEY
 
 MICRO = 1_000_000
 PHASE = {"set": 0, "link": 1, "salary_type": 2, "adjustment": 3, "expiry": 4}
-ORDER = ["employee_id", "tracker", "date", "phase", "made_by_key", "agreement_key", "ids_key",
-         "made_quantity", "rank", "tracking_year_key"]
+ORDER = ["employee_id", "tracker", "date", "phase", "made_by", "agreement_key", "ids_key",
+         "made_quantity"]
 """Ledger order: a day's sets, link additions, salary types, adjustments, then expiries;
 a row's cut-off part right after it; a split deduction by year."""
-PLACED = [*ORDER[:-1], "made_by", "tracking_year", "change", "set_to", "kind", "operator",
+PLACED = ["employee_id", "tracker", "date", "phase", "pos", "rank", "agreement_key",
+          "made_by", "tracking_year", "change", "set_to", "kind", "operator",
           "driver_value", "level", "factor", "source", "input_ids"]
 """Columns of placed rows, before the output columns are made."""
 
@@ -60,6 +61,16 @@ def _per_tracker(trackers: dict[str, Tracker], column: str, make: Any,
     return expr.cast(dtype)
 
 
+def with_tracking_year(frame: pl.DataFrame, trackers: dict[str, Tracker],
+                       name: str = "year") -> pl.DataFrame:
+    """`frame` with the first day of the tracking year each row's date falls in, worked out
+    once per distinct tracker and date."""
+    pairs = frame.select("tracker", "date").unique()
+    pairs = pairs.with_columns(_per_tracker(
+        trackers, "tracker", lambda t: tracking_year(pl.col("date"), t), pl.Date()).alias(name))
+    return frame.join(pairs, on=["tracker", "date"], how="left")
+
+
 def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFrame,
            first: dt.date, last: dt.date) -> pl.DataFrame:
     """The ledger rows (TRANSACTIONS columns) of transactions dated `first` to `last`."""
@@ -67,22 +78,19 @@ def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFra
         return pl.DataFrame(schema=TRANSACTIONS)
     start = _per_tracker(trackers, "tracker", lambda t: pl.lit(t.total_start_date or first),
                          pl.Date())
-    year = _per_tracker(trackers, "tracker", lambda t: tracking_year(pl.col("date"), t),
-                        pl.Date())
     cap = _per_tracker(trackers, "tracker", lambda t: micro(
         dated_expr(t.max_accrual_per_year, pl.col("year"), MONEY).fill_null(0)), pl.Int64())
     periodised = [t.code for t in trackers.values() if t.periodised]
-    rows = made.filter(pl.col("date").is_between(first, last) & (pl.col("date") >= start)
-                       ).with_columns(year.alias("year")).with_columns(
+    rows = with_tracking_year(made.filter(pl.col("date").is_between(first, last)
+                                          & (pl.col("date") >= start)), trackers).with_columns(
         pl.when(pl.col("tracker").is_in(periodised)).then(pl.col("year")).alias("tracking_year"),
         lookup(pl.when(pl.col("operator") == "set").then(pl.lit("set"))
                .otherwise(pl.col("kind")), PHASE, pl.Int64()).alias("phase"),
-        pl.col("made_by").alias("made_by_key"),
         pl.col("agreement").fill_null("").alias("agreement_key"),
         pl.col("input_ids").list.join("\x00").alias("ids_key"),
         pl.col("quantity").alias("made_quantity"), micro(pl.col("quantity")).alias("q"),
         micro(pl.col("carry")).alias("c"), pl.lit(0).alias("rank"), cap.alias("cap"),
-    ).with_columns(pl.col("tracking_year").alias("tracking_year_key")).sort(ORDER)
+    ).sort(ORDER).with_columns(pl.int_range(pl.len()).alias("pos"))
     rows = _cut_at_cap(rows, opening, trackers)
     simple = [code for code, t in trackers.items() if not crosses_years(t)]
     placed = [_running(rows.filter(pl.col("tracker").is_in(simple)), opening)]
@@ -100,8 +108,9 @@ def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFra
     placed.append(cut)
     unit = _per_tracker(trackers, "tracker", lambda t: pl.lit(t.unit), pl.String())
     out = pl.concat([p.select(PLACED) for p in placed], how="vertical_relaxed")
-    return out.with_columns(pl.col("tracking_year").alias("tracking_year_key")).sort(
-        ORDER).select(
+    # rows keep their place; cut-off parts and split years follow it; expiries end the day
+    return out.sort("employee_id", "tracker", "date", "phase", "pos", "rank",
+                    "tracking_year").select(
         "employee_id", "tracker", "date", "tracking_year", quantity(pl.col("change"))
         .alias("quantity"), unit.alias("unit"), "operator",
         quantity(pl.col("set_to")).alias("set_to"), "kind", "made_by",
@@ -206,10 +215,8 @@ def walk_years(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Tr
     if not events:
         return placed
     expiries = pl.DataFrame(events).with_columns(
-        pl.lit(PHASE["expiry"]).alias("phase"), pl.col("made_by").alias("made_by_key"),
-        pl.lit("").alias("agreement_key"),
-        pl.lit("").alias("ids_key"), pl.lit(None, QUANTITY).alias("made_quantity"),
-        pl.lit(0).alias("rank"), pl.lit(None, pl.Int64).alias("set_to"),
+        pl.lit(PHASE["expiry"]).alias("phase"), pl.lit(None, pl.Int64).alias("pos"),
+        pl.lit("").alias("agreement_key"), pl.lit(0).alias("rank"), pl.lit(None, pl.Int64).alias("set_to"),
         pl.lit("expiry").alias("kind"), pl.lit("add").alias("operator"),
         pl.lit(None, QUANTITY).alias("driver_value"), pl.lit(None, pl.Int64).alias("level"),
         pl.lit(None, MONEY).alias("factor"),
@@ -250,7 +257,7 @@ def _year_ends(tracker: Tracker, balance: dict[dt.date, int], pair: tuple[str, s
     for day, year, rule, keep in sorted(due):
         if first <= day <= last and day >= start and balance[year] > keep:
             events.append({"employee_id": pair[0], "tracker": pair[1], "date": day,
-                           "made_by": rule, "tracking_year": year, "tracking_year_key": year,
+                           "made_by": rule, "tracking_year": year,
                            "change": keep - balance[year]})
             balance[year] = keep
     return events
