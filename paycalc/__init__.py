@@ -9,12 +9,15 @@ The library entry points of the agreement language:
 ('oldest_first', '04-01')
 
 `compile_agreement` raises `AgreementError`, whose `problems` list every mistake with its
-file, line and column. `evaluate` turns interchange tables (Polars frames) into pay lines:
+file, line and column. `evaluate` turns interchange tables (Polars frames) into pay lines,
+tracker transactions and balances:
 
 >>> import datetime as dt, polars as pl
 >>> from paycalc import Inputs, Period, evaluate
 >>> result = evaluate([retail], Inputs(
-...     employees=pl.DataFrame({"employee_id": ["e1"], "hourly_rate": ["150.00"]}),
+...     employees=pl.DataFrame({"employee_id": ["e1"], "hourly_rate": ["150.00"],
+...                             "employment_start": [dt.date(2020, 1, 1)],
+...                             "birth_date": [dt.date(1990, 5, 17)]}),
 ...     assignments=pl.DataFrame({"employee_id": ["e1"], "agreement": ["retail"],
 ...                               "valid_from": [dt.date(2025, 1, 1)]}),
 ...     schedules=pl.DataFrame({"employee_id": ["e1"],
@@ -26,15 +29,29 @@ file, line and column. `evaluate` turns interchange tables (Polars frames) into 
 ...     Period(dt.date(2025, 6, 2), dt.date(2025, 6, 2)))
 >>> result.pay_lines.select("salary_type", "seconds", "amount").rows()
 [('ORD', 14400, Decimal('600.0000')), ('OT50', 3600, Decimal('225.0000'))]
+
+Flextime gains the 5 punched hours and loses the scheduled 8-hour nominal day; the overtime
+hour earns 1.5 hours off in lieu:
+
+>>> for row in result.tracker_transactions.select("tracker", "made_by", "quantity").rows():
+...     print(*row)
+FLEX flex_expected -8.000000
+FLEX flex_worked 5.000000
+TOIL OT50 1.500000
+>>> result.balances.select("tracker", "balance").rows()
+[('FLEX', Decimal('-3.000000')), ('TOIL', Decimal('1.500000'))]
+
+To continue from balances locked by a definitive transfer, pass
+`opening=Opening(lock_date, balances)` (docs/trackers.md, "Locking").
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
 from paycalc.catalogue import Checked, check_paths
 from paycalc.compile import compile_agreement, compile_document
-from paycalc.compiled import Agreement
+from paycalc.compiled import Agreement, TrackerConflict
 from paycalc.engine import Evaluation, evaluate
-from paycalc.inputs import Inputs, Period
+from paycalc.inputs import Inputs, Opening, Period
 from paycalc.problems import AgreementError, Problem
 from paycalc.resolve import Catalog
 
@@ -50,8 +67,10 @@ __all__ = [
     "Checked",
     "Evaluation",
     "Inputs",
+    "Opening",
     "Period",
     "Problem",
+    "TrackerConflict",
     "__version__",
     "check_paths",
     "compile_agreement",

@@ -83,4 +83,4 @@ def test_library_docstring_example_runs() -> None:
     import paycalc
 
     failures, tried = doctest.testmod(paycalc)
-    assert (failures, tried) == (0, 8)
+    assert (failures, tried) == (0, 10)

@@ -216,7 +216,8 @@ def walk_years(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Tr
         return placed
     expiries = pl.DataFrame(events).with_columns(
         pl.lit(PHASE["expiry"]).alias("phase"), pl.lit(None, pl.Int64).alias("pos"),
-        pl.lit("").alias("agreement_key"), pl.lit(0).alias("rank"), pl.lit(None, pl.Int64).alias("set_to"),
+        pl.lit("").alias("agreement_key"), pl.lit(0).alias("rank"),
+        pl.lit(None, pl.Int64).alias("set_to"),
         pl.lit("expiry").alias("kind"), pl.lit("add").alias("operator"),
         pl.lit(None, QUANTITY).alias("driver_value"), pl.lit(None, pl.Int64).alias("level"),
         pl.lit(None, MONEY).alias("factor"),
