@@ -396,7 +396,7 @@ class _Ledger:
                 old, carry = self.balance[year], t.get("carry")
                 new = t["quantity"] + (min(old, carry) if carry is not None else 0)
                 self.emit(t, year, new - old, set_to=t["quantity"])
-            elif t["quantity"] > 0:
+            elif t["quantity"] >= 0:  # a zero adjustment is kept, as entered
                 self.emit(t, year, t["quantity"])
                 if t["kind"] != "adjustment":
                     self.cap(t, year)

@@ -201,7 +201,7 @@ def walk_years(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Tr
                 new = r["q"] + (min(old, r["c"]) if r["c"] is not None else 0)
                 balance[year] = new
                 out.append((r["n"], year, new - old, r["q"]))
-            elif r["q"] > 0:
+            elif r["q"] >= 0:
                 balance[year] += r["q"] - r["cut"]
                 out.append((r["n"], year, r["q"], None))
             else:
