@@ -75,3 +75,24 @@ def test_yearly_maximum_is_never_exceeded(case: tuple[list[Any], Inputs, Any]) -
         except LookupError:
             continue
         assert cap == 0 or total <= cap, (code, year, total, cap)
+
+
+@settings(max_examples=40)
+@given(cases())
+def test_set_carries_over_what_it_should(case: tuple[list[Any], Inputs, Any]) -> None:
+    """After a `set`, the tracking year holds the value set plus the old balance up to the
+    carry-over limit (all of it when below zero); nothing else is kept or lost."""
+    compiled, inputs, period = case
+    links = {(a.id, k.code): k for a in compiled for k in a.links}
+    held: dict[tuple[Any, ...], Decimal] = defaultdict(Decimal)
+    for row in evaluate(compiled, inputs, period).tracker_transactions.iter_rows(named=True):
+        key = (row["employee_id"], row["tracker"], row["tracking_year"])
+        before = held[key]
+        held[key] += row["quantity"]
+        if row["operator"] != "set":
+            continue
+        link = links[(row["agreement"], row["made_by"])]
+        kept = Decimal(0)
+        if link.carry_over_up_to is not None:
+            kept = min(before, link.carry_over_up_to.at(row["date"]))
+        assert held[key] == row["set_to"] + kept, (row, before)
