@@ -276,7 +276,11 @@ class _Run:
                          operator=link.operator, value=value, factor=factor,
                          level=None if level is None else level + 1)
                 if link.operator == "set" and link.carry_over_up_to is not None:
-                    self.transactions[-1]["carry"] = value_at(link.carry_over_up_to, day)
+                    carry = value_at(link.carry_over_up_to, day)
+                    self.transactions[-1]["carry"] = carry
+                    if carry is None:
+                        self.warn(employee, day, f"link {link.code}: no carry_over_up_to on "
+                                  f"{day}, nothing carried over")
 
     def regulator(self, agreement: Agreement, link: Link, person: dict[str, Any],
                   day: dt.date) -> Decimal | None:

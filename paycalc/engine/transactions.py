@@ -159,6 +159,11 @@ def _link_rows(link: Link, fired: pl.DataFrame, regulating: pl.DataFrame | None,
         "input_ids")
     if link.operator == "add":
         rows = rows.filter(pl.col("quantity") != 0)
+    if link.carry_over_up_to is not None:
+        notes = pl.concat([notes, rows.filter(pl.col("carry").is_null()).select(
+            "employee_id", "date", pl.format(f"link {link.code}: no carry_over_up_to on {{}}, "
+                                             "nothing carried over", pl.col("date"))
+            .alias("message"))])
     return rows.cast(MADE), notes
 
 
