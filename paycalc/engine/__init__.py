@@ -25,6 +25,7 @@ from paycalc.engine.columns import (
     REJECTS,
     TRANSACTIONS,
     WARNINGS,
+    frame_of,
 )
 from paycalc.engine.exprs import among, lookup
 from paycalc.engine.ledger import ledger
@@ -98,7 +99,7 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
         found = [_evaluate(agreement, *days[agreement.id], bucket, mains, period)
                  for agreement in agreements]
         # buckets are ranges of employee ids in order: sorting each bucket sorts the whole
-        lines.append(_frame([f[0] for f in found], PAY_LINES).sort(
+        lines.append(frame_of([f[0] for f in found], PAY_LINES).sort(
             "employee_id", "date", "salary_type", "rule", "agreement",
             pl.col("input_ids").list.first()))
         rejects += [f[1] for f in found]
@@ -116,10 +117,10 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
         warnings.append(tracker_warnings)
     return Evaluation(
         pay_lines=pl.concat(lines) if lines else pl.DataFrame(schema=PAY_LINES),
-        tracker_transactions=_frame(moves, TRANSACTIONS),
-        balances=_frame(totals, BALANCES),
-        rejects=_frame(rejects, REJECTS).unique().sort("table", "row_id", "reason"),
-        warnings=_frame(warnings, WARNINGS).sort("employee_id", "date", "message"),
+        tracker_transactions=frame_of(moves, TRANSACTIONS),
+        balances=frame_of(totals, BALANCES),
+        rejects=frame_of(rejects, REJECTS).unique().sort("table", "row_id", "reason"),
+        warnings=frame_of(warnings, WARNINGS).sort("employee_id", "date", "message"),
     )
 
 
@@ -171,11 +172,6 @@ def _buckets(tables: dict[str, pl.DataFrame]) -> list[dict[str, pl.DataFrame]]:
              for name, frame in tables.items()}
     return [{name: parts[name].get((b,), tables[name].clear()) for name in tables}
             for b in range(count)]
-
-
-def _frame(parts: list[pl.DataFrame], schema: pl.Schema) -> pl.DataFrame:
-    parts = [p.select(list(schema)).cast(schema) for p in parts]
-    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
 
 def _days(agreement: Agreement, period: Period) -> tuple[dt.date, pl.DataFrame, pl.DataFrame]:

@@ -26,6 +26,12 @@ PAY_LINES = schema(
 """Columns of `Evaluation.pay_lines`; rows sorted by employee, date, salary type, rule,
 agreement and first input row."""
 
+def frame_of(parts: list[pl.DataFrame], columns: pl.Schema) -> pl.DataFrame:
+    """`parts` with exactly `columns`, one below the other (empty when there are none)."""
+    parts = [p.select(list(columns)).cast(columns) for p in parts]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=columns)
+
+
 REJECTS = schema(table=pl.String, row_id=pl.String, reason=pl.String)
 WARNINGS = schema(employee_id=pl.String, date=pl.Date, message=pl.String)
 

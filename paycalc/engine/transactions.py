@@ -9,7 +9,7 @@ import datetime as dt
 import polars as pl
 
 from paycalc.compiled import Agreement, Link, Tracker
-from paycalc.engine.columns import QUANTITY
+from paycalc.engine.columns import QUANTITY, frame_of
 from paycalc.engine.drivers import firings, windows
 from paycalc.engine.exprs import among, dated_expr
 from paycalc.inputs import MONEY, schema
@@ -50,7 +50,7 @@ def salary_type_transactions(lines: pl.DataFrame, agreement: Agreement
                 "factor", pl.lit(None, MONEY).alias("carry"),
                 pl.lit(str(effect.source)).alias("source"), "input_ids",
             ).filter(pl.col("quantity") != 0))
-    return _frame(made, MADE), _frame(notes, NOTE)
+    return frame_of(made, MADE), frame_of(notes, NOTE)
 
 
 def link_transactions(agreement: Agreement, trackers: dict[str, Tracker],
@@ -81,7 +81,7 @@ def link_transactions(agreement: Agreement, trackers: dict[str, Tracker],
         rows, note = _link_rows(link, fired, done.get(needs or ""), agreement)
         done[link.code] = rows
         notes.append(note)
-    return _frame(list(done.values()), MADE), _frame(notes, NOTE)
+    return frame_of(list(done.values()), MADE), frame_of(notes, NOTE)
 
 
 def _whole_years(since: pl.Expr, day: pl.Expr) -> pl.Expr:
@@ -193,8 +193,3 @@ def adjustment_transactions(adjustments: pl.DataFrame, employees: pl.DataFrame,
         pl.lit(None, MONEY).alias("factor"), pl.lit(None, MONEY).alias("carry"),
         pl.col("note").fill_null("").alias("source"), pl.concat_list("row_id").alias("input_ids"))
     return made.cast(MADE), rejects
-
-
-def _frame(parts: list[pl.DataFrame], columns: pl.Schema) -> pl.DataFrame:
-    parts = [p.select(list(columns)).cast(columns) for p in parts]
-    return pl.concat(parts) if parts else pl.DataFrame(schema=columns)
