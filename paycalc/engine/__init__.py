@@ -28,7 +28,7 @@ from paycalc.engine.columns import (
     frame_of,
 )
 from paycalc.engine.exprs import among, lookup
-from paycalc.engine.ledger import ledger
+from paycalc.engine.ledger import ledger, opening_years
 from paycalc.engine.overtime import overtime_slices, week_start
 from paycalc.engine.pieces import REGULAR, punch_pieces, schedule_days
 from paycalc.engine.pools import cut_automatic_breaks, paid_pools, set_paid_time
@@ -144,12 +144,12 @@ def _trackers(agreements: list[Agreement], trackers: dict[str, Tracker],
         notes.append(note)
     adjusted, rejects = adjustment_transactions(tables["adjustments"], tables["employees"],
                                                 trackers, period.start, period.end)
-    opening = tables["opening"].with_columns(pl.lit(lock or period.start).alias("lock"))
+    opening = opening_years(tables["opening"], trackers, lock or period.start)
     rows = ledger(pl.concat([*made, adjusted]), trackers, opening, first, period.end)
     warnings = pl.concat([*notes, limit_warnings(rows, opening, trackers),
                           unlocked_warnings(rows, tables["assignments"], agreements, first,
                                             period.end)])
-    return rows, balances(rows, opening, trackers, lock, as_of), rejects, warnings
+    return rows, balances(rows, opening, trackers, as_of), rejects, warnings
 
 
 def _buckets(tables: dict[str, pl.DataFrame]) -> list[dict[str, pl.DataFrame]]:

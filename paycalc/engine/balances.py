@@ -23,9 +23,9 @@ def shown_on(tracker: Tracker, as_of: dt.date) -> dt.date:
 
 
 def balances(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Tracker],
-             lock: dt.date | None, as_of: dt.date) -> pl.DataFrame:
-    """BALANCES of every employee, tracker and tracking year with an opening balance or a
-    row up to the date the tracker is shown for."""
+             as_of: dt.date) -> pl.DataFrame:
+    """BALANCES of every employee, tracker and tracking year with an opening balance (with
+    its `year`, see `opening_years`) or a row up to the date the tracker is shown for."""
     group = ["employee_id", "tracker", "tracking_year"]
     shown = _per_tracker(trackers, "tracker", lambda t: pl.lit(shown_on(t, as_of)), pl.Date())
     periodised = pl.col("tracker").is_in([t.code for t in trackers.values() if t.periodised])
@@ -40,16 +40,9 @@ def balances(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Trac
         group).agg(
         q.sum().alias("shown_balance"), q.filter(upto).sum().alias("balance"),
         q.filter(upto & accrual & (periodised | same_year)).sum().alias("accrued"))
-    lock_year = pl.lit(False)
-    if lock is not None:
-        lock_year = (_per_tracker(trackers, "tracker",
-                                  lambda t: tracking_year(pl.lit(lock), t), pl.Date())
-                     == _per_tracker(trackers, "tracker",
-                                     lambda t: tracking_year(pl.lit(as_of), t),
-                                     pl.Date()))
     start = opening.select(*group, micro(pl.col("balance")).alias("shown_balance"),
                            micro(pl.col("balance")).alias("balance"),
-                           pl.when(pl.col("tracking_year").is_not_null() | lock_year)
+                           pl.when(pl.col("tracking_year").is_not_null() | same_year)
                            .then(micro(pl.col("accrued"))).otherwise(0).alias("accrued"))
     total = pl.concat([start, moved]).group_by(group).agg(
         pl.col("shown_balance", "balance", "accrued").sum())

@@ -123,7 +123,8 @@ def _cut_at_cap(rows: pl.DataFrame, opening: pl.DataFrame,
     """`cut`: the part of each addition over the yearly maximum (0 where none)."""
     capped = ((pl.col("operator") == "add") & pl.col("kind").is_in(["link", "salary_type"])
               & (pl.col("q") > 0) & (pl.col("cap") > 0))
-    before = opening_accrued(opening, trackers)
+    before = opening.select("employee_id", "tracker", "year",
+                            micro(pl.col("accrued")).alias("accrued0"))
     rows = rows.join(before, on=["employee_id", "tracker", "year"], how="left").with_columns(
         pl.when(capped).then(pl.col("q")).otherwise(0).alias("capped"))
     total = (pl.col("accrued0").fill_null(0) + pl.col("capped").cum_sum()
@@ -135,13 +136,12 @@ def _cut_at_cap(rows: pl.DataFrame, opening: pl.DataFrame,
         .otherwise(0).alias("cut")).drop("capped", "accrued0")
 
 
-def opening_accrued(opening: pl.DataFrame, trackers: dict[str, Tracker]) -> pl.DataFrame:
-    """The opening's counted additions per employee, tracker and (tracking) year; a tracker
-    that is not periodised keeps them for the lock date's year."""
-    year = _per_tracker(trackers, "tracker", lambda t: tracking_year(pl.col("lock"), t),
-                        pl.Date())
-    return opening.select("employee_id", "tracker", pl.coalesce("tracking_year", year)
-                          .alias("year"), micro(pl.col("accrued")).alias("accrued0"))
+def opening_years(opening: pl.DataFrame, trackers: dict[str, Tracker],
+                  lock: dt.date) -> pl.DataFrame:
+    """The opening balances with `year`: their tracking year, or for a tracker that is not
+    periodised the tracking year of the lock date, whose counted additions they carry."""
+    dated = with_tracking_year(opening.with_columns(pl.lit(lock).alias("date")), trackers)
+    return dated.with_columns(pl.coalesce("tracking_year", "year").alias("year")).drop("date")
 
 
 def _running(rows: pl.DataFrame, opening: pl.DataFrame) -> pl.DataFrame:
