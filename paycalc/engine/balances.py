@@ -8,9 +8,9 @@ import datetime as dt
 import polars as pl
 
 from paycalc.compiled import Agreement, Tracker
-from paycalc.engine.columns import BALANCES, QUANTITY
+from paycalc.engine.columns import BALANCES
 from paycalc.engine.drivers import tracking_year
-from paycalc.engine.ledger import _per_tracker, micro, quantity, with_tracking_year
+from paycalc.engine.ledger import MICRO, _per_tracker, micro, quantity, with_tracking_year
 
 
 def shown_on(tracker: Tracker, as_of: dt.date) -> dt.date:
@@ -71,7 +71,7 @@ def limit_warnings(rows: pl.DataFrame, opening: pl.DataFrame,
     parts = []
     for code, t in trackers.items():
         mine = daily.filter(pl.col("tracker") == code)
-        shown = pl.col("after").cast(QUANTITY) / 1_000_000
+        shown = quantity(pl.col("after"))
         for limit, word, crossed in (
                 (t.min, "below the minimum", lambda m: (pl.col("after") < m) & (m <= pl.col(
                     "before"))),
@@ -79,7 +79,7 @@ def limit_warnings(rows: pl.DataFrame, opening: pl.DataFrame,
                     "after")))):
             if limit is None:
                 continue
-            bound = pl.lit(round(limit * 1_000_000), pl.Int64)
+            bound = pl.lit(round(limit * MICRO), pl.Int64)
             parts.append(mine.filter(crossed(bound)).select(
                 "employee_id", "date", pl.format(f"tracker {code}: balance {{}} is {word} "
                                                  f"{limit}", shown).alias("message")))

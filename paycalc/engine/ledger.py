@@ -29,7 +29,7 @@ from paycalc.inputs import MONEY
 MICRO = 1_000_000
 PHASE = {"set": 0, "link": 1, "salary_type": 2, "adjustment": 3, "expiry": 4}
 ORDER = ["employee_id", "tracker", "date", "phase", "made_by", "agreement_key", "ids_key",
-         "made_quantity"]
+         "quantity"]
 """Ledger order: a day's sets, link additions, salary types, adjustments, then expiries;
 a row's cut-off part right after it; a split deduction by year."""
 PLACED = ["employee_id", "tracker", "date", "phase", "pos", "rank", "agreement_key",
@@ -88,7 +88,7 @@ def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFra
                .otherwise(pl.col("kind")), PHASE, pl.Int64()).alias("phase"),
         pl.col("agreement").fill_null("").alias("agreement_key"),
         pl.col("input_ids").list.join("\x00").alias("ids_key"),
-        pl.col("quantity").alias("made_quantity"), micro(pl.col("quantity")).alias("q"),
+        micro(pl.col("quantity")).alias("q"),
         micro(pl.col("carry")).alias("c"), pl.lit(0).alias("rank"), cap.alias("cap"),
     ).sort(ORDER).with_columns(pl.int_range(pl.len()).alias("pos"))
     rows = _cut_at_cap(rows, opening, trackers)
@@ -101,12 +101,13 @@ def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFra
     cut = rows.filter(pl.col("cut") > 0).with_columns(
         (-pl.col("cut")).alias("change"), pl.lit("max_accrual").alias("kind"),
         pl.lit("max_accrual_per_year").alias("made_by"), pl.lit(1).alias("rank"),
-        _per_tracker(trackers, "tracker", lambda t: pl.lit(str(t.source)), pl.String())
-        .alias("source"), pl.lit(None, QUANTITY).alias("driver_value"),
+        pl.lit(None, pl.String).alias("source"), pl.lit(None, QUANTITY).alias("driver_value"),
         pl.lit(None, pl.Int64).alias("level"), pl.lit(None, MONEY).alias("factor"),
         pl.lit(None, pl.Int64).alias("set_to"))
     placed.append(cut)
     unit = _per_tracker(trackers, "tracker", lambda t: pl.lit(t.unit), pl.String())
+    # rows the ledger makes itself (cut-off parts, expiries) are the tracker's own rules
+    own = _per_tracker(trackers, "tracker", lambda t: pl.lit(str(t.source)), pl.String())
     out = pl.concat([p.select(PLACED) for p in placed], how="vertical_relaxed")
     # rows keep their place; cut-off parts and split years follow it; expiries end the day
     return out.sort("employee_id", "tracker", "date", "phase", "pos", "rank",
@@ -115,7 +116,8 @@ def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFra
         .alias("quantity"), unit.alias("unit"), "operator",
         quantity(pl.col("set_to")).alias("set_to"), "kind", "made_by",
         pl.when(pl.col("agreement_key") != "").then(pl.col("agreement_key")).alias("agreement"),
-        "driver_value", "level", "factor", "source", "input_ids").cast(TRANSACTIONS)
+        "driver_value", "level", "factor", pl.coalesce("source", own).alias("source"),
+        "input_ids").cast(TRANSACTIONS)
 
 
 def _cut_at_cap(rows: pl.DataFrame, opening: pl.DataFrame,
@@ -220,9 +222,8 @@ def walk_years(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Tr
         pl.lit(None, pl.Int64).alias("set_to"),
         pl.lit("expiry").alias("kind"), pl.lit("add").alias("operator"),
         pl.lit(None, QUANTITY).alias("driver_value"), pl.lit(None, pl.Int64).alias("level"),
-        pl.lit(None, MONEY).alias("factor"),
-        _per_tracker(trackers, "tracker", lambda t: pl.lit(str(t.source)), pl.String())
-        .alias("source"), pl.lit([], pl.List(pl.String)).alias("input_ids"))
+        pl.lit(None, MONEY).alias("factor"), pl.lit(None, pl.String).alias("source"),
+        pl.lit([], pl.List(pl.String)).alias("input_ids"))
     return pl.concat([placed.select(PLACED), expiries.select(PLACED)], how="vertical_relaxed")
 
 
