@@ -32,7 +32,7 @@ import polars as pl
 
 from paycalc.bundled import AGREEMENTS_DIR
 from paycalc.compile import compile_agreement
-from paycalc.datadir import read_directory
+from paycalc.datadir import read_tables
 from paycalc.engine import evaluate
 from paycalc.engine.calendar import day_calendar
 from paycalc.engine.pieces import split_days
@@ -64,7 +64,7 @@ def measure(stage: str, folder: Path, days: int, sample: int) -> dict[str, float
         dataclasses.replace(st, trackers=()) for st in retail.salary_types))
     period = _period(days)
     if stage in ("reference", "reference_trackers"):
-        inputs = read_directory(folder)
+        inputs = read_tables(folder)
         keep = [f"e{i}" for i in range(sample)]
         inputs = Inputs(**{name: frame.filter(pl.col("employee_id").is_in(keep))
                            for name, frame in inputs.__dict__.items() if frame is not None})
@@ -79,7 +79,7 @@ def measure(stage: str, folder: Path, days: int, sample: int) -> dict[str, float
         punches = inputs.punches.height if inputs.punches is not None else 0
     elif stage in ("engine", "trackers"):
         began = time.perf_counter()
-        inputs = read_directory(folder)
+        inputs = read_tables(folder)
         result = evaluate([agreement if stage == "engine" else retail], inputs, period)
         rows = result.pay_lines.height + result.tracker_transactions.height
         seconds = time.perf_counter() - began

@@ -2,70 +2,217 @@
 
 CSV values are read as text and converted to the documented types: dates `YYYY-MM-DD`,
 datetimes ISO 8601 (`2025-03-29T22:00:00`, local time in the agreement's zone, or with an
-offset `...+01:00` / `Z`, one form per column), decimals with a dot, booleans
-`true`/`false`; an empty field is empty. A value that does not convert is an error naming
-the file and column (row-level rejects come with the batch-run issue).
+offset `...+01:00` / `Z`, one form per column), decimals with a dot, whole numbers, booleans
+`true`/`false`; an empty field is empty. Parquet columns of another type are converted the
+same way. Extra columns are left out.
+
+`read_directory` is the batch run's reader: every row that cannot be used goes to the
+rejects with its file, row number (the Nth data row, header and comment lines not counted),
+column and reason, and the rest goes on (`strict=True` raises at the first bad row
+instead); the row rules themselves are in `paycalc.table_rules`. `read_tables` is the plain
+reader of tests and benchmarks: any value that does not convert raises.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import fields
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import polars as pl
 
-from paycalc.inputs import COLUMNS, Inputs
+from paycalc.inputs import COLUMNS, Inputs, schema
+from paycalc.table_rules import check_tables
 
-_OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
+_OFFSET = r"(Z|[+-]\d\d:?\d\d)$"
+TABLES = [item.name for item in fields(Inputs)]
+
+INTAKE_REJECTS = schema(table=pl.String, file=pl.String, row=pl.Int64, column=pl.String,
+                        row_id=pl.String, reason=pl.String)
+"""Columns of a run's rejects: the table, file and data row (from 1) a rejected row came
+from, the column at fault (empty when the row as a whole is), its row_id, and why."""
+
+ROW_COUNTS = schema(table=pl.String, file=pl.String, read=pl.Int64)
+ORIGINS = schema(table=pl.String, row_id=pl.String, file=pl.String, row=pl.Int64)
 
 
 class DataError(ValueError):
-    """A table in a data directory that cannot be read."""
+    """A data directory that cannot be read: a file without a required column, or (when
+    reading strictly) the first bad row."""
 
 
-def read_directory(folder: Path) -> Inputs:
-    """The tables found in `folder` (`punches.csv` or `punches.parquet`, ...)."""
-    tables: dict[str, pl.DataFrame] = {}
-    for item in fields(Inputs):
-        csv, parquet = folder / f"{item.name}.csv", folder / f"{item.name}.parquet"
-        if parquet.is_file():
-            tables[item.name] = pl.read_parquet(parquet)
-        elif csv.is_file():
-            tables[item.name] = read_csv_table(csv, item.name)
+@dataclass(frozen=True)
+class Intake:
+    """A data directory read for a run: the usable rows, the rejected ones, how many rows
+    each file had, and where every usable row came from (`table`, `row_id`, `file`, `row`),
+    so rejects found later by the evaluation can name their file and row too."""
+
+    inputs: Inputs
+    rejects: pl.DataFrame
+    counts: pl.DataFrame
+    origins: pl.DataFrame
+
+
+def table_files(folder: Path) -> dict[str, Path]:
+    """The file of each table present in `folder` (Parquet preferred over CSV)."""
+    found = {}
+    for table in TABLES:
+        for suffix in (".parquet", ".csv"):
+            if (folder / f"{table}{suffix}").is_file():
+                found[table] = folder / f"{table}{suffix}"
+                break
+    return found
+
+
+def read_tables(folder: Path) -> Inputs:
+    """The tables found in `folder`, every value converted; raises `DataError` at a value
+    that does not convert."""
+    tables = {}
+    for table, path in table_files(folder).items():
+        frame, bad = read_table(path, table)
+        if len(bad):
+            first = bad.row(0, named=True)
+            raise DataError(f"{path}: row {first['row']}: {first['column']}: {first['reason']}")
+        tables[table] = frame.drop("_row")
     return Inputs(**tables)
 
 
-def read_csv_table(path: Path, table: str) -> pl.DataFrame:
-    """One CSV table with its documented columns converted; extra columns stay text."""
-    frame = pl.read_csv(path, infer_schema=False, comment_prefix="#")
+def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = False) -> Intake:
+    """The tables of `folder` checked row by row: unconvertible values, missing required
+    values, unknown employees and agreements, end before start, exact duplicates,
+    overlapping punches of one employee, dates outside employment (see `table_rules`)."""
+    files = table_files(folder)
+    typed, rejects = {}, []
+    for table, path in files.items():
+        frame, bad = read_table(path, table)
+        frame = frame.with_columns(_row_ids(table).alias("row_id"))
+        typed[table] = frame
+        rejects.append(bad.join(frame.select("_row", "row_id"), left_on="row", right_on="_row")
+                       .with_columns(pl.lit(table).alias("table")))
+    usable = {t: f.filter(~pl.col("_row").is_in(rejects[i]["row"].implode()))
+              for i, (t, f) in enumerate(typed.items())}
+    kept, found = check_tables(usable, set(agreements))
+    rejects += [f.rename({"_row": "row"}).with_columns(pl.lit(t).alias("table"))
+                for t, f in found.items()]
+    names = pl.DataFrame({"table": list(files), "file": [p.name for p in files.values()]})
+    all_rejects = _frame([r.join(names, on="table") for r in rejects], INTAKE_REJECTS).sort(
+        "table", "row", "column", "reason", nulls_last=True)
+    if strict and len(all_rejects):
+        first = all_rejects.sort("file", "row").row(0, named=True)
+        raise DataError(f"{first['file']}: row {first['row']}: {first['column'] or 'row'}: "
+                        f"{first['reason']}")
+    origins = _frame([f.select(pl.lit(t).alias("table"), "row_id", pl.col("_row").alias("row"))
+                      .join(names, on="table") for t, f in kept.items()], ORIGINS)
+    counts = names.with_columns(pl.col("table").replace_strict(
+        {t: len(f) for t, f in typed.items()}, return_dtype=pl.Int64).alias("read"))
+    inputs = Inputs(**{t: f.drop("_row") for t, f in kept.items()})
+    return Intake(inputs, all_rejects, _frame([counts], ROW_COUNTS), origins)
+
+
+def _frame(parts: list[pl.DataFrame], columns: pl.Schema) -> pl.DataFrame:
+    parts = [p.select(list(columns)).cast(columns) for p in parts]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=columns)
+
+
+def _row_ids(table: str) -> pl.Expr:
+    """The row_id `prepare` would give: the punch_id, else TABLE:ROW."""
+    row = pl.format(f"{table}:{{}}", pl.col("_row"))
+    return pl.coalesce(pl.col("punch_id"), row) if table == "punches" else row
+
+
+def read_table(path: Path, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One table with its documented columns converted, a `_row` number from 1, and the
+    values that did not convert (`row`, `column`, `reason`). Raises `DataError` when a
+    column the table needs is missing."""
+    if path.suffix == ".parquet":
+        raw = pl.read_parquet(path)
+    else:
+        raw = pl.read_csv(path, infer_schema=False, comment_prefix="#")
     types = COLUMNS[table]
-    converted = []
-    for column in frame.columns:
-        dtype = types.get(column, pl.String)
-        try:
-            converted.append(_convert(frame[column], dtype))
-        except (pl.exceptions.PolarsError, DataError) as exc:
-            raise DataError(f"{path}: column {column}: {exc}") from exc
-    return pl.DataFrame(converted)
+    missing = [c for c in _REQUIRED_COLUMNS[table] if c not in raw.columns]
+    if missing:
+        raise DataError(f"{path}: no column {', '.join(missing)} (the {table} table needs "
+                        f"{', '.join(_REQUIRED_COLUMNS[table])})")
+    columns, problems = [], []
+    for column in [c for c in types if c in raw.columns]:
+        values, reason = _convert(raw[column], types[column])
+        columns.append(values)
+        problems.append(pl.DataFrame({"row": pl.int_range(1, len(raw) + 1, eager=True),
+                                      "reason": reason}).filter(pl.col("reason").is_not_null())
+                        .with_columns(pl.lit(column).alias("column")))
+    frame = pl.DataFrame(columns, height=len(raw)).with_columns(
+        pl.int_range(1, pl.len() + 1).alias("_row"))
+    bad = _frame(problems, schema(row=pl.Int64, column=pl.String, reason=pl.String))
+    return frame, bad.sort("row", "column")
 
 
-def _convert(values: pl.Series, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
+_REQUIRED_COLUMNS = {
+    "employees": ["employee_id"],
+    "assignments": ["employee_id", "agreement", "valid_from"],
+    "punches": ["employee_id", "start", "end"],
+    "schedules": ["employee_id", "start", "end"],
+    "absences": ["employee_id", "start_date", "end_date", "salary_type"],
+    "figures": ["employee_id", "date", "kind", "value"],
+    "adjustments": ["employee_id", "tracker", "date", "quantity"],
+}
+
+
+def _convert(values: pl.Series, dtype: pl.DataType | type[pl.DataType]
+             ) -> tuple[pl.Series, pl.Series]:
+    """The values converted to `dtype`, and per value why it did not convert (or null)."""
+    text = values if values.dtype == pl.String else None
+    if text is None:
+        if dtype == pl.Datetime and values.dtype == pl.Datetime:
+            converted = values
+        else:
+            converted = values.cast(dtype, strict=False)
+        shown = values.cast(pl.String)
+    else:
+        converted, shown = _from_text(text, dtype), text
+    failed = values.is_not_null() & converted.is_null()
+    reason = pl.select(pl.when(failed).then(pl.format(f"'{{}}' {_EXPECTED[_kind(dtype)]}", shown))
+                       ).to_series()
+    return converted.alias(values.name), reason
+
+
+def _kind(dtype: pl.DataType | type[pl.DataType]) -> str:
+    for kind in ("Date", "Datetime", "Boolean", "Int64", "Decimal", "String"):
+        if dtype == getattr(pl, kind):
+            return kind
+    return "String"
+
+
+_EXPECTED = {
+    "Date": "is not a date (YYYY-MM-DD)",
+    "Datetime": ("is not a date and time of this column's form (YYYY-MM-DDTHH:MM:SS, with an "
+                 "offset such as +01:00 or Z on every value of the column or on none)"),
+    "Boolean": "is not true or false",
+    "Int64": "is not a whole number",
+    "Decimal": "is not a number (digits with a dot for decimals)",
+    "String": "is not text",
+}
+
+
+def _from_text(text: pl.Series, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
     if dtype == pl.String:
-        return values
+        return text
     if dtype == pl.Date:
-        return values.str.to_date("%Y-%m-%d")
-    present = values.drop_nulls()
+        return text.str.to_date("%Y-%m-%d", strict=False)
     if dtype == pl.Boolean:
-        wrong = present.filter(~present.is_in(["true", "false"]))
-        if len(wrong):
-            raise DataError(f"'{wrong[0]}' is not true or false")
-        return values == "true"
+        return text.replace_strict({"true": True, "false": False}, default=None,
+                                   return_dtype=pl.Boolean)
     if dtype == pl.Datetime:
-        offsets = present.str.contains(_OFFSET.pattern)
-        if offsets.all() and len(present):
-            return values.str.to_datetime(time_zone="UTC", time_unit="us")
-        if offsets.any():
-            raise DataError("mixes times with and without an offset")
-        return values.str.to_datetime("%Y-%m-%dT%H:%M:%S", time_unit="us")
-    return values.cast(dtype)
+        offset = text.str.contains(_OFFSET)
+        if _offsets(text):
+            parsed = text.str.to_datetime(time_zone="UTC", time_unit="us", strict=False)
+            return pl.DataFrame({"v": parsed, "o": offset}).select(
+                pl.when("o").then("v")).to_series()
+        return text.str.to_datetime("%Y-%m-%dT%H:%M:%S", time_unit="us", strict=False)
+    return text.str.strip_chars().cast(dtype, strict=False)
+
+
+def _offsets(text: pl.Series) -> bool:
+    """Whether the column's datetimes carry offsets: the form of its first value."""
+    present = text.drop_nulls()
+    return bool(len(present)) and bool(re.search(_OFFSET, present[0]))

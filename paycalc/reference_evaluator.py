@@ -133,8 +133,8 @@ def evaluate_reference(agreements: Iterable[Agreement], inputs: Inputs,
         _AgreementRun(agreement, period, result, employees, main_on).run(tables)
     result.lines.sort(key=lambda r: (r["employee_id"], r["date"], r["salary_type"], r["rule"],
                                      r["agreement"], r["input_ids"][:1]))
-    unique = {(r["table"], r["row_id"], r["reason"]): r for r in result.rejects}
-    result.rejects = sorted(unique.values(), key=lambda r: (r["table"], r["row_id"], r["reason"]))
+    unique = {tuple(r.values()): r for r in result.rejects}
+    result.rejects = [unique[key] for key in sorted(unique)]
     result.warnings.sort(key=lambda r: (r["employee_id"], r["date"], r["message"]))
     return result
 
@@ -186,8 +186,9 @@ class _AgreementRun:
             start, day = stop, day + DAY
         return pieces
 
-    def reject(self, table: str, row: dict[str, Any], reason: str) -> None:
-        self.result.rejects.append({"table": table, "row_id": row["row_id"], "reason": reason})
+    def reject(self, table: str, row: dict[str, Any], column: str, reason: str) -> None:
+        self.result.rejects.append({"table": table, "row_id": row["row_id"], "column": column,
+                                    "reason": reason})
 
     # -- punches into pieces -----------------------------------------------------------------
 
@@ -214,28 +215,28 @@ class _AgreementRun:
             if isinstance(start, str):
                 day = row["start"].date()
                 if self.ours(row["employee_id"], day) and self.first <= day <= self.period.end:
-                    self.reject("punches", row, start)
+                    self.reject("punches", row, "start", start)
                 continue
             day = local_date(start, self.zone)
             if not self.ours(row["employee_id"], day) or not self.first <= day <= self.period.end:
                 continue
             if row["end"] is None:
-                self.reject("punches", row, "open punch: no end")
+                self.reject("punches", row, "end", "open punch: no end")
                 continue
             end = read_time(row["end"], self.zone)
             if isinstance(end, str):
-                self.reject("punches", row, end)
+                self.reject("punches", row, "end", end)
                 continue
             if end < start:
-                self.reject("punches", row, "end before start")
+                self.reject("punches", row, "end", "end before start")
                 continue
             activity, own_type = row["activity"], row["salary_type"]
             if activity is not None and activity not in self.activities:
-                self.reject("punches", row, f"unknown activity '{activity}'")
+                self.reject("punches", row, "activity", f"unknown activity '{activity}'")
                 continue
             if own_type is not None and not self.is_hours_type(own_type):
-                self.reject("punches", row, f"salary type '{own_type}' is not an hours type "
-                            "of the agreement")
+                self.reject("punches", row, "salary_type",
+                            f"salary type '{own_type}' is not an hours type of the agreement")
                 continue
             start = round_instant(start, self.rules.rounding_start.step_seconds,
                                   self.rules.rounding_start.direction, self.zone)
@@ -585,11 +586,11 @@ class _AgreementRun:
             try:
                 st = self.a.salary_type(code)
             except KeyError:
-                self.reject("absences", row, f"unknown salary type '{code}'")
+                self.reject("absences", row, "salary_type", f"unknown salary type '{code}'")
                 continue
             person = self.employees.get(employee)
             if person is None:
-                self.reject("absences", row, "unknown employee")
+                self.reject("absences", row, "employee_id", "unknown employee")
                 continue
             has_schedule = any(scheduled.get((employee, d), 0) > 0 for d in days)
             for day in days:

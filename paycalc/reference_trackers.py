@@ -318,20 +318,20 @@ class _Run:
         for row in self.adjustments:
             missing = [c for c in ("date", "tracker", "quantity") if row[c] is None]
             if missing:
-                reason = f"missing {missing[0]}"
+                column, reason = missing[0], f"missing {missing[0]}"
             elif not self.period.start <= row["date"] <= self.period.end:
                 continue
             elif row["employee_id"] not in self.employees:
-                reason = "unknown employee"
+                column, reason = "employee_id", "unknown employee"
             elif row["tracker"] not in self.trackers:
-                reason = f"unknown tracker '{row['tracker']}'"
+                column, reason = "tracker", f"unknown tracker '{row['tracker']}'"
             else:
                 self.add(row["employee_id"], row["tracker"], row["date"], row["quantity"],
                          kind="adjustment", made_by="adjustment", agreement=None,
                          source=row["note"] or "", ids=[row["row_id"]])
                 continue
             self.rejects.append({"table": "adjustments", "row_id": row["row_id"],
-                                 "reason": reason})
+                                 "column": column, "reason": reason})
 
     # -- the ledger ------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 
 from paycalc.compile import compile_agreement
-from paycalc.datadir import read_directory
+from paycalc.datadir import read_tables
 from paycalc.engine import evaluate
 from paycalc.inputs import Inputs, Period
 from paycalc.load import load_file
@@ -32,7 +32,7 @@ COMPARED = ["employee_id", "date", "salary_type", "rule", "seconds", "quantity",
 def _load(folder: Path) -> tuple[list[Any], Inputs, Period]:
     spec = load_file(folder / "scenario.yaml").data
     agreements = [compile_agreement(folder / name) for name in spec["agreements"]]
-    inputs = read_directory(folder)
+    inputs = read_tables(folder)
     if inputs.assignments is None:
         assert inputs.employees is not None
         inputs = Inputs(**{**inputs.__dict__, "assignments": inputs.employees.select(
@@ -78,7 +78,7 @@ def test_golden_scenario(folder: Path) -> None:
     assert _actual(engine.pay_lines.to_dicts(), COMPARED) == expected
     assert _actual(reference.lines, COMPARED) == expected
     rejects = folder / "expected_rejects.csv"
-    expected_rejects = _expected(rejects, ["table", "row_id", "reason"]) if rejects.is_file() \
+    expected_rejects = _expected(rejects, ["table", "row_id", "column", "reason"]) if rejects.is_file() \
         else []
     assert engine.rejects.to_dicts() == expected_rejects
     assert reference.rejects == expected_rejects

@@ -119,7 +119,7 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
         pay_lines=pl.concat(lines) if lines else pl.DataFrame(schema=PAY_LINES),
         tracker_transactions=frame_of(moves, TRANSACTIONS),
         balances=frame_of(totals, BALANCES),
-        rejects=frame_of(rejects, REJECTS).unique().sort("table", "row_id", "reason"),
+        rejects=frame_of(rejects, REJECTS).unique().sort("table", "row_id", "column", "reason"),
         warnings=frame_of(warnings, WARNINGS).sort("employee_id", "date", "message"),
     )
 

@@ -15,7 +15,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement
 from paycalc.engine.columns import LINE
-from paycalc.engine.exprs import among, lookup
+from paycalc.engine.exprs import among, first_failure, lookup
 from paycalc.engine.pieces import under_agreement
 from paycalc.inputs import MONEY
 
@@ -35,12 +35,13 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
     days = days.join(employees.select(
         "employee_id", "working_days_per_week", "fulltime_hours_per_week", "employment_level",
         pl.lit(True).alias("known")), on="employee_id", how="left")
-    reason = (pl.when(~among("salary_type", codes, pl.String()))
-              .then(pl.format("unknown salary type '{}'", pl.col("salary_type")))
-              .when(pl.col("known").is_null()).then(pl.lit("unknown employee")))
-    days = days.with_columns(reason.alias("reason"))
+    days = days.with_columns(*first_failure([
+        (~among("salary_type", codes, pl.String()), "salary_type",
+         pl.format("unknown salary type '{}'", pl.col("salary_type"))),
+        (pl.col("known").is_null(), "employee_id", pl.lit("unknown employee")),
+    ]))
     rejects = days.filter(pl.col("reason").is_not_null()).select(
-        pl.lit("absences").alias("table"), "row_id", "reason").unique()
+        pl.lit("absences").alias("table"), "row_id", "column", "reason").unique()
     days = days.filter(pl.col("reason").is_null()).join(
         scheduled, on=["employee_id", "day"], how="left").join(
         calendar.select("day", "weekday", "holiday", "eve"), on="day", how="left").with_columns(

@@ -32,7 +32,9 @@ def frame_of(parts: list[pl.DataFrame], columns: pl.Schema) -> pl.DataFrame:
     return pl.concat(parts) if parts else pl.DataFrame(schema=columns)
 
 
-REJECTS = schema(table=pl.String, row_id=pl.String, reason=pl.String)
+REJECTS = schema(table=pl.String, row_id=pl.String, column=pl.String, reason=pl.String)
+"""Input rows the evaluation could not use: the table, row_id, the column at fault and why;
+sorted by table, row_id, column and reason."""
 WARNINGS = schema(employee_id=pl.String, date=pl.Date, message=pl.String)
 
 TRANSACTIONS = schema(

@@ -20,6 +20,18 @@ def dated_expr(value: Dated[Any], day: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return expr.otherwise(pl.lit(None, dtype=dtype))
 
 
+def first_failure(checks: list[tuple[pl.Expr, str, pl.Expr]]) -> tuple[pl.Expr, pl.Expr]:
+    """The column and reason of the first of `checks` (condition, column, reason) a row
+    fails, each null where it fails none: why an input row cannot be used."""
+    column: Any = pl
+    reason: Any = pl
+    for condition, name, why in checks:
+        column = column.when(condition).then(pl.lit(name))
+        reason = reason.when(condition).then(why)
+    return (column.otherwise(pl.lit(None, pl.String)).alias("column"),
+            reason.otherwise(pl.lit(None, pl.String)).alias("reason"))
+
+
 def among(column: str, values: Iterable[Any], dtype: pl.DataType) -> pl.Expr:
     """True where `column` is one of `values` (typed, so an empty set is simply false)."""
     return pl.col(column).is_in(pl.lit(pl.Series(list(values), dtype=dtype)).implode())

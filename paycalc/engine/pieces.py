@@ -8,7 +8,7 @@ import datetime as dt
 import polars as pl
 
 from paycalc.compiled import Agreement, PunchRounding
-from paycalc.engine.exprs import among, lookup
+from paycalc.engine.exprs import among, first_failure, lookup
 from paycalc.engine.zones import local_date, local_seconds, read_instants
 
 REGULAR = ""
@@ -88,20 +88,19 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
                             "local_day", mains, agreement.id)
     activities = {a.code: a for a in agreement.time_rules.activities}
     hours_types = [s.code for s in agreement.salary_types if s.unit == "hours"]
-    reason = (
-        pl.when(pl.col("start_problem").is_not_null()).then(pl.col("start_problem"))
-        .when(pl.col("end").is_null()).then(pl.lit("open punch: no end"))
-        .when(pl.col("end_problem").is_not_null()).then(pl.col("end_problem"))
-        .when(pl.col("end_at") < pl.col("start_at")).then(pl.lit("end before start"))
-        .when(pl.col("activity").is_not_null() & ~among("activity", activities, pl.String()))
-        .then(pl.format("unknown activity '{}'", pl.col("activity")))
-        .when(pl.col("salary_type").is_not_null() & ~among("salary_type", hours_types, pl.String()))
-        .then(pl.format("salary type '{}' is not an hours type of the agreement",
-                        pl.col("salary_type")))
-    )
-    frame = frame.with_columns(reason.alias("reason"))
+    frame = frame.with_columns(*first_failure([
+        (pl.col("start_problem").is_not_null(), "start", pl.col("start_problem")),
+        (pl.col("end").is_null(), "end", pl.lit("open punch: no end")),
+        (pl.col("end_problem").is_not_null(), "end", pl.col("end_problem")),
+        (pl.col("end_at") < pl.col("start_at"), "end", pl.lit("end before start")),
+        (pl.col("activity").is_not_null() & ~among("activity", activities, pl.String()),
+         "activity", pl.format("unknown activity '{}'", pl.col("activity"))),
+        (pl.col("salary_type").is_not_null() & ~among("salary_type", hours_types, pl.String()),
+         "salary_type", pl.format("salary type '{}' is not an hours type of the agreement",
+                                  pl.col("salary_type"))),
+    ]))
     rejects = frame.filter(pl.col("reason").is_not_null()).select(
-        pl.lit("punches").alias("table"), "row_id", "reason")
+        pl.lit("punches").alias("table"), "row_id", "column", "reason")
     frame = frame.filter(pl.col("reason").is_null())
 
     start = _rounded(pl.col("start_at"), rules.rounding_start, zone)

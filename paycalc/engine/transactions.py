@@ -11,7 +11,7 @@ import polars as pl
 from paycalc.compiled import Agreement, Link, Tracker
 from paycalc.engine.columns import QUANTITY, frame_of
 from paycalc.engine.drivers import firings, windows
-from paycalc.engine.exprs import among, dated_expr
+from paycalc.engine.exprs import among, dated_expr, first_failure
 from paycalc.inputs import MONEY, schema
 
 MADE = schema(employee_id=pl.String, tracker=pl.String, date=pl.Date, quantity=QUANTITY,
@@ -171,20 +171,19 @@ def adjustment_transactions(adjustments: pl.DataFrame, employees: pl.DataFrame,
                             trackers: dict[str, Tracker], first: dt.date, last: dt.date
                             ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Manual adjustments of the period, and the rejected ones with their reason."""
-    missing = pl.lit(None, pl.String)
-    for column in ("quantity", "tracker", "date"):
-        missing = pl.when(pl.col(column).is_null()).then(pl.lit(f"missing {column}")).otherwise(
-            missing)
-    rows = adjustments.filter(pl.col("date").is_between(first, last) | missing.is_not_null()
+    required = ("date", "tracker", "quantity")
+    missing = pl.any_horizontal(pl.col(c).is_null() for c in required)
+    rows = adjustments.filter(pl.col("date").is_between(first, last) | missing
                               ).join(employees.select("employee_id", pl.lit(True).alias("known")),
                                      on="employee_id", how="left")
-    reason = (pl.when(missing.is_not_null()).then(missing)
-              .when(pl.col("known").is_null()).then(pl.lit("unknown employee"))
-              .when(~among("tracker", trackers, pl.String()))
-              .then(pl.format("unknown tracker '{}'", pl.col("tracker"))))
-    rows = rows.with_columns(reason.alias("reason"))
+    rows = rows.with_columns(*first_failure([
+        *[(pl.col(c).is_null(), c, pl.lit(f"missing {c}")) for c in required],
+        (pl.col("known").is_null(), "employee_id", pl.lit("unknown employee")),
+        (~among("tracker", trackers, pl.String()), "tracker",
+         pl.format("unknown tracker '{}'", pl.col("tracker"))),
+    ]))
     rejects = rows.filter(pl.col("reason").is_not_null()).select(
-        pl.lit("adjustments").alias("table"), "row_id", "reason")
+        pl.lit("adjustments").alias("table"), "row_id", "column", "reason")
     made = rows.filter(pl.col("reason").is_null()).select(
         "employee_id", "tracker", "date", _six(pl.col("quantity")).alias("quantity"),
         pl.lit("add").alias("operator"), pl.lit("adjustment").alias("kind"),
