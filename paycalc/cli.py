@@ -3,6 +3,7 @@ agreement, and the demo run on the shipped agreements."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,11 +14,14 @@ from rich.console import Console
 from paycalc.bundled import AGREEMENTS_DIR, RULES_DIR
 from paycalc.catalogue import Checked, check_paths
 from paycalc.problems import AgreementError
+from paycalc.progress import stages, summary_table
 
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_DATA, EXIT_REJECTS = 0, 1, 2, 3, 4
+"""Exit codes: done; agreement problems; wrong command line; a data directory that cannot
+be read (or, with --strict, a bad row); done, but some input rows were rejected."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -114,3 +118,50 @@ def demo() -> None:
         _out.print(render_agreement(compiled), markup=False, end="")
     _report(checked)
     sys.exit(EXIT_PROBLEMS if checked.problems else EXIT_OK)
+
+
+@main.command()
+@click.argument("data", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--agreements", "agreement_dirs", multiple=True, required=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Directory of the agreements to run (repeatable).")
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="First day of the period (YYYY-MM-DD).")
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="Last day of the period (YYYY-MM-DD).")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory the outputs are written to.")
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet",
+              show_default=True, help="File format of the output tables.")
+@click.option("--strict", is_flag=True, help="Stop at the first bad input row.")
+def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: dt.datetime,
+        out: Path, fmt: str, strict: bool) -> None:
+    """Evaluate the data directory DATA for a period and write pay lines, tracker
+    transactions, balances, warnings, rejects, row counts and a manifest to --out.
+
+    Exit codes: 0 done; 1 agreement problems; 2 wrong command line; 3 data that cannot be
+    read (with --strict: a bad row); 4 done, with rejected rows (see rejects).
+    """
+    from paycalc.batch import period_of, run_directory
+    from paycalc.datadir import DataError
+    from paycalc.write import write_run
+
+    try:
+        period = period_of(start.date(), end.date())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--to") from exc
+    with stages(["compile agreements", "read data", "evaluate", "write"]) as step:
+        try:
+            batch = run_directory(data, agreement_dirs, period, strict=strict, step=step)
+        except AgreementError as exc:
+            for problem in exc.problems:
+                _err.print(str(problem), markup=False)
+            sys.exit(EXIT_PROBLEMS)
+        except DataError as exc:
+            _err.print(f"cannot read {data}: {exc}", markup=False)
+            sys.exit(EXIT_DATA)
+        step("write")
+        write_run(batch, out, "csv" if fmt == "csv" else "parquet")
+    _out.print(summary_table(batch))
+    _out.print(f"outputs in {out}", markup=False)
+    sys.exit(EXIT_REJECTS if len(batch.rejects) else EXIT_OK)

@@ -78,6 +78,24 @@ def read_tables(folder: Path) -> Inputs:
     return Inputs(**tables)
 
 
+def write_tables(inputs: Inputs, folder: Path, fmt: str = "csv") -> list[Path]:
+    """Each table of `inputs` as `folder/TABLE.csv` (or `.parquet`), readable by
+    `read_tables` and `read_directory`; returns the files written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in TABLES:
+        frame = getattr(inputs, table)
+        if frame is None:
+            continue
+        path = folder / f"{table}.{fmt}"
+        if fmt == "parquet":
+            frame.write_parquet(path)
+        else:
+            frame.write_csv(path, date_format="%Y-%m-%d", datetime_format="%Y-%m-%dT%H:%M:%S")
+        written.append(path)
+    return written
+
+
 def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = False) -> Intake:
     """The tables of `folder` checked row by row: unconvertible values, missing required
     values, unknown employees and agreements, end before start, exact duplicates,

@@ -2,9 +2,9 @@
 
 `Inputs` holds one Polars frame per table (any may be missing). `prepare` gives every
 table its documented columns with defaults filled in and a `row_id` (kept when the reader
-gave one; else `punch_id` where the exporter gave one, else `TABLE:ROW` counting from 1), so every output row can name the input
-rows behind it. Datetimes may carry a time zone (any) or be naive (local time in the
-agreement's zone).
+gave one; else `punch_id` where the exporter gave one, else `TABLE:ROW` counting from 1),
+so every output row can name the input rows behind it. Datetimes may carry a time zone
+(any) or be naive (local time in the agreement's zone).
 """
 
 from __future__ import annotations
@@ -130,5 +130,5 @@ def _prepare(name: str, frame: pl.DataFrame | None) -> pl.DataFrame:
     row = pl.format(f"{name}:{{}}", pl.int_range(1, pl.len() + 1))
     row_id = pl.coalesce(pl.col("punch_id"), row) if name == "punches" else row
     if "row_id" in frame.columns:
-        row_id = pl.col("row_id")
+        return frame.select(*exprs, "row_id")
     return frame.select(*exprs).with_columns(row_id.alias("row_id"))

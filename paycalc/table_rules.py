@@ -120,7 +120,7 @@ class Absences(dy.Schema):
         return pl.col("_known")
 
     @dy.rule()
-    def end_after_start(cls) -> pl.Expr:
+    def end_date_after_start_date(cls) -> pl.Expr:
         return pl.col("end_date") >= pl.col("start_date")
 
     @dy.rule()
@@ -134,7 +134,7 @@ class Figures(dy.Schema):
     employee_id = dy.String(nullable=False)
     date = dy.Date(nullable=False)
     kind = dy.String(nullable=False)
-    value = dy.Decimal(nullable=False)
+    value = dy.Decimal(precision=38, scale=18, nullable=False)
     _known = dy.Bool(nullable=False)
     _from = dy.Date(nullable=True)
     _to = dy.Date(nullable=True)
@@ -154,7 +154,7 @@ class Adjustments(dy.Schema):
     employee_id = dy.String(nullable=False)
     tracker = dy.String(nullable=False)
     date = dy.Date(nullable=False)
-    quantity = dy.Decimal(nullable=False)
+    quantity = dy.Decimal(precision=38, scale=18, nullable=False)
     _known = dy.Bool(nullable=False)
     _from = dy.Date(nullable=True)
     _to = dy.Date(nullable=True)
@@ -184,7 +184,8 @@ _EMPLOYMENT = pl.format("outside employment ({} to {})",
                         pl.col("_to").cast(pl.String).fill_null("open"))
 
 # What a broken rule means: the column at fault and the reason, as expressions over the
-# rejected row. Nullability rules ("COLUMN|nullability") read "missing value" unless named.
+# rejected row; "SCHEMA:RULE" for one table only. Nullability rules ("COLUMN|nullability")
+# read "missing value" unless named here.
 REASONS: dict[str, tuple[str | None, pl.Expr]] = {
     "primary_key": ("employee_id", pl.format("employee '{}' is on more than one row",
                                              pl.col("employee_id"))),
@@ -200,7 +201,8 @@ REASONS: dict[str, tuple[str | None, pl.Expr]] = {
     "punch_id|unique": ("punch_id", pl.format("punch_id '{}' is on more than one row",
                                               pl.col("punch_id"))),
     "no_overlap": ("start", pl.format("overlaps punch {}", pl.col("_overlaps"))),
-    "end|nullability": ("end", pl.lit("open punch: no end")),
+    "end_date_after_start_date": ("end_date", pl.lit("end_date is before start_date")),
+    "Punches:end|nullability": ("end", pl.lit("open punch: no end")),
 }
 
 
@@ -240,9 +242,12 @@ def _without_repeats(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def _with_helpers(frame: pl.DataFrame, table: str, staff: pl.DataFrame,
                   agreements: set[str]) -> pl.DataFrame:
+    def day(column: str) -> pl.Expr:
+        return pl.col(column) if column in staff.columns else pl.lit(None, pl.Date)
+
     employment = staff.select("employee_id", pl.lit(True).alias("_known"),
-                              pl.col("employment_start").alias("_from"),
-                              pl.col("employment_end").alias("_to"))
+                              day("employment_start").alias("_from"),
+                              day("employment_end").alias("_to"))
     frame = frame.join(employment, on="employee_id", how="left", maintain_order="left"
                        ).with_columns(pl.col("_known").fill_null(False))
     if table == "assignments":
@@ -257,11 +262,13 @@ def _overlapping() -> pl.Expr:
     """The row_id of a punch of the same employee that overlaps this one (or null): an
     earlier-starting punch ending after this one starts, or the next one starting before
     this one ends. Both punches of an overlap are rejected: neither can be trusted."""
-    order = {"partition_by": "employee_id", "order_by": ["start", "_row"]}
-    earlier_end = pl.col("end").cum_max().shift(1).over(**order)
-    earlier_id = pl.col("row_id").shift(1).over(**order)
-    next_start = pl.col("start").shift(-1).over(**order)
-    next_id = pl.col("row_id").shift(-1).over(**order)
+    def by_start(value: pl.Expr) -> pl.Expr:
+        return value.over("employee_id", order_by=["start", "_row"])
+
+    earlier_end = by_start(pl.col("end").cum_max().shift(1))
+    earlier_id = by_start(pl.col("row_id").shift(1))
+    next_start = by_start(pl.col("start").shift(-1))
+    next_id = by_start(pl.col("row_id").shift(-1))
     return (pl.when(earlier_end > pl.col("start")).then(earlier_id)
             .when(next_start < pl.col("end")).then(next_id)
             .alias("_overlaps"))
@@ -275,13 +282,14 @@ def _check(frame: pl.DataFrame, table: type[dy.Schema]) -> tuple[pl.DataFrame, p
                              else pl.lit(None, declared[c].dtype).alias(c)
                              for c in table.column_names()], "_row")
     # dataframely keeps only the schema's columns: `_row` rides along as a schema column
-    with_row = type(table.__name__, (table,), {"_row": dy.Int64(nullable=False)})
+    with_row: type[dy.Schema] = type(table.__name__, (table,),
+                                     {"_row": dy.Int64(nullable=False)})
     good, failure = with_row.filter(checked)
     details = failure.details()
     broken = [
         details.filter(pl.col(rule) == "invalid").select(
-            "_row", pl.lit(_reason(rule)[0], pl.String).alias("column"), _reason(rule)[1]
-            .alias("reason"))
+            "_row", pl.lit(_reason(table, rule)[0], pl.String).alias("column"),
+            _reason(table, rule)[1].alias("reason"))
         for rule in details.columns if rule not in checked.columns
     ]
     found = pl.concat([b.cast({"_row": pl.Int64}) for b in broken]) if broken else \
@@ -297,9 +305,10 @@ def _naive(column: str, dtype: pl.DataType) -> pl.Expr:
     return pl.col(column)
 
 
-def _reason(rule: str) -> tuple[str | None, pl.Expr]:
-    if rule in REASONS:
-        return REASONS[rule]
+def _reason(table: type[dy.Schema], rule: str) -> tuple[str | None, pl.Expr]:
+    for key in (f"{table.__name__}:{rule}", rule):
+        if key in REASONS:
+            return REASONS[key]
     column, _, check = rule.partition("|")
     if check == "nullability":
         return column, pl.lit("missing value")

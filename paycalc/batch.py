@@ -1,0 +1,112 @@
+"""A batch run: a data directory and the agreements of a directory evaluated for a period,
+with every input row accounted for.
+
+The run reads the data directory row by row (`datadir.read_directory`), compiles every
+agreement it is given, evaluates, and then gives each reject of the evaluation the file and
+row it came from, so that the run's rejects hold every row not used, whichever stage
+refused it. Rows read = rows used + rows rejected, per table; a run where that does not hold
+raises rather than writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from paycalc.catalogue import check_paths, yaml_files
+from paycalc.compiled import Agreement
+from paycalc.datadir import INTAKE_REJECTS, DataError, Intake, read_directory, table_files
+from paycalc.engine import Evaluation, evaluate
+from paycalc.inputs import Opening, Period, schema
+from paycalc.problems import AgreementError
+
+ACCOUNTING = schema(table=pl.String, file=pl.String, read=pl.Int64, used=pl.Int64,
+                    rejected=pl.Int64)
+"""Rows per input file: read, used and rejected (a row with several reasons counts once)."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What a run found: its agreements and the files they came from, the evaluation, every
+    rejected row with its file and row, and the row accounting."""
+
+    period: Period
+    agreements: list[Agreement]
+    agreement_files: list[Path]
+    input_files: dict[str, Path]
+    evaluation: Evaluation
+    rejects: pl.DataFrame
+    accounting: pl.DataFrame
+
+
+def compile_directories(folders: Sequence[Path]) -> tuple[list[Agreement], list[Path]]:
+    """Every agreement in `folders` compiled (rule sets are looked up beside them and in the
+    shipped ones), and the YAML files read; raises `AgreementError` with every problem."""
+    checked = check_paths(folders, folders, ())
+    if checked.problems:
+        raise AgreementError(checked.problems)
+    return checked.agreements, yaml_files(folders)
+
+
+def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
+                  strict: bool = False, opening: Opening | None = None,
+                  step: Callable[[str], None] = lambda _: None) -> Batch:
+    """Read `data`, compile the agreements of `agreement_dirs` and evaluate `period`
+    (from `opening` when a definitive transfer locked earlier days). `step` hears the name
+    of each stage as it starts. Raises `AgreementError` or `DataError`."""
+    step("compile agreements")
+    agreements, files = compile_directories(agreement_dirs)
+    step("read data")
+    intake = read_directory(data, [a.id for a in agreements], strict=strict)
+    step("evaluate")
+    evaluation = evaluate(agreements, intake.inputs, period, opening=opening)
+    refused = _located(intake, evaluation)
+    if strict and len(refused):
+        first = refused.sort("file", "row").row(0, named=True)
+        raise DataError(f"{first['file']}: row {first['row']}: {first['column']}: "
+                        f"{first['reason']}")
+    return Batch(period, agreements, files, table_files(data), evaluation,
+                 all_rejects(intake, evaluation), accounting(intake, evaluation))
+
+
+def all_rejects(intake: Intake, evaluation: Evaluation) -> pl.DataFrame:
+    """The reader's rejects and the evaluation's, each with its file and row."""
+    return pl.concat([intake.rejects, _located(intake, evaluation)]).sort(
+        "table", "row", "column", "reason", nulls_last=True)
+
+
+def _located(intake: Intake, evaluation: Evaluation) -> pl.DataFrame:
+    return evaluation.rejects.join(intake.origins, on=["table", "row_id"], how="left").select(
+        list(INTAKE_REJECTS))
+
+
+def accounting(intake: Intake, evaluation: Evaluation) -> pl.DataFrame:
+    """Rows read, used and rejected per file; raises when they do not add up. Used rows
+    are the rows the reader passed on less those the evaluation refused; a used row may
+    make no line (a punch outside the period, say)."""
+    def distinct_rows(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+        return frame.group_by("table").agg(pl.col("row").n_unique().alias(name))
+
+    counts = (intake.counts
+              .join(distinct_rows(intake.origins, "passed"), on="table", how="left")
+              .join(distinct_rows(_located(intake, evaluation), "refused"), on="table",
+                    how="left")
+              .join(distinct_rows(all_rejects(intake, evaluation), "rejected"), on="table",
+                    how="left")
+              .with_columns(pl.col("passed", "refused", "rejected").fill_null(0))
+              .with_columns((pl.col("passed") - pl.col("refused")).alias("used")))
+    wrong = counts.filter(pl.col("read") != pl.col("used") + pl.col("rejected"))
+    if len(wrong):
+        raise RuntimeError(f"row accounting does not add up: {wrong.to_dicts()}")
+    return counts.select(list(ACCOUNTING)).cast(ACCOUNTING)
+
+
+def period_of(start: dt.date, end: dt.date) -> Period:
+    """The period from `start` to `end`, both included; raises ValueError when reversed."""
+    if end < start:
+        raise ValueError(f"the period ends ({end}) before it starts ({start})")
+    return Period(start, end)

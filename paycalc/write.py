@@ -1,0 +1,86 @@
+"""Writing a run's outputs: one file per table (Parquet or CSV) and a manifest.
+
+The same inputs give byte-identical files: every table is sorted by the engine, Parquet is
+written without timestamps, CSV with fixed formats, and the manifest (paycalc version,
+period, SHA-256 of every agreement and input file, row counts in and out, and the hash of
+every output) holds no clock time or absolute path. In CSV, a list of input row ids is
+written as the ids joined by `|`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from paycalc.batch import Batch
+
+Format = Literal["parquet", "csv"]
+OUTPUTS = ["pay_lines", "tracker_transactions", "balances", "warnings", "rejects",
+           "row_counts"]
+
+
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_table(frame: pl.DataFrame, path: Path, fmt: Format) -> Path:
+    """`frame` at `path` with the format's suffix; returns the file written."""
+    path = path.with_suffix(f".{fmt}")
+    if fmt == "parquet":
+        frame.write_parquet(path, statistics=False)
+    else:
+        flat = frame.with_columns(pl.col(c).list.join("|") for c, t in frame.schema.items()
+                                  if isinstance(t, pl.List))
+        flat.write_csv(path, date_format="%Y-%m-%d", datetime_format="%Y-%m-%dT%H:%M:%S")
+    return path
+
+
+def tables_of(batch: Batch) -> dict[str, pl.DataFrame]:
+    """The output tables of a run by name."""
+    result = batch.evaluation
+    return {"pay_lines": result.pay_lines, "tracker_transactions": result.tracker_transactions,
+            "balances": result.balances, "warnings": result.warnings,
+            "rejects": batch.rejects, "row_counts": batch.accounting}
+
+
+def write_run(batch: Batch, out: Path, fmt: Format = "parquet") -> dict[str, Path]:
+    """Every output table of `batch` in `out` and `manifest.json`; returns the files."""
+    out.mkdir(parents=True, exist_ok=True)
+    tables = tables_of(batch)
+    written = {name: write_table(tables[name], out / name, fmt) for name in OUTPUTS}
+    manifest = manifest_of(batch, {name: (path, len(tables[name]))
+                                   for name, path in written.items()})
+    written["manifest"] = out / "manifest.json"
+    written["manifest"].write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
+                                   encoding="utf-8")
+    return written
+
+
+def manifest_of(batch: Batch, outputs: dict[str, tuple[Path, int]]) -> dict[str, object]:
+    """What a run read and wrote, with hashes: enough to tell whether two runs had the same
+    inputs and gave the same outputs."""
+    from paycalc import __version__
+
+    counts = {row["table"]: row for row in batch.accounting.iter_rows(named=True)}
+    return {
+        "paycalc": __version__,
+        "period": {"from": batch.period.start.isoformat(), "to": batch.period.end.isoformat()},
+        "agreements": [{"id": a.id, "name": a.name} for a in batch.agreements],
+        "agreement_files": [{"file": p.name, "sha256": sha256(p)}
+                            for p in batch.agreement_files],
+        "inputs": [{"table": table, "file": path.name, "sha256": sha256(path),
+                    "rows_read": counts[table]["read"], "rows_used": counts[table]["used"],
+                    "rows_rejected": counts[table]["rejected"]}
+                   for table, path in batch.input_files.items()],
+        "outputs": [{"table": name, "file": path.name, "rows": rows, "sha256": sha256(path)}
+                    for name, (path, rows) in outputs.items()],
+    }
