@@ -19,10 +19,12 @@ import polars as pl
 
 from paycalc.catalogue import check_paths, yaml_files
 from paycalc.compiled import Agreement
+from paycalc.corrections import with_corrections
 from paycalc.datadir import INTAKE_REJECTS, DataError, Intake, read_directory, table_files
 from paycalc.engine import Evaluation, evaluate
-from paycalc.inputs import Opening, Period, schema
+from paycalc.inputs import Period, schema
 from paycalc.problems import AgreementError
+from paycalc.store import RunStore, StoreError
 
 ACCOUNTING = schema(table=pl.String, file=pl.String, read=pl.Int64, used=pl.Int64,
                     rejected=pl.Int64)
@@ -31,16 +33,19 @@ ACCOUNTING = schema(table=pl.String, file=pl.String, read=pl.Int64, used=pl.Int6
 
 @dataclass(frozen=True)
 class Batch:
-    """What a run found: its agreements and the files they came from, the evaluation, every
-    rejected row with its file and row, and the row accounting."""
+    """What a run found: its agreements and the files they came from, the evaluation, its
+    pay lines (with corrections of locked days when run from a store), every rejected row
+    with its file and row, the row accounting, and the lock it started from."""
 
     period: Period
     agreements: list[Agreement]
     agreement_files: list[Path]
     input_files: dict[str, Path]
     evaluation: Evaluation
+    pay_lines: pl.DataFrame
     rejects: pl.DataFrame
     accounting: pl.DataFrame
+    made_from: dt.date | None
 
 
 def compile_directories(folders: Sequence[Path]) -> tuple[list[Agreement], list[Path]]:
@@ -53,11 +58,18 @@ def compile_directories(folders: Sequence[Path]) -> tuple[list[Agreement], list[
 
 
 def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
-                  strict: bool = False, opening: Opening | None = None,
+                  strict: bool = False, store: RunStore | None = None,
                   step: Callable[[str], None] = lambda _: None) -> Batch:
-    """Read `data`, compile the agreements of `agreement_dirs` and evaluate `period`
-    (from `opening` when a definitive transfer locked earlier days). `step` hears the name
-    of each stage as it starts. Raises `AgreementError` or `DataError`."""
+    """Read `data`, compile the agreements of `agreement_dirs` and evaluate `period`; with
+    a `store` that holds a lock, trackers start from the locked balances and lines of
+    locked days become corrections. `step` hears the name of each stage as it starts.
+    Raises `AgreementError`, `DataError` or `StoreError` (a period starting after the day
+    after the lock would leave days never paid)."""
+    opening = store.opening() if store else None
+    lock = opening.lock_date if opening else None
+    if lock is not None and period.start > lock + dt.timedelta(days=1):
+        raise StoreError(f"the store is locked to {lock}: the period must start on or "
+                         f"before {lock + dt.timedelta(days=1)}")
     step("compile agreements")
     agreements, files = compile_directories(agreement_dirs)
     step("read data")
@@ -69,8 +81,10 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
         first = refused.sort("file", "row").row(0, named=True)
         raise DataError(f"{first['file']}: row {first['row']}: {first['column']}: "
                         f"{first['reason']}")
-    return Batch(period, agreements, files, table_files(data), evaluation,
-                 all_rejects(intake, evaluation), accounting(intake, evaluation))
+    transferred = store.transferred() if store and lock else None
+    lines = with_corrections(evaluation.pay_lines, transferred, lock)
+    return Batch(period, agreements, files, table_files(data), evaluation, lines,
+                 all_rejects(intake, evaluation), accounting(intake, evaluation), lock)
 
 
 def all_rejects(intake: Intake, evaluation: Evaluation) -> pl.DataFrame:

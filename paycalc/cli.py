@@ -19,9 +19,10 @@ from paycalc.progress import stages, summary_table
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_DATA, EXIT_REJECTS = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_DATA, EXIT_REJECTS, EXIT_STORE = 0, 1, 2, 3, 4, 5
 """Exit codes: done; agreement problems; wrong command line; a data directory that cannot
-be read (or, with --strict, a bad row); done, but some input rows were rejected."""
+be read (or, with --strict, a bad row); done, but some input rows were rejected; refused by
+the run store (a period already locked, a run made from an older lock)."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -134,16 +135,20 @@ def demo() -> None:
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet",
               show_default=True, help="File format of the output tables.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad input row.")
+@click.option("--store", type=click.Path(dir_okay=False, path_type=Path),
+              help="Run store: start from its lock; locked days give correction lines.")
 def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: dt.datetime,
-        out: Path, fmt: str, strict: bool) -> None:
+        out: Path, fmt: str, strict: bool, store: Path | None) -> None:
     """Evaluate the data directory DATA for a period and write pay lines, tracker
     transactions, balances, warnings, rejects, row counts and a manifest to --out.
 
     Exit codes: 0 done; 1 agreement problems; 2 wrong command line; 3 data that cannot be
-    read (with --strict: a bad row); 4 done, with rejected rows (see rejects).
+    read (with --strict: a bad row); 4 done, with rejected rows (see rejects); 5 refused by
+    the run store.
     """
     from paycalc.batch import period_of, run_directory
     from paycalc.datadir import DataError
+    from paycalc.store import RunStore, StoreError
     from paycalc.write import write_run
 
     try:
@@ -152,7 +157,8 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
         raise click.BadParameter(str(exc), param_hint="--to") from exc
     with stages(["compile agreements", "read data", "evaluate", "write"]) as step:
         try:
-            batch = run_directory(data, agreement_dirs, period, strict=strict, step=step)
+            batch = run_directory(data, agreement_dirs, period, strict=strict, step=step,
+                                  store=RunStore(store) if store else None)
         except AgreementError as exc:
             for problem in exc.problems:
                 _err.print(str(problem), markup=False)
@@ -160,8 +166,39 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
         except DataError as exc:
             _err.print(f"cannot read {data}: {exc}", markup=False)
             sys.exit(EXIT_DATA)
+        except StoreError as exc:
+            _err.print(f"run store {store}: {exc}", markup=False)
+            sys.exit(EXIT_STORE)
         step("write")
         write_run(batch, out, "csv" if fmt == "csv" else "parquet")
     _out.print(summary_table(batch))
     _out.print(f"outputs in {out}", markup=False)
     sys.exit(EXIT_REJECTS if len(batch.rejects) else EXIT_OK)
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--store", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The run store (an SQLite file, created when missing).")
+@click.option("--preliminary", "kind", flag_value="preliminary",
+              help="Export without locking: for checking in payroll.")
+@click.option("--definitive", "kind", flag_value="definitive",
+              help="Export, keep the lines and lock the period and its balances.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the payroll export (CSV and PAXml).")
+def transfer(run_dir: Path, store: Path, kind: str | None, out: Path) -> None:
+    """Transfer the run written to RUN_DIR to payroll: the export files, and with
+    --definitive the lock of its period in the run store (one transaction)."""
+    from paycalc.store import RunStore, StoreError
+    from paycalc.transfer import transfer_run
+
+    if kind is None:
+        raise click.UsageError("say --preliminary or --definitive")
+    try:
+        number, files = transfer_run(run_dir, RunStore(store), "definitive"
+                                     if kind == "definitive" else "preliminary", out)
+    except StoreError as exc:
+        _err.print(f"run store {store}: {exc}", markup=False)
+        sys.exit(EXIT_STORE)
+    _out.print(f"transfer {number} ({kind}) recorded in {store}; export: "
+               + ", ".join(str(f) for f in files), markup=False)

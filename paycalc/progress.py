@@ -48,11 +48,11 @@ def summary_table(batch: Batch) -> Table:
     result = batch.evaluation
     table.add_section()
     table.add_row("[b]written[/b]", "rows")
-    for name, frame in (("pay lines", result.pay_lines),
+    for name, frame in (("pay lines", batch.pay_lines),
                         ("tracker transactions", result.tracker_transactions),
                         ("balances", result.balances), ("warnings", result.warnings),
                         ("rejects", batch.rejects)):
         table.add_row(name, f"{len(frame):,}")
-    total = result.pay_lines.filter("payable")["amount"].sum()
+    total = batch.pay_lines.filter("payable")["amount"].sum()
     table.add_row("payable amount", f"{total:,}")
     return table

@@ -47,7 +47,7 @@ def write_table(frame: pl.DataFrame, path: Path, fmt: Format) -> Path:
 def tables_of(batch: Batch) -> dict[str, pl.DataFrame]:
     """The output tables of a run by name."""
     result = batch.evaluation
-    return {"pay_lines": result.pay_lines, "tracker_transactions": result.tracker_transactions,
+    return {"pay_lines": batch.pay_lines, "tracker_transactions": result.tracker_transactions,
             "balances": result.balances, "warnings": result.warnings,
             "rejects": batch.rejects, "row_counts": batch.accounting}
 
@@ -74,6 +74,7 @@ def manifest_of(batch: Batch, outputs: dict[str, tuple[Path, int]]) -> dict[str,
     return {
         "paycalc": __version__,
         "period": {"from": batch.period.start.isoformat(), "to": batch.period.end.isoformat()},
+        "made_from_lock": batch.made_from.isoformat() if batch.made_from else None,
         "agreements": [{"id": a.id, "name": a.name} for a in batch.agreements],
         "agreement_files": [{"file": p.name, "sha256": sha256(p)}
                             for p in batch.agreement_files],
