@@ -45,8 +45,6 @@ To continue from balances locked by a definitive transfer, pass
 `opening=Opening(lock_date, balances)` (docs/trackers.md, "Locking").
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from paycalc.catalogue import Checked, check_paths
 from paycalc.compile import compile_agreement, compile_document
 from paycalc.compiled import Agreement, TrackerConflict
@@ -54,11 +52,7 @@ from paycalc.engine import Evaluation, evaluate
 from paycalc.inputs import Inputs, Opening, Period
 from paycalc.problems import AgreementError, Problem
 from paycalc.resolve import Catalog
-
-try:
-    __version__ = version("paycalc")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+from paycalc.version import __version__
 
 __all__ = [
     "Agreement",

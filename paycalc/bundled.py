@@ -6,6 +6,7 @@ top-level `agreements/` and `rules/` directories beside the package.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -19,3 +20,7 @@ def _bundled(name: str) -> Path:
 
 AGREEMENTS_DIR = _bundled("agreements")
 RULES_DIR = _bundled("rules")
+SAMPLE_DIR = _PACKAGE / "sample"
+"""The sample data directory `paycalc demo` runs (written by tools/make_sample_data.py)."""
+SAMPLE_FROM, SAMPLE_TO = dt.date(2025, 1, 1), dt.date(2025, 2, 28)
+"""The period of the sample data."""

@@ -1,5 +1,6 @@
 """The `paycalc` command: validate agreements, print the language schema, show a compiled
-agreement, and the demo run on the shipped agreements."""
+agreement, run a data directory, transfer a run to payroll, explain a day, and the demo run
+of the shipped sample data."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from rich.console import Console
 from paycalc.bundled import AGREEMENTS_DIR, RULES_DIR
 from paycalc.catalogue import Checked, check_paths
 from paycalc.problems import AgreementError
-from paycalc.progress import stages, summary_table
 
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -25,10 +25,18 @@ be read (or, with --strict, a bad row); done, but some input rows were rejected;
 the run store (a period already locked, a run made from an older lock)."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             invoke_without_command=True)
 @click.version_option(package_name="paycalc")
-def main() -> None:
-    """paycalc: payroll and time-tracker balances from YAML collective agreements."""
+@click.pass_context
+def main(context: click.Context) -> None:
+    """paycalc: payroll and time-tracker balances from YAML collective agreements.
+
+    Without a command it runs the demo: the shipped sample data under the shipped
+    agreements, writing the outputs and report.html to ./paycalc-demo.
+    """
+    if context.invoked_subcommand is None:
+        context.invoke(demo)
 
 
 _dirs = [
@@ -109,16 +117,24 @@ def show(agreement: str, agreement_dirs: tuple[Path, ...], rule_dirs: tuple[Path
 
 
 @main.command()
-def demo() -> None:
-    """Check the shipped agreements and rule sets and show each compiled agreement."""
-    from paycalc.render import render_agreement
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("paycalc-demo"), show_default=True,
+              help="Directory the outputs and report.html are written to.")
+def demo(out: Path) -> None:
+    """Run the shipped sample data (36 employees, January and February 2025) under the
+    shipped agreements and write the outputs and the HTML report."""
+    from paycalc.batch import period_of, run_directory
+    from paycalc.progress import stages, summary_table
+    from paycalc.bundled import SAMPLE_DIR, SAMPLE_FROM, SAMPLE_TO
+    from paycalc.write import write_run
 
-    checked = check_paths([AGREEMENTS_DIR, RULES_DIR], (), ())
-    for compiled in checked.agreements:
-        _out.rule(f"{compiled.id}: {compiled.name}")
-        _out.print(render_agreement(compiled), markup=False, end="")
-    _report(checked)
-    sys.exit(EXIT_PROBLEMS if checked.problems else EXIT_OK)
+    period = period_of(SAMPLE_FROM, SAMPLE_TO)
+    with stages(["compile agreements", "read data", "evaluate", "write"]) as step:
+        batch = run_directory(SAMPLE_DIR, [AGREEMENTS_DIR], period, step=step)
+        step("write")
+        written = write_run(batch, out)
+    _out.print(summary_table(batch))
+    _out.print(f"report: {written['report'].resolve()}", markup=False)
 
 
 @main.command()
@@ -147,6 +163,7 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
     the run store.
     """
     from paycalc.batch import period_of, run_directory
+    from paycalc.progress import stages, summary_table
     from paycalc.datadir import DataError
     from paycalc.store import RunStore, StoreError
     from paycalc.write import write_run

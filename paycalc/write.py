@@ -1,4 +1,5 @@
-"""Writing a run's outputs: one file per table (Parquet or CSV) and a manifest.
+"""Writing a run's outputs: one file per table (Parquet or CSV), the HTML report
+(`paycalc.report`) and a manifest.
 
 The same inputs give byte-identical files: every table is sorted by the engine, Parquet is
 written without timestamps, CSV with fixed formats, and the manifest (paycalc version,
@@ -17,6 +18,8 @@ from typing import Literal
 import polars as pl
 
 from paycalc.batch import Batch
+from paycalc.report import render_report
+from paycalc.version import __version__
 
 Format = Literal["parquet", "csv"]
 OUTPUTS = ["pay_lines", "tracker_transactions", "balances", "warnings", "rejects",
@@ -57,8 +60,10 @@ def write_run(batch: Batch, out: Path, fmt: Format = "parquet") -> dict[str, Pat
     out.mkdir(parents=True, exist_ok=True)
     tables = tables_of(batch)
     written = {name: write_table(tables[name], out / name, fmt) for name in OUTPUTS}
-    manifest = manifest_of(batch, {name: (path, len(tables[name]))
-                                   for name, path in written.items()})
+    written["report"] = out / "report.html"
+    written["report"].write_text(render_report(batch), encoding="utf-8")
+    manifest = manifest_of(batch, {name: (path, len(tables[name])) for name, path
+                                   in written.items() if name in tables})
     written["manifest"] = out / "manifest.json"
     written["manifest"].write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
                                    encoding="utf-8")
@@ -68,8 +73,6 @@ def write_run(batch: Batch, out: Path, fmt: Format = "parquet") -> dict[str, Pat
 def manifest_of(batch: Batch, outputs: dict[str, tuple[Path, int]]) -> dict[str, object]:
     """What a run read and wrote, with hashes: enough to tell whether two runs had the same
     inputs and gave the same outputs."""
-    from paycalc import __version__
-
     counts = {row["table"]: row for row in batch.accounting.iter_rows(named=True)}
     return {
         "paycalc": __version__,

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from paycalc.bundled import AGREEMENTS_DIR, RULES_DIR
@@ -64,11 +65,22 @@ def test_show_unknown_agreement_exits_2() -> None:
     assert "shipped: contact_centre, hourly, retail, retail_part_time" in result.output
 
 
-def test_demo_checks_and_shows_the_shipped_agreements() -> None:
-    result = run("demo")
+def test_demo_runs_the_sample_data_and_writes_the_report(tmp_path: Path) -> None:
+    result = run("demo", "--out", str(tmp_path / "demo"))
     assert result.exit_code == 0, result.output
-    for ident in ("contact_centre", "hourly", "retail", "retail_part_time"):
-        assert f"agreement {ident}:" in result.output
+    assert "punches.csv" in result.output and "report:" in result.output
+    report = (tmp_path / "demo" / "report.html").read_text()
+    assert "Pay summary" in report and report.count("<polyline") == 5
+    for tracker in ("FLEX", "LONG_SERVICE", "PTO", "TOIL", "VAC"):
+        assert f'aria-label="{tracker} balance over time"' in report
+
+
+def test_no_command_runs_the_demo_in_paycalc_demo(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "paycalc-demo" / "report.html").is_file()
 
 
 def test_python_dash_m_runs_the_command() -> None:

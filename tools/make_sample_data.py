@@ -1,0 +1,50 @@
+"""Write the sample data directory shipped in the package (`paycalc/sample/`), which
+`paycalc demo` runs: 36 employees over January and February 2025 from the seeded generator,
+with every third employee part-time under retail_part_time (employment level 0.6), every
+fifth employee on the hourly warehouse agreement (24.50 an hour, paid time off for
+vacation), and a team per employee.
+
+Run `python tools/make_sample_data.py` after changing the generator; a test checks the
+shipped files are what this writes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from paycalc.datadir import write_tables
+from paycalc.inputs import Inputs
+from paycalc.sample_data import generate
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "paycalc" / "sample"
+
+
+def sample_inputs() -> Inputs:
+    """The generated tables with the agreements, levels and teams described above."""
+    base = generate(employees=36, days=59, seed=11)
+    assert base.employees is not None and base.assignments is not None
+    number = pl.col("employee_id").str.slice(1).cast(pl.Int64)
+    agreement = (pl.when(number % 5 == 4).then(pl.lit("hourly"))
+                 .when(number % 3 == 2).then(pl.lit("retail_part_time"))
+                 .otherwise(pl.lit("retail")))
+    employees = base.employees.with_columns(
+        pl.when(agreement == "retail_part_time").then(pl.lit("0.6")).otherwise(pl.lit("1"))
+        .alias("employment_level"),
+        pl.when(agreement == "hourly").then(pl.lit("24.50")).otherwise(
+            pl.col("hourly_rate").cast(pl.String)).alias("hourly_rate"),
+        pl.format("team {}", (number % 3 + 1)).alias("team"))
+    assignments = base.assignments.with_columns(agreement.alias("agreement"))
+    absences = base.absences.with_columns(  # type: ignore[union-attr]
+        pl.when(agreement == "hourly").then(pl.lit("PTO")).otherwise(pl.col("salary_type"))
+        .alias("salary_type"))
+    return Inputs(**{**base.__dict__, "employees": employees, "assignments": assignments,
+                     "absences": absences})
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else SAMPLE_DIR
+    for path in write_tables(sample_inputs(), target):
+        print(path)
