@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from paycalc.bundled import AGREEMENTS_DIR, RULES_DIR
+from paycalc.bundled import AGREEMENTS_DIR
 from paycalc.catalogue import Checked, check_paths
 from paycalc.problems import AgreementError
 
@@ -124,8 +124,8 @@ def demo(out: Path) -> None:
     """Run the shipped sample data (36 employees, January and February 2025) under the
     shipped agreements and write the outputs and the HTML report."""
     from paycalc.batch import period_of, run_directory
-    from paycalc.progress import stages, summary_table
     from paycalc.bundled import SAMPLE_DIR, SAMPLE_FROM, SAMPLE_TO
+    from paycalc.progress import stages, summary_table
     from paycalc.write import write_run
 
     period = period_of(SAMPLE_FROM, SAMPLE_TO)
@@ -163,8 +163,8 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
     the run store.
     """
     from paycalc.batch import period_of, run_directory
-    from paycalc.progress import stages, summary_table
     from paycalc.datadir import DataError
+    from paycalc.progress import stages, summary_table
     from paycalc.store import RunStore, StoreError
     from paycalc.write import write_run
 
