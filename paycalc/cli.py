@@ -219,3 +219,22 @@ def transfer(run_dir: Path, store: Path, kind: str | None, out: Path) -> None:
         sys.exit(EXIT_STORE)
     _out.print(f"transfer {number} ({kind}) recorded in {store}; export: "
                + ", ".join(str(f) for f in files), markup=False)
+
+
+@main.command()
+@click.argument("employee")
+@click.argument("day", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--tracker", help="Only this tracker's transactions.")
+@click.option("--run", "run_dir", default=Path("paycalc-demo"), show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The output directory of the run to explain.")
+@click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The run's data directory, to show the input rows' values.")
+def explain(employee: str, day: dt.datetime, tracker: str | None, run_dir: Path,
+            data: Path | None) -> None:
+    """Explain EMPLOYEE's DAY (YYYY-MM-DD): each pay line and tracker transaction with the
+    rule or link, level, factor, dated rate and input rows that made it."""
+    from paycalc.explain import explain_day
+
+    _out.print(explain_day(run_dir, employee, day.date(), tracker=tracker, data=data),
+               markup=False, end="")

@@ -104,7 +104,7 @@ def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = Fa
     typed, rejects = {}, []
     for table, path in files.items():
         frame, bad = read_table(path, table)
-        frame = frame.with_columns(_row_ids(table).alias("row_id"))
+        frame = frame.with_columns(row_ids(table).alias("row_id"))
         typed[table] = frame
         rejects.append(bad.join(frame.select("_row", "row_id"), left_on="row", right_on="_row")
                        .with_columns(pl.lit(table).alias("table")))
@@ -133,7 +133,7 @@ def _frame(parts: list[pl.DataFrame], columns: pl.Schema) -> pl.DataFrame:
     return pl.concat(parts) if parts else pl.DataFrame(schema=columns)
 
 
-def _row_ids(table: str) -> pl.Expr:
+def row_ids(table: str) -> pl.Expr:
     """The row_id `prepare` would give: the punch_id, else TABLE:ROW."""
     row = pl.format(f"{table}:{{}}", pl.col("_row"))
     return pl.coalesce(pl.col("punch_id"), row) if table == "punches" else row

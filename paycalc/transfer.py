@@ -26,7 +26,7 @@ from paycalc.corrections import CORRECTED_LINES
 from paycalc.engine.columns import BALANCES
 from paycalc.inputs import Period
 from paycalc.store import Kind, RunStore
-from paycalc.write import sha256
+from paycalc.write import read_output, sha256
 
 EXPORT_COLUMNS = ["employee_id", "date", "agreement", "salary_type", "unit", "quantity",
                   "rate", "amount", "correction"]
@@ -50,27 +50,8 @@ def read_run(folder: Path) -> RunOutputs:
                     dt.date.fromisoformat(manifest["period"]["to"]))
     made_from = manifest.get("made_from_lock")
     return RunOutputs(period, dt.date.fromisoformat(made_from) if made_from else None,
-                      _read(folder / "pay_lines", CORRECTED_LINES),
-                      _read(folder / "balances", BALANCES), sha256(folder / "manifest.json"))
-
-
-def _read(stem: Path, columns: pl.Schema) -> pl.DataFrame:
-    parquet = stem.with_suffix(".parquet")
-    if parquet.is_file():
-        return pl.read_parquet(parquet).cast(columns)
-    text = pl.read_csv(stem.with_suffix(".csv"), infer_schema=False)
-    typed = []
-    for name, dtype in columns.items():
-        value = pl.col(name)
-        if isinstance(dtype, pl.List):
-            typed.append(value.str.split("|").alias(name))
-        elif dtype == pl.Boolean:
-            typed.append((value == "true").alias(name))
-        elif dtype == pl.Date:
-            typed.append(value.str.to_date("%Y-%m-%d").alias(name))
-        else:
-            typed.append(value.cast(dtype).alias(name))
-    return text.select(typed)
+                      read_output(folder, "pay_lines", CORRECTED_LINES),
+                      read_output(folder, "balances", BALANCES), sha256(folder / "manifest.json"))
 
 
 def export_files(lines: pl.DataFrame, period: Period, folder: Path) -> list[Path]:

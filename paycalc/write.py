@@ -88,3 +88,25 @@ def manifest_of(batch: Batch, outputs: dict[str, tuple[Path, int]]) -> dict[str,
         "outputs": [{"table": name, "file": path.name, "rows": rows, "sha256": sha256(path)}
                     for name, (path, rows) in outputs.items()],
     }
+
+
+def read_output(folder: Path, name: str, columns: pl.Schema) -> pl.DataFrame:
+    """The output table `name` a run wrote to `folder` (Parquet or CSV), typed as
+    `columns`."""
+    stem = folder / name
+    parquet = stem.with_suffix(".parquet")
+    if parquet.is_file():
+        return pl.read_parquet(parquet).cast(columns)
+    text = pl.read_csv(stem.with_suffix(".csv"), infer_schema=False)
+    typed = []
+    for name, dtype in columns.items():
+        value = pl.col(name)
+        if isinstance(dtype, pl.List):
+            typed.append(value.str.split("|").alias(name))
+        elif dtype == pl.Boolean:
+            typed.append((value == "true").alias(name))
+        elif dtype == pl.Date:
+            typed.append(value.str.to_date("%Y-%m-%d").alias(name))
+        else:
+            typed.append(value.cast(dtype).alias(name))
+    return text.select(typed)

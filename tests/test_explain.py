@@ -1,0 +1,44 @@
+"""`paycalc explain`: a day of one employee told line by line from a run's outputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from paycalc.batch import period_of, run_directory
+from paycalc.bundled import AGREEMENTS_DIR
+from paycalc.cli import main
+from paycalc.write import write_run
+
+BAD_ROWS = Path(__file__).resolve().parent.parent / "fixtures" / "batch" / "bad_rows"
+
+
+def test_explain_names_rules_links_factors_and_input_rows(tmp_path: Path) -> None:
+    batch = run_directory(BAD_ROWS, [AGREEMENTS_DIR],
+                          period_of(dt.date(2025, 3, 1), dt.date(2025, 6, 30)))
+    write_run(batch, tmp_path, "csv")
+    result = CliRunner().invoke(main, ["explain", "e1", "2025-06-05", "--run", str(tmp_path),
+                                       "--data", str(BAD_ROWS), "--tracker", "TOIL"])
+    assert result.exit_code == 0, result.output
+    punch = ("    input punches.csv row 5: punch_id=p5, employee_id=e1, "
+             "start=2025-06-05 08:00:00, end=2025-06-05 16:00:00")
+    # p5: 8 h less the 0:30 automatic break, no schedule: OT50 for 2 h and OT100 for
+    # 5.5 h; TOIL earns 1.5 h per OT50 hour (3) and 2 h per OT100 hour (11)
+    assert result.output.splitlines() == [
+        "e1 on 2025-06-05", "", "tracker transactions (2)",
+        "  TOIL: +11.000000 hours",
+        "    salary_type OT100, factor 2; agreements/retail.yaml:30:9 "
+        "(salary_types.OT100.trackers[0])", punch,
+        "  TOIL: +3.000000 hours",
+        "    salary_type OT50, factor 1.5; agreements/retail.yaml:23:9 "
+        "(salary_types.OT50.trackers[0])", punch]
+    whole = CliRunner().invoke(main, ["explain", "e1", "2025-06-05", "--run", str(tmp_path)])
+    assert "  OT50: 2.000000 hours x 225.000000 = 450.0000" in whole.output
+    assert "    rule time_rules.overtime.daily.steps[0] of retail, at " in whole.output
+    assert "    input p5" in whole.output
+    # no schedule on the day, so FLEX gains the 7.5 worked hours and expects none
+    assert "tracker transactions (3)\n  FLEX: +7.500000 hours\n    link flex_worked, factor 1, " \
+           "driver value 7.500000; agreements/retail.yaml:136:3 (links.flex_worked)\n" \
+           in whole.output
