@@ -43,31 +43,54 @@ TOIL OT50 1.500000
 
 To continue from balances locked by a definitive transfer, pass
 `opening=Opening(lock_date, balances)` (docs/trackers.md, "Locking").
+
+Batch runs over data directories, the run store and explain (docs/batch-runs.md, whose
+examples run as tests): `read_directory`, `run_directory`, `write_run`, `RunStore`,
+`transfer_run`, `explain_day`; `read_tables` and `write_tables` read and write the
+interchange tables of a directory without checks.
 """
 
+from paycalc.batch import Batch, run_directory
 from paycalc.catalogue import Checked, check_paths
 from paycalc.compile import compile_agreement, compile_document
 from paycalc.compiled import Agreement, TrackerConflict
+from paycalc.datadir import DataError, Intake, read_directory, read_tables, write_tables
 from paycalc.engine import Evaluation, evaluate
+from paycalc.explain import explain_day
 from paycalc.inputs import Inputs, Opening, Period
 from paycalc.problems import AgreementError, Problem
 from paycalc.resolve import Catalog
+from paycalc.store import RunStore, StoreError
+from paycalc.transfer import transfer_run
 from paycalc.version import __version__
+from paycalc.write import write_run
 
 __all__ = [
     "Agreement",
     "AgreementError",
+    "Batch",
     "Catalog",
     "Checked",
+    "DataError",
     "Evaluation",
     "Inputs",
+    "Intake",
     "Opening",
     "Period",
     "Problem",
+    "RunStore",
+    "StoreError",
     "TrackerConflict",
     "__version__",
     "check_paths",
     "compile_agreement",
     "compile_document",
     "evaluate",
+    "explain_day",
+    "read_directory",
+    "read_tables",
+    "run_directory",
+    "transfer_run",
+    "write_run",
+    "write_tables",
 ]

@@ -1,5 +1,6 @@
 """The consultant how-to (docs/first-agreement.md) describes an agreement that compiles, and
-the problem it shows is the one paycalc prints."""
+the problem it shows is the one paycalc prints; the library examples of docs/batch-runs.md
+run."""
 
 from __future__ import annotations
 
@@ -34,3 +35,13 @@ def test_howto_shows_the_problem_paycalc_prints() -> None:
         validate_document(load_text(text, "cafe.yaml"))
     shown = re.search(r"```\n(cafe\.yaml:.*)\n```", HOWTO.read_text(encoding="utf-8")).group(1)
     assert [str(p) for p in caught.value.problems] == [shown]
+
+
+def test_batch_runs_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import doctest
+
+    monkeypatch.chdir(HOWTO.parent.parent)
+    failures, tried = doctest.testfile(str(HOWTO.parent / "batch-runs.md"),
+                                       module_relative=False, globs={"tmp": tmp_path},
+                                       optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert (failures, tried) == (0, 15)
