@@ -5,18 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from paycalc.batch import period_of, run_directory
-from paycalc.bundled import AGREEMENTS_DIR
 from paycalc.cli import main
 from paycalc.write import write_run
 
-BAD_ROWS = Path(__file__).resolve().parent.parent / "fixtures" / "batch" / "bad_rows"
+REPO = Path(__file__).resolve().parent.parent
+BAD_ROWS = REPO / "fixtures" / "batch" / "bad_rows"
 
 
-def test_explain_names_rules_links_factors_and_input_rows(tmp_path: Path) -> None:
-    batch = run_directory(BAD_ROWS, [AGREEMENTS_DIR],
+def test_explain_names_rules_links_factors_and_input_rows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)   # sources are shown relative to the working directory
+    batch = run_directory(BAD_ROWS, [REPO / "agreements"],
                           period_of(dt.date(2025, 3, 1), dt.date(2025, 6, 30)))
     write_run(batch, tmp_path, "csv")
     result = CliRunner().invoke(main, ["explain", "e1", "2025-06-05", "--run", str(tmp_path),
