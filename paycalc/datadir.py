@@ -22,6 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
+from paycalc.engine.columns import frame_of
 from paycalc.inputs import COLUMNS, Inputs, schema
 from paycalc.table_rules import check_tables
 
@@ -114,23 +115,18 @@ def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = Fa
     rejects += [f.rename({"_row": "row"}).with_columns(pl.lit(t).alias("table"))
                 for t, f in found.items()]
     names = pl.DataFrame({"table": list(files), "file": [p.name for p in files.values()]})
-    all_rejects = _frame([r.join(names, on="table") for r in rejects], INTAKE_REJECTS).sort(
+    all_rejects = frame_of([r.join(names, on="table") for r in rejects], INTAKE_REJECTS).sort(
         "table", "row", "column", "reason", nulls_last=True)
     if strict and len(all_rejects):
         first = all_rejects.sort("file", "row").row(0, named=True)
         raise DataError(f"{first['file']}: row {first['row']}: {first['column'] or 'row'}: "
                         f"{first['reason']}")
-    origins = _frame([f.select(pl.lit(t).alias("table"), "row_id", pl.col("_row").alias("row"))
+    origins = frame_of([f.select(pl.lit(t).alias("table"), "row_id", pl.col("_row").alias("row"))
                       .join(names, on="table") for t, f in kept.items()], ORIGINS)
     counts = names.with_columns(pl.col("table").replace_strict(
         {t: len(f) for t, f in typed.items()}, return_dtype=pl.Int64).alias("read"))
     inputs = Inputs(**{t: f.drop("_row") for t, f in kept.items()})
-    return Intake(inputs, all_rejects, _frame([counts], ROW_COUNTS), origins)
-
-
-def _frame(parts: list[pl.DataFrame], columns: pl.Schema) -> pl.DataFrame:
-    parts = [p.select(list(columns)).cast(columns) for p in parts]
-    return pl.concat(parts) if parts else pl.DataFrame(schema=columns)
+    return Intake(inputs, all_rejects, frame_of([counts], ROW_COUNTS), origins)
 
 
 def row_ids(table: str) -> pl.Expr:
@@ -161,7 +157,7 @@ def read_table(path: Path, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
                         .with_columns(pl.lit(column).alias("column")))
     frame = pl.DataFrame(columns, height=len(raw)).with_columns(
         pl.int_range(1, pl.len() + 1).alias("_row"))
-    bad = _frame(problems, schema(row=pl.Int64, column=pl.String, reason=pl.String))
+    bad = frame_of(problems, schema(row=pl.Int64, column=pl.String, reason=pl.String))
     return frame, bad.sort("row", "column")
 
 
