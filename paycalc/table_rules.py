@@ -16,11 +16,6 @@ from __future__ import annotations
 import dataframely as dy
 import polars as pl
 
-# Helper columns every employee table is checked with: whether the employee is known, and
-# the first and last day of employment (null when open).
-_KNOWN = {"_known": dy.Bool(nullable=False), "_from": dy.Date(nullable=True),
-          "_to": dy.Date(nullable=True)}
-
 
 class Employees(dy.Schema):
     """Who is paid: one row per employee."""
@@ -35,19 +30,27 @@ class Employees(dy.Schema):
         return pl.col("employment_end") >= pl.col("employment_start")
 
 
-class Assignments(dy.Schema):
-    """Which agreement applies to an employee from when to when."""
+class _OfAnEmployee(dy.Schema):
+    """A table whose rows belong to an employee, checked with helper columns: whether the
+    employee is known, and the first and last day of employment (null when open)."""
 
     employee_id = dy.String(nullable=False)
-    agreement = dy.String(nullable=False)
-    valid_from = dy.Date(nullable=False)
-    valid_to = dy.Date(nullable=True)
     _known = dy.Bool(nullable=False)
-    _agreement_known = dy.Bool(nullable=False)
+    _from = dy.Date(nullable=True)
+    _to = dy.Date(nullable=True)
 
     @dy.rule()
     def known_employee(cls) -> pl.Expr:
         return pl.col("_known")
+
+
+class Assignments(_OfAnEmployee):
+    """Which agreement applies to an employee from when to when."""
+
+    agreement = dy.String(nullable=False)
+    valid_from = dy.Date(nullable=False)
+    valid_to = dy.Date(nullable=True)
+    _agreement_known = dy.Bool(nullable=False)
 
     @dy.rule()
     def known_agreement(cls) -> pl.Expr:
@@ -58,21 +61,13 @@ class Assignments(dy.Schema):
         return pl.col("valid_to") >= pl.col("valid_from")
 
 
-class Punches(dy.Schema):
+class Punches(_OfAnEmployee):
     """Worked time as punched: one row per punch in and out."""
 
     punch_id = dy.String(nullable=True, unique=True)
-    employee_id = dy.String(nullable=False)
     start = dy.Datetime(nullable=False)
     end = dy.Datetime(nullable=False)
-    _known = dy.Bool(nullable=False)
-    _from = dy.Date(nullable=True)
-    _to = dy.Date(nullable=True)
     _overlaps = dy.String(nullable=True)
-
-    @dy.rule()
-    def known_employee(cls) -> pl.Expr:
-        return pl.col("_known")
 
     @dy.rule()
     def end_after_start(cls) -> pl.Expr:
@@ -87,37 +82,23 @@ class Punches(dy.Schema):
         return pl.col("_overlaps").is_null()
 
 
-class Schedules(dy.Schema):
+class Schedules(_OfAnEmployee):
     """Planned time."""
 
-    employee_id = dy.String(nullable=False)
     start = dy.Datetime(nullable=False)
     end = dy.Datetime(nullable=False)
-    _known = dy.Bool(nullable=False)
-
-    @dy.rule()
-    def known_employee(cls) -> pl.Expr:
-        return pl.col("_known")
 
     @dy.rule()
     def end_after_start(cls) -> pl.Expr:
         return pl.col("end") >= pl.col("start")
 
 
-class Absences(dy.Schema):
+class Absences(_OfAnEmployee):
     """Days away, each paid as its salary type."""
 
-    employee_id = dy.String(nullable=False)
     start_date = dy.Date(nullable=False)
     end_date = dy.Date(nullable=False)
     salary_type = dy.String(nullable=False)
-    _known = dy.Bool(nullable=False)
-    _from = dy.Date(nullable=True)
-    _to = dy.Date(nullable=True)
-
-    @dy.rule()
-    def known_employee(cls) -> pl.Expr:
-        return pl.col("_known")
 
     @dy.rule()
     def end_date_after_start_date(cls) -> pl.Expr:
@@ -128,40 +109,24 @@ class Absences(dy.Schema):
         return _within(pl.col("start_date")) & _within(pl.col("end_date"))
 
 
-class Figures(dy.Schema):
+class Figures(_OfAnEmployee):
     """Commission, bonus and other figures of a day."""
 
-    employee_id = dy.String(nullable=False)
     date = dy.Date(nullable=False)
     kind = dy.String(nullable=False)
     value = dy.Decimal(precision=38, scale=18, nullable=False)
-    _known = dy.Bool(nullable=False)
-    _from = dy.Date(nullable=True)
-    _to = dy.Date(nullable=True)
-
-    @dy.rule()
-    def known_employee(cls) -> pl.Expr:
-        return pl.col("_known")
 
     @dy.rule()
     def date_within_employment(cls) -> pl.Expr:
         return _within(pl.col("date"))
 
 
-class Adjustments(dy.Schema):
+class Adjustments(_OfAnEmployee):
     """Manual tracker corrections."""
 
-    employee_id = dy.String(nullable=False)
     tracker = dy.String(nullable=False)
     date = dy.Date(nullable=False)
     quantity = dy.Decimal(precision=38, scale=18, nullable=False)
-    _known = dy.Bool(nullable=False)
-    _from = dy.Date(nullable=True)
-    _to = dy.Date(nullable=True)
-
-    @dy.rule()
-    def known_employee(cls) -> pl.Expr:
-        return pl.col("_known")
 
     @dy.rule()
     def date_within_employment(cls) -> pl.Expr:
