@@ -20,7 +20,7 @@ import polars as pl
 from paycalc.catalogue import check_paths, yaml_files
 from paycalc.compiled import Agreement
 from paycalc.corrections import with_corrections
-from paycalc.datadir import INTAKE_REJECTS, DataError, Intake, read_directory, table_files
+from paycalc.datadir import INTAKE_REJECTS, Intake, first_bad_row, read_directory
 from paycalc.engine import Evaluation, evaluate
 from paycalc.inputs import Period, schema
 from paycalc.problems import AgreementError
@@ -76,41 +76,30 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     intake = read_directory(data, [a.id for a in agreements], strict=strict)
     step("evaluate")
     evaluation = evaluate(agreements, intake.inputs, period, opening=opening)
-    refused = _located(intake, evaluation)
+    refused = evaluation.rejects.join(intake.origins, on=["table", "row_id"], how="left"
+                                      ).select(list(INTAKE_REJECTS))
     if strict and len(refused):
-        first = refused.sort("file", "row").row(0, named=True)
-        raise DataError(f"{first['file']}: row {first['row']}: {first['column']}: "
-                        f"{first['reason']}")
+        raise first_bad_row(refused)
+    rejects = pl.concat([intake.rejects, refused]).sort("table", "row", "column", "reason",
+                                                         nulls_last=True)
     transferred = store.transferred() if store and lock else None
     lines = with_corrections(evaluation.pay_lines, transferred, lock)
-    return Batch(period, agreements, files, table_files(data), evaluation, lines,
-                 all_rejects(intake, evaluation), accounting(intake, evaluation), lock)
+    return Batch(period, agreements, files, intake.files, evaluation, lines, rejects,
+                 accounting(intake, refused, rejects), lock)
 
 
-def all_rejects(intake: Intake, evaluation: Evaluation) -> pl.DataFrame:
-    """The reader's rejects and the evaluation's, each with its file and row."""
-    return pl.concat([intake.rejects, _located(intake, evaluation)]).sort(
-        "table", "row", "column", "reason", nulls_last=True)
-
-
-def _located(intake: Intake, evaluation: Evaluation) -> pl.DataFrame:
-    return evaluation.rejects.join(intake.origins, on=["table", "row_id"], how="left").select(
-        list(INTAKE_REJECTS))
-
-
-def accounting(intake: Intake, evaluation: Evaluation) -> pl.DataFrame:
-    """Rows read, used and rejected per file; raises when they do not add up. Used rows
-    are the rows the reader passed on less those the evaluation refused; a used row may
-    make no line (a punch outside the period, say)."""
+def accounting(intake: Intake, refused: pl.DataFrame, rejects: pl.DataFrame) -> pl.DataFrame:
+    """Rows read, used and rejected per file, from the reader's `intake`, the rows the
+    evaluation `refused` and all `rejects`; raises when they do not add up. Used rows are
+    the rows the reader passed on less those the evaluation refused; a used row may make no
+    line (a punch outside the period, say)."""
     def distinct_rows(frame: pl.DataFrame, name: str) -> pl.DataFrame:
         return frame.group_by("table").agg(pl.col("row").n_unique().alias(name))
 
     counts = (intake.counts
               .join(distinct_rows(intake.origins, "passed"), on="table", how="left")
-              .join(distinct_rows(_located(intake, evaluation), "refused"), on="table",
-                    how="left")
-              .join(distinct_rows(all_rejects(intake, evaluation), "rejected"), on="table",
-                    how="left")
+              .join(distinct_rows(refused, "refused"), on="table", how="left")
+              .join(distinct_rows(rejects, "rejected"), on="table", how="left")
               .with_columns(pl.col("passed", "refused", "rejected").fill_null(0))
               .with_columns((pl.col("passed") - pl.col("refused")).alias("used")))
     wrong = counts.filter(pl.col("read") != pl.col("used") + pl.col("rejected"))

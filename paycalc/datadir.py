@@ -43,12 +43,22 @@ class DataError(ValueError):
     reading strictly) the first bad row."""
 
 
+def first_bad_row(rejects: pl.DataFrame) -> DataError:
+    """The error naming the first of `rejects` (file, row, column, reason) in file and row
+    order."""
+    first = rejects.sort("file", "row").row(0, named=True)
+    return DataError(f"{first['file']}: row {first['row']}: {first['column'] or 'row'}: "
+                     f"{first['reason']}")
+
+
 @dataclass(frozen=True)
 class Intake:
-    """A data directory read for a run: the usable rows, the rejected ones, how many rows
-    each file had, and where every usable row came from (`table`, `row_id`, `file`, `row`),
-    so rejects found later by the evaluation can name their file and row too."""
+    """A data directory read for a run: the file of each table, the usable rows, the
+    rejected ones, how many rows each file had, and where every usable row came from
+    (`table`, `row_id`, `file`, `row`), so rejects found later by the evaluation can name
+    their file and row too."""
 
+    files: dict[str, Path]
     inputs: Inputs
     rejects: pl.DataFrame
     counts: pl.DataFrame
@@ -73,8 +83,7 @@ def read_tables(folder: Path) -> Inputs:
     for table, path in table_files(folder).items():
         frame, bad = read_table(path, table)
         if len(bad):
-            first = bad.row(0, named=True)
-            raise DataError(f"{path}: row {first['row']}: {first['column']}: {first['reason']}")
+            raise first_bad_row(bad.with_columns(pl.lit(str(path)).alias("file")))
         tables[table] = frame.drop("_row")
     return Inputs(**tables)
 
@@ -102,31 +111,29 @@ def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = Fa
     values, unknown employees and agreements, end before start, exact duplicates,
     overlapping punches of one employee, dates outside employment (see `table_rules`)."""
     files = table_files(folder)
-    typed, rejects = {}, []
+    typed, unconverted = {}, {}
     for table, path in files.items():
         frame, bad = read_table(path, table)
-        frame = frame.with_columns(row_ids(table).alias("row_id"))
-        typed[table] = frame
-        rejects.append(bad.join(frame.select("_row", "row_id"), left_on="row", right_on="_row")
-                       .with_columns(pl.lit(table).alias("table")))
-    usable = {t: f.filter(~pl.col("_row").is_in(rejects[i]["row"].implode()))
-              for i, (t, f) in enumerate(typed.items())}
+        typed[table] = frame.with_columns(row_ids(table).alias("row_id"))
+        unconverted[table] = bad.join(typed[table].select("_row", "row_id"), left_on="row",
+                                      right_on="_row")
+    usable = {t: f.filter(~pl.col("_row").is_in(unconverted[t]["row"].implode()))
+              for t, f in typed.items()}
     kept, found = check_tables(usable, set(agreements))
+    rejects = [f.with_columns(pl.lit(t).alias("table")) for t, f in unconverted.items()]
     rejects += [f.rename({"_row": "row"}).with_columns(pl.lit(t).alias("table"))
                 for t, f in found.items()]
     names = pl.DataFrame({"table": list(files), "file": [p.name for p in files.values()]})
     all_rejects = frame_of([r.join(names, on="table") for r in rejects], INTAKE_REJECTS).sort(
         "table", "row", "column", "reason", nulls_last=True)
     if strict and len(all_rejects):
-        first = all_rejects.sort("file", "row").row(0, named=True)
-        raise DataError(f"{first['file']}: row {first['row']}: {first['column'] or 'row'}: "
-                        f"{first['reason']}")
+        raise first_bad_row(all_rejects)
     origins = frame_of([f.select(pl.lit(t).alias("table"), "row_id", pl.col("_row").alias("row"))
                       .join(names, on="table") for t, f in kept.items()], ORIGINS)
     counts = names.with_columns(pl.col("table").replace_strict(
         {t: len(f) for t, f in typed.items()}, return_dtype=pl.Int64).alias("read"))
     inputs = Inputs(**{t: f.drop("_row") for t, f in kept.items()})
-    return Intake(inputs, all_rejects, frame_of([counts], ROW_COUNTS), origins)
+    return Intake(files, inputs, all_rejects, frame_of([counts], ROW_COUNTS), origins)
 
 
 def row_ids(table: str) -> pl.Expr:
