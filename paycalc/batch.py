@@ -47,6 +47,14 @@ class Batch:
     accounting: pl.DataFrame
     made_from: dt.date | None
 
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """The output tables of the run by name, in the order they are written."""
+        result = self.evaluation
+        return {"pay_lines": self.pay_lines,
+                "tracker_transactions": result.tracker_transactions,
+                "balances": result.balances, "warnings": result.warnings,
+                "rejects": self.rejects, "row_counts": self.accounting}
+
 
 def compile_directories(folders: Sequence[Path]) -> tuple[list[Agreement], list[Path]]:
     """Every agreement in `folders` compiled (rule sets are looked up beside them and in the

@@ -97,13 +97,22 @@ def write_tables(inputs: Inputs, folder: Path, fmt: str = "csv") -> list[Path]:
         frame = getattr(inputs, table)
         if frame is None:
             continue
-        path = folder / f"{table}.{fmt}"
-        if fmt == "parquet":
-            frame.write_parquet(path)
-        else:
-            frame.write_csv(path, date_format="%Y-%m-%d", datetime_format="%Y-%m-%dT%H:%M:%S")
-        written.append(path)
+        written.append(write_frame(frame, folder / table, fmt))
     return written
+
+
+def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> Path:
+    """`frame` at `path` with the format's suffix (`parquet` or `csv`), in the forms this
+    module reads: ISO dates and datetimes, a list as its items joined by `|`; Parquet
+    without statistics, so the same frame gives the same bytes. Returns the file."""
+    path = path.with_suffix(f".{fmt}")
+    if fmt == "parquet":
+        frame.write_parquet(path, statistics=False)
+    else:
+        flat = frame.with_columns(pl.col(c).list.join("|") for c, t in frame.schema.items()
+                                  if isinstance(t, pl.List))
+        flat.write_csv(path, date_format="%Y-%m-%d", datetime_format="%Y-%m-%dT%H:%M:%S")
+    return path
 
 
 def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = False) -> Intake:

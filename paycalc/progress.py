@@ -45,14 +45,11 @@ def summary_table(batch: Batch) -> Table:
     for row in batch.accounting.iter_rows(named=True):
         table.add_row(row["file"], f"{row['read']:,}", f"{row['used']:,}",
                       f"{row['rejected']:,}", style="red" if row["rejected"] else None)
-    result = batch.evaluation
     table.add_section()
     table.add_row("[b]written[/b]", "rows")
-    for name, frame in (("pay lines", batch.pay_lines),
-                        ("tracker transactions", result.tracker_transactions),
-                        ("balances", result.balances), ("warnings", result.warnings),
-                        ("rejects", batch.rejects)):
-        table.add_row(name, f"{len(frame):,}")
+    for name, frame in batch.tables().items():
+        if name != "row_counts":   # shown per file above
+            table.add_row(name.replace("_", " "), f"{len(frame):,}")
     total = batch.pay_lines.filter("payable")["amount"].sum()
     table.add_row("payable amount", f"{total:,}")
     return table

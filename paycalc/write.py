@@ -18,12 +18,11 @@ from typing import Literal
 import polars as pl
 
 from paycalc.batch import Batch
+from paycalc.datadir import write_frame
 from paycalc.report import render_report
 from paycalc.version import __version__
 
 Format = Literal["parquet", "csv"]
-OUTPUTS = ["pay_lines", "tracker_transactions", "balances", "warnings", "rejects",
-           "row_counts"]
 
 
 def sha256(path: Path) -> str:
@@ -35,31 +34,11 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_table(frame: pl.DataFrame, path: Path, fmt: Format) -> Path:
-    """`frame` at `path` with the format's suffix; returns the file written."""
-    path = path.with_suffix(f".{fmt}")
-    if fmt == "parquet":
-        frame.write_parquet(path, statistics=False)
-    else:
-        flat = frame.with_columns(pl.col(c).list.join("|") for c, t in frame.schema.items()
-                                  if isinstance(t, pl.List))
-        flat.write_csv(path, date_format="%Y-%m-%d", datetime_format="%Y-%m-%dT%H:%M:%S")
-    return path
-
-
-def tables_of(batch: Batch) -> dict[str, pl.DataFrame]:
-    """The output tables of a run by name."""
-    result = batch.evaluation
-    return {"pay_lines": batch.pay_lines, "tracker_transactions": result.tracker_transactions,
-            "balances": result.balances, "warnings": result.warnings,
-            "rejects": batch.rejects, "row_counts": batch.accounting}
-
-
 def write_run(batch: Batch, out: Path, fmt: Format = "parquet") -> dict[str, Path]:
     """Every output table of `batch` in `out` and `manifest.json`; returns the files."""
     out.mkdir(parents=True, exist_ok=True)
-    tables = tables_of(batch)
-    written = {name: write_table(tables[name], out / name, fmt) for name in OUTPUTS}
+    tables = batch.tables()
+    written = {name: write_frame(frame, out / name, fmt) for name, frame in tables.items()}
     written["report"] = out / "report.html"
     written["report"].write_text(render_report(batch), encoding="utf-8")
     manifest = manifest_of(batch, {name: (path, len(tables[name])) for name, path
