@@ -24,7 +24,7 @@ from typing import Literal
 
 import polars as pl
 
-from paycalc.engine.columns import QUANTITY
+from paycalc.engine.columns import OPENING, QUANTITY
 from paycalc.inputs import MONEY, Opening, Period, schema
 
 Kind = Literal["preliminary", "definitive"]
@@ -74,9 +74,7 @@ class RunStore:
     def lock(self) -> dt.date | None:
         """The last locked day: the end of the latest definitive transfer (None before one)."""
         with self._connection() as db:
-            (last,) = db.execute("select max(period_to) from transfers "
-                                 "where kind = 'definitive'").fetchone()
-        return dt.date.fromisoformat(last) if last else None
+            return _lock_of(db)
 
     def opening(self) -> Opening | None:
         """Where the next run's trackers start: the balances locked with the lock."""
@@ -90,8 +88,7 @@ class RunStore:
         balances = pl.DataFrame(
             [(e, t, dt.date.fromisoformat(y) if y else None, Decimal(b), Decimal(a))
              for e, t, y, b, a in found],
-            schema=schema(employee_id=pl.String, tracker=pl.String, tracking_year=pl.Date,
-                          balance=QUANTITY, accrued=QUANTITY), orient="row")
+            schema=OPENING, orient="row")
         return Opening(dt.date.fromisoformat(row[1]), balances)
 
     def transferred(self) -> pl.DataFrame:
@@ -120,9 +117,7 @@ class RunStore:
         with self._connection() as db:
             db.execute("begin immediate")
             try:
-                (last,) = db.execute("select max(period_to) from transfers "
-                                     "where kind = 'definitive'").fetchone()
-                lock = dt.date.fromisoformat(last) if last else None
+                lock = _lock_of(db)
                 if kind == "definitive" and lock is not None and period.end <= lock:
                     raise StoreError(f"{period.start} to {period.end} is already locked "
                                      f"(to {lock})")
@@ -143,6 +138,12 @@ class RunStore:
                 db.execute("rollback")
                 raise
         return number
+
+
+def _lock_of(db: sqlite3.Connection) -> dt.date | None:
+    (last,) = db.execute("select max(period_to) from transfers "
+                         "where kind = 'definitive'").fetchone()
+    return dt.date.fromisoformat(last) if last else None
 
 
 def _number(text: str | None) -> Decimal | None:

@@ -20,8 +20,8 @@ from paycalc.engine.calendar import day_calendar, window_instances
 from paycalc.engine.columns import (
     BALANCES,
     LINE,
+    OPENING,
     PAY_LINES,
-    QUANTITY,
     REJECTS,
     TRANSACTIONS,
     WARNINGS,
@@ -39,7 +39,7 @@ from paycalc.engine.transactions import (
     link_transactions,
     salary_type_transactions,
 )
-from paycalc.inputs import Inputs, Opening, Period, prepare, schema
+from paycalc.inputs import Inputs, Opening, Period, prepare
 
 __all__ = ["BALANCES", "PAY_LINES", "TRANSACTIONS", "Evaluation", "Inputs", "Opening", "Period",
            "evaluate"]
@@ -70,10 +70,6 @@ class DayFacts:
     leave: pl.DataFrame
 
 
-_OPENING = schema(employee_id=pl.String, tracker=pl.String, tracking_year=pl.Date,
-                  balance=QUANTITY, accrued=QUANTITY)
-
-
 def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
              opening: Opening | None = None, balances_as_of: dt.date | None = None
              ) -> Evaluation:
@@ -86,8 +82,8 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
     agreements = list(agreements)
     trackers = trackers_by_code(agreements)
     tables = prepare(inputs)
-    tables["opening"] = (opening.balances.select(list(_OPENING)).cast(_OPENING)
-                         if opening else pl.DataFrame(schema=_OPENING))
+    tables["opening"] = (opening.balances.select(list(OPENING)).cast(OPENING)
+                         if opening else pl.DataFrame(schema=OPENING))
     lock = opening.lock_date if opening else None
     days = {a.id: _days(a, period) for a in agreements}
     lines, rejects, warnings, moves, totals = [], [], [], [], []

@@ -32,6 +32,10 @@ def frame_of(parts: list[pl.DataFrame], columns: pl.Schema) -> pl.DataFrame:
     return pl.concat(parts) if parts else pl.DataFrame(schema=columns)
 
 
+OPENING = schema(employee_id=pl.String, tracker=pl.String, tracking_year=pl.Date,
+                 balance=QUANTITY, accrued=QUANTITY)
+"""Columns of `Opening.balances`: the locked balance and the year's accrual so far."""
+
 REJECTS = schema(table=pl.String, row_id=pl.String, column=pl.String, reason=pl.String)
 """Input rows the evaluation could not use: the table, row_id, the column at fault and why;
 sorted by table, row_id, column and reason."""
