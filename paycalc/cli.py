@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 
 from paycalc.bundled import AGREEMENTS_DIR
 from paycalc.catalogue import Checked, check_paths
-from paycalc.problems import AgreementError
+from paycalc.problems import AgreementError, Problem
+
+if TYPE_CHECKING:
+    from paycalc.batch import Batch
+    from paycalc.inputs import Period
 
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -72,9 +77,13 @@ def validate(paths: tuple[Path, ...], agreement_dirs: tuple[Path, ...],
     sys.exit(EXIT_PROBLEMS if checked.problems else EXIT_OK)
 
 
-def _report(checked: Checked) -> None:
-    for problem in checked.problems:
+def _print_problems(problems: Iterable[Problem]) -> None:
+    for problem in problems:
         _err.print(str(problem), markup=False)
+
+
+def _report(checked: Checked) -> None:
+    _print_problems(checked.problems)
     summary = (f"{len(checked.agreements)} agreement(s) and {len(checked.rule_sets)} rule "
                f"set(s) checked, {len(checked.problems)} problem(s)")
     (_err if checked.problems else _out).print(summary, markup=False)
@@ -110,8 +119,7 @@ def show(agreement: str, agreement_dirs: tuple[Path, ...], rule_dirs: tuple[Path
     try:
         compiled = compile_agreement(path, Catalog.around([path], agreement_dirs, rule_dirs))
     except AgreementError as exc:
-        for problem in exc.problems:
-            _err.print(str(problem), markup=False)
+        _print_problems(exc.problems)
         sys.exit(EXIT_PROBLEMS)
     _out.print(render_agreement(compiled), markup=False, end="")
 
@@ -123,18 +131,42 @@ def show(agreement: str, agreement_dirs: tuple[Path, ...], rule_dirs: tuple[Path
 def demo(out: Path) -> None:
     """Run the shipped sample data (36 employees, January and February 2025) under the
     shipped agreements and write the outputs and the HTML report."""
-    from paycalc.batch import period_of, run_directory
+    from paycalc.batch import period_of
     from paycalc.bundled import SAMPLE_DIR, SAMPLE_FROM, SAMPLE_TO
+
+    _, written = _run_and_write(SAMPLE_DIR, [AGREEMENTS_DIR], period_of(SAMPLE_FROM, SAMPLE_TO),
+                                out)
+    _out.print(f"report: {written['report'].resolve()}", markup=False)
+
+
+def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, out: Path,
+                   fmt: str = "parquet", *, strict: bool = False, store: Path | None = None
+                   ) -> tuple[Batch, dict[str, Path]]:
+    """Run with the stages shown, write the outputs and print the summary; exits with the
+    code of the problem when the agreements, the data or the run store refuse the run."""
+    from paycalc.batch import run_directory
+    from paycalc.datadir import DataError
     from paycalc.progress import stages, summary_table
+    from paycalc.store import RunStore, StoreError
     from paycalc.write import write_run
 
-    period = period_of(SAMPLE_FROM, SAMPLE_TO)
     with stages(["compile agreements", "read data", "evaluate", "write"]) as step:
-        batch = run_directory(SAMPLE_DIR, [AGREEMENTS_DIR], period, step=step)
+        try:
+            batch = run_directory(data, agreement_dirs, period, strict=strict, step=step,
+                                  store=RunStore(store) if store else None)
+        except AgreementError as exc:
+            _print_problems(exc.problems)
+            sys.exit(EXIT_PROBLEMS)
+        except DataError as exc:
+            _err.print(f"cannot read {data}: {exc}", markup=False)
+            sys.exit(EXIT_DATA)
+        except StoreError as exc:
+            _err.print(f"run store {store}: {exc}", markup=False)
+            sys.exit(EXIT_STORE)
         step("write")
-        written = write_run(batch, out)
+        written = write_run(batch, out, "csv" if fmt == "csv" else "parquet")
     _out.print(summary_table(batch))
-    _out.print(f"report: {written['report'].resolve()}", markup=False)
+    return batch, written
 
 
 @main.command()
@@ -162,33 +194,14 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
     read (with --strict: a bad row); 4 done, with rejected rows (see rejects); 5 refused by
     the run store.
     """
-    from paycalc.batch import period_of, run_directory
-    from paycalc.datadir import DataError
-    from paycalc.progress import stages, summary_table
-    from paycalc.store import RunStore, StoreError
-    from paycalc.write import write_run
+    from paycalc.batch import period_of
 
     try:
         period = period_of(start.date(), end.date())
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--to") from exc
-    with stages(["compile agreements", "read data", "evaluate", "write"]) as step:
-        try:
-            batch = run_directory(data, agreement_dirs, period, strict=strict, step=step,
-                                  store=RunStore(store) if store else None)
-        except AgreementError as exc:
-            for problem in exc.problems:
-                _err.print(str(problem), markup=False)
-            sys.exit(EXIT_PROBLEMS)
-        except DataError as exc:
-            _err.print(f"cannot read {data}: {exc}", markup=False)
-            sys.exit(EXIT_DATA)
-        except StoreError as exc:
-            _err.print(f"run store {store}: {exc}", markup=False)
-            sys.exit(EXIT_STORE)
-        step("write")
-        write_run(batch, out, "csv" if fmt == "csv" else "parquet")
-    _out.print(summary_table(batch))
+    batch, _ = _run_and_write(data, agreement_dirs, period, out, fmt, strict=strict,
+                              store=store)
     _out.print(f"outputs in {out}", markup=False)
     sys.exit(EXIT_REJECTS if len(batch.rejects) else EXIT_OK)
 
