@@ -53,6 +53,9 @@ class ReferenceResult:
     of the period, with the agreement the day falls under."""
     leave: list[dict[str, Any]] = field(default_factory=list)
     """Every day of the period inside an absence, with whether the absence counts it."""
+    time_sheet: list[dict[str, Any]] = field(default_factory=list)
+    """Seconds planned, clocked (system), worked (reported) and paid (salary time) per
+    employee, day of the period and activity, where any is not 0."""
 
 
 # -- time ------------------------------------------------------------------------------------
@@ -136,6 +139,8 @@ def evaluate_reference(agreements: Iterable[Agreement], inputs: Inputs,
     unique = {tuple(r.values()): r for r in result.rejects}
     result.rejects = [unique[key] for key in sorted(unique)]
     result.warnings.sort(key=lambda r: (r["employee_id"], r["date"], r["message"]))
+    result.time_sheet.sort(key=lambda r: (r["employee_id"], r["date"], r["agreement"],
+                                          r["activity"] or ""))
     return result
 
 
@@ -155,6 +160,8 @@ class _AgreementRun:
         self.holidays, self.eves = holiday_days(self.rules.holidays, self.first.year - 1,
                                                 period.end.year + 1)
         self.activities = {act.code: act for act in self.rules.activities}
+        self.sheet: dict[tuple[str, dt.date, str | None], dict[str, int]] = defaultdict(
+            lambda: dict.fromkeys(("planned", "system", "reported", "salary_time"), 0))
 
     def ours(self, employee: str, day: dt.date) -> bool:
         main = self.main_on(employee, day)
@@ -197,6 +204,11 @@ class _AgreementRun:
         planned, scheduled = self.schedule_days(tables["schedules"])
         self.automatic_breaks(pieces, breaks)
         self.day_facts(pieces, scheduled)
+        for piece in pieces:
+            time = self.sheet[(piece.employee, piece.day, piece.activity)]
+            time["reported"] += piece.end - piece.start
+            if piece.paid:
+                time["salary_time"] += piece.end - piece.start
         pools, pool_ids = self.pools(pieces)
         self.set_paid_time(pieces, planned, pools)
         self.activity_lines(pools, pool_ids)
@@ -204,6 +216,11 @@ class _AgreementRun:
         self.supplement_lines(pieces)
         self.absence_lines(tables["absences"], scheduled)
         self.figure_lines(tables["figures"])
+        for (employee, day, activity), time in self.sheet.items():
+            if self.period.start <= day <= self.period.end and any(time.values()):
+                self.result.time_sheet.append({"employee_id": employee, "date": day,
+                                               "agreement": self.a.id, "activity": activity,
+                                               **time})
 
     def punch_pieces(self, punches: list[dict[str, Any]]) -> tuple[list[Piece], dict]:
         pieces: list[Piece] = []
@@ -238,6 +255,8 @@ class _AgreementRun:
                 self.reject("punches", row, "salary_type",
                             f"salary type '{own_type}' is not an hours type of the agreement")
                 continue
+            for clock_day, a, b in self.split(start, end, day):
+                self.sheet[(row["employee_id"], clock_day, activity)]["system"] += b - a
             start = round_instant(start, self.rules.rounding_start.step_seconds,
                                   self.rules.rounding_start.direction, self.zone)
             end = max(start, round_instant(end, self.rules.rounding_end.step_seconds,
@@ -293,6 +312,7 @@ class _AgreementRun:
                 continue
             for day, a, b in self.split(start, end, start_day):
                 key = (row["employee_id"], day)
+                self.sheet[(row["employee_id"], day, row["activity"])]["planned"] += b - a
                 if row["paid"]:
                     scheduled[key] += b - a
                 if row["activity"] is not None:
@@ -357,6 +377,7 @@ class _AgreementRun:
                                                     strict=True):
                     target = self.activities[activity].salary_type or REGULAR
                     pools[(employee, day)][target] += paid_time - was
+                    self.sheet[(employee, day, activity)]["salary_time"] += paid_time - was
 
     @staticmethod
     def split_time(rule: Any, spent: list[int]) -> list[int]:

@@ -1,18 +1,20 @@
-"""The vectorised engine gives exactly the reference evaluator's pay lines, rejects and
-warnings on generated agreements and inputs (midnight crossings, DST nights, holidays,
-overlapping windows, weekly thresholds, set-paid-time rules, absences, figures)."""
+"""The vectorised engine gives exactly the reference evaluator's pay lines, time sheet,
+rejects, warnings and tracker results on generated agreements and inputs (midnight
+crossings, DST nights, holidays, overlapping windows, weekly thresholds, set-paid-time
+rules, absences, figures)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import polars as pl
 from agreement_strategies import agreements
 from hypothesis import given
 from hypothesis import strategies as st
 from input_strategies import scenarios
 
 from paycalc.compile import compile_document
-from paycalc.engine import BALANCES, PAY_LINES, TRANSACTIONS, evaluate
+from paycalc.engine import BALANCES, PAY_LINES, TIME_SHEET, TRANSACTIONS, evaluate
 from paycalc.language.document import AgreementDocument
 from paycalc.reference_evaluator import evaluate_reference
 from paycalc.reference_trackers import evaluate_trackers_reference
@@ -86,9 +88,28 @@ def test_engine_equals_reference(case: tuple[list[Any], Any, Any]) -> None:
     reference = evaluate_reference(compiled, inputs, period)
     trackers = evaluate_trackers_reference(compiled, inputs, period, reference)
     _same(engine.pay_lines.to_dicts(), reference.lines, PAY_LINES)
+    _same(engine.time_sheet.to_dicts(), reference.time_sheet, TIME_SHEET)
     _same(engine.tracker_transactions.to_dicts(), trackers["transactions"], TRANSACTIONS)
     _same(engine.balances.to_dicts(), trackers["balances"], BALANCES)
     rejects = sorted({tuple(r.values()) for r in reference.rejects + trackers["rejects"]})
     assert engine.rejects.rows() == rejects, (engine.rejects.rows(), rejects)
     warnings = sorted(tuple(w.values()) for w in reference.warnings + trackers["warnings"])
     assert engine.warnings.rows() == warnings, (engine.warnings.rows(), warnings)
+    _salary_time_is_paid_time(compiled, engine.time_sheet, engine.pay_lines)
+
+
+def _salary_time_is_paid_time(agreements: list[Any], sheet: pl.DataFrame,
+                              lines: pl.DataFrame) -> None:
+    """Salary time of an employee's day is what its ordinary-time, overtime and
+    paid-time-as lines pay, under an agreement that pays ordinary time: the time sheet and
+    the pay lines reconcile to the second."""
+    paying = [a.id for a in agreements if a.time_rules.ordinary_salary_type is not None]
+    time_rule = (pl.col("rule").str.starts_with("paid time as ")
+                 | pl.col("rule").str.starts_with("time_rules.overtime.")
+                 | (pl.col("rule") == "time_rules.ordinary_salary_type"))
+    key = ["employee_id", "date", "agreement"]
+    paid = lines.filter(time_rule & pl.col("agreement").is_in(paying)).group_by(key).agg(
+        pl.col("seconds").sum())
+    salary = sheet.filter(pl.col("agreement").is_in(paying)).group_by(key).agg(
+        pl.col("salary_time").sum().alias("seconds")).filter(pl.col("seconds") > 0)
+    assert paid.sort(key).rows() == salary.sort(key).rows()

@@ -23,6 +23,7 @@ from paycalc.engine.columns import (
     OPENING,
     PAY_LINES,
     REJECTS,
+    TIME_SHEET,
     TRANSACTIONS,
     WARNINGS,
     frame_of,
@@ -31,9 +32,15 @@ from paycalc.engine.exprs import among, lookup
 from paycalc.engine.ledger import ledger, opening_years
 from paycalc.engine.overtime import overtime_slices, week_start
 from paycalc.engine.pieces import REGULAR, punch_pieces, schedule_days
-from paycalc.engine.pools import cut_automatic_breaks, paid_pools, set_paid_time
+from paycalc.engine.pools import (
+    cut_automatic_breaks,
+    paid_pools,
+    paid_time_changes,
+    set_paid_time,
+)
 from paycalc.engine.pricing import price
 from paycalc.engine.supplements import supplement_slices
+from paycalc.engine.time_sheet import time_sheet
 from paycalc.engine.transactions import (
     adjustment_transactions,
     link_transactions,
@@ -41,8 +48,8 @@ from paycalc.engine.transactions import (
 )
 from paycalc.inputs import Inputs, Opening, Period, prepare
 
-__all__ = ["BALANCES", "PAY_LINES", "TRANSACTIONS", "Evaluation", "Inputs", "Opening", "Period",
-           "evaluate"]
+__all__ = ["BALANCES", "PAY_LINES", "TIME_SHEET", "TRANSACTIONS", "Evaluation", "Inputs",
+           "Opening", "Period", "evaluate"]
 
 BUCKET_PUNCHES = 250_000
 """Punches evaluated together: buckets of employees keep every frame small."""
@@ -58,6 +65,7 @@ class Evaluation:
     balances: pl.DataFrame
     rejects: pl.DataFrame
     warnings: pl.DataFrame
+    time_sheet: pl.DataFrame
 
 
 @dataclass(frozen=True)
@@ -73,10 +81,11 @@ class DayFacts:
 def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
              opening: Opening | None = None, balances_as_of: dt.date | None = None
              ) -> Evaluation:
-    """Pay lines of the days in `period` for every employee whose main agreement on a day is
-    one of `agreements`; tracker transactions of the period (after `opening.lock_date` when
-    starting from locked balances) and balances as of `balances_as_of` (default: the
-    period's end); the input rows that could not be used; and warnings.
+    """Pay lines and the time sheet of the days in `period` for every employee whose main
+    agreement on a day is one of `agreements`; tracker transactions of the period (after
+    `opening.lock_date` when starting from locked balances) and balances as of
+    `balances_as_of` (default: the period's end); the input rows that could not be used;
+    and warnings.
 
     Raises `TrackerConflict` when two agreements define one tracker code differently."""
     agreements = list(agreements)
@@ -86,7 +95,7 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
                          if opening else pl.DataFrame(schema=OPENING))
     lock = opening.lock_date if opening else None
     days = {a.id: _days(a, period) for a in agreements}
-    lines, rejects, warnings, moves, totals = [], [], [], [], []
+    lines, rejects, warnings, moves, totals, sheets = [], [], [], [], [], []
     for bucket in _buckets(tables):
         mains = bucket["assignments"].filter(
             pl.col("main") & among("agreement", [a.id for a in agreements], pl.String())
@@ -100,6 +109,7 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
             pl.col("input_ids").list.first()))
         rejects += [f[1] for f in found]
         warnings += [f[2] for f in found]
+        sheets += [f[4] for f in found]
         if not found:
             continue
         facts = DayFacts(pl.concat([f[3].days for f in found]),
@@ -117,6 +127,8 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
         balances=frame_of(totals, BALANCES),
         rejects=frame_of(rejects, REJECTS).unique().sort("table", "row_id", "column", "reason"),
         warnings=frame_of(warnings, WARNINGS).sort("employee_id", "date", "message"),
+        time_sheet=frame_of(sheets, TIME_SHEET).sort("employee_id", "date", "agreement",
+                                                     "activity", nulls_last=False),
     )
 
 
@@ -182,13 +194,16 @@ def _days(agreement: Agreement, period: Period) -> tuple[dt.date, pl.DataFrame, 
 
 def _evaluate(agreement: Agreement, first: dt.date, calendar: pl.DataFrame,
               windows: pl.DataFrame, tables: dict[str, pl.DataFrame], mains: pl.DataFrame,
-              period: Period) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, DayFacts]:
-    pieces, breaks, punch_rejects = punch_pieces(tables["punches"], agreement, mains, calendar,
-                                                 first, period.end)
-    scheduled, planned = schedule_days(tables["schedules"], agreement, mains, calendar)
+              period: Period
+              ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, DayFacts, pl.DataFrame]:
+    pieces, breaks, clocked, punch_rejects = punch_pieces(tables["punches"], agreement, mains,
+                                                          calendar, first, period.end)
+    scheduled, planned, planned_time = schedule_days(tables["schedules"], agreement, mains,
+                                                     calendar)
     pieces = cut_automatic_breaks(pieces, breaks, agreement)
     window = planned.filter(pl.col("day").is_between(first, period.end))
-    pools = set_paid_time(paid_pools(pieces), pieces, window, calendar, agreement)
+    changes = paid_time_changes(pieces, window, calendar, agreement)
+    pools = set_paid_time(paid_pools(pieces), changes)
     sources = {s.code: str(s.source) for s in agreement.salary_types}
     own = pools.filter((pl.col("target") != REGULAR) & (pl.col("seconds") > 0)).select(
         "employee_id", "day", pl.col("target").alias("salary_type"),
@@ -223,4 +238,5 @@ def _evaluate(agreement: Agreement, first: dt.date, calendar: pl.DataFrame,
             "employee_id", "day", pl.lit(agreement.id).alias("agreement"),
             pl.col("worked").fill_null(0), pl.col("scheduled").fill_null(0)),
         leave=leave.filter(in_period).with_columns(pl.lit(agreement.id).alias("agreement")))
-    return priced, rejects, warnings, facts
+    sheet = time_sheet(planned_time, clocked, pieces, changes, agreement.id, period)
+    return priced, rejects, warnings, facts, sheet

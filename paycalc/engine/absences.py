@@ -49,13 +49,11 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
     by_schedule = (pl.col("scheduled") > 0).any().over("row_id")
     counted = pl.when(by_schedule).then(pl.col("scheduled") > 0).otherwise(
         (pl.col("weekday") < pl.col("working_days_per_week")) & ~pl.col("holiday"))
-    nominal = (pl.col("fulltime_hours_per_week") * pl.col("employment_level")
-               * pl.lit(3600, MONEY) / pl.col("working_days_per_week").cast(MONEY))
     if agreement.time_rules.full_absence_day == "schedule_or_nominal":
         full_day = pl.when(pl.col("scheduled") > 0).then(pl.col("scheduled")).otherwise(
-            _whole_seconds(nominal))
+            nominal_day())
     else:
-        full_day = _whole_seconds(nominal)
+        full_day = nominal_day()
     seconds = pl.when(pl.col("hours_per_day").is_not_null()).then(
         _whole_seconds(pl.col("hours_per_day") * pl.lit(3600, MONEY))).otherwise(full_day)
     unit_days = [s.code for s in agreement.salary_types if s.unit == "days"]
@@ -72,6 +70,13 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
     leave = days.select("employee_id", "day", "salary_type", pl.col("row_id").alias("absence_id"),
                         counted.alias("counted"), "weekday", "holiday", "eve")
     return lines.cast(LINE), rejects, leave
+
+
+def nominal_day() -> pl.Expr:
+    """An employee's nominal day in whole seconds (halves up): full-time weekly hours x
+    employment level / working days per week, over columns of the employees table."""
+    return _whole_seconds(pl.col("fulltime_hours_per_week") * pl.col("employment_level")
+                          * pl.lit(3600, MONEY) / pl.col("working_days_per_week").cast(MONEY))
 
 
 def _whole_seconds(value: pl.Expr) -> pl.Expr:

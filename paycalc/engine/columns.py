@@ -26,6 +26,14 @@ PAY_LINES = schema(
 """Columns of `Evaluation.pay_lines`; rows sorted by employee, date, salary type, rule,
 agreement and first input row."""
 
+TIME_SHEET = schema(employee_id=pl.String, date=pl.Date, agreement=pl.String,
+                    activity=pl.String, planned=pl.Int64, system=pl.Int64, reported=pl.Int64,
+                    salary_time=pl.Int64)
+"""Columns of `Evaluation.time_sheet`: seconds per employee, day and activity (empty = time
+without an activity): planned in schedules, clocked as punched, worked after rounding and
+breaks, and paid (salary time); sorted by employee, date, agreement and activity."""
+
+
 def frame_of(parts: list[pl.DataFrame], columns: pl.Schema) -> pl.DataFrame:
     """`parts` with exactly `columns`, one below the other (empty when there are none)."""
     parts = [p.select(list(columns)).cast(columns) for p in parts]

@@ -9,9 +9,13 @@ from paycalc.compiled import Agreement, SetPaidTime
 from paycalc.engine.calendar import kinds_match
 from paycalc.engine.exprs import among, lookup, running_total
 from paycalc.engine.pieces import REGULAR
+from paycalc.inputs import schema
 
 EIGHT_HOURS = 8 * 3600
 DAY_KEY = ["employee_id", "day"]
+CHANGES = schema(employee_id=pl.String, day=pl.Date, activity=pl.String, target=pl.String,
+                 delta=pl.Int64)
+"""What set-paid-time rules change: seconds added to (or taken from) an activity's time."""
 
 
 def cut_automatic_breaks(pieces: pl.DataFrame, breaks: pl.DataFrame,
@@ -52,12 +56,13 @@ def paid_pools(pieces: pl.DataFrame) -> pl.DataFrame:
         pl.col("row_id").unique(maintain_order=True).alias("input_ids"))
 
 
-def set_paid_time(pools: pl.DataFrame, pieces: pl.DataFrame, planned: pl.DataFrame,
-                  calendar: pl.DataFrame, agreement: Agreement) -> pl.DataFrame:
-    """Pools with the paid time of covered planned activities replaced by their rule."""
+def paid_time_changes(pieces: pl.DataFrame, planned: pl.DataFrame, calendar: pl.DataFrame,
+                      agreement: Agreement) -> pl.DataFrame:
+    """Per employee, day and covered planned activity: the target its paid time goes to and
+    `delta`, the rule's paid time less the time punched on it (empty without rules)."""
     rules = agreement.time_rules.set_paid_time
     if not rules:
-        return pools
+        return pl.DataFrame(schema=CHANGES)
     activities = {a.code: a for a in agreement.time_rules.activities}
     own = {code: a.salary_type or REGULAR for code, a in activities.items()}
     paid_codes = [code for code, a in activities.items() if a.paid]
@@ -72,10 +77,17 @@ def set_paid_time(pools: pl.DataFrame, pieces: pl.DataFrame, planned: pl.DataFra
         pl.col("spent").fill_null(0), pl.lit(None, pl.Int64).alias("paid_time"))
     for rule in rules:
         candidates = _apply(candidates, rule)
-    changes = candidates.filter(pl.col("paid_time").is_not_null()).with_columns(
+    return candidates.filter(pl.col("paid_time").is_not_null()).select(
+        "employee_id", "day", "activity",
         lookup(pl.col("activity"), own, pl.String()).alias("target"),
-        (pl.col("paid_time") - pl.col("spent")).alias("delta"),
-    ).group_by("employee_id", "day", "target").agg(pl.col("delta").sum())
+        (pl.col("paid_time") - pl.col("spent")).alias("delta")).cast(CHANGES)
+
+
+def set_paid_time(pools: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
+    """Pools with the paid time of covered planned activities replaced by their rule."""
+    if changes.is_empty():
+        return pools
+    changes = changes.group_by("employee_id", "day", "target").agg(pl.col("delta").sum())
     return pools.join(changes, on=["employee_id", "day", "target"], how="full",
                       coalesce=True).with_columns(
         (pl.col("seconds").fill_null(0) + pl.col("delta").fill_null(0)).alias("seconds"),
