@@ -58,6 +58,9 @@ COLUMNS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
     },
 }
 
+FIGURE_KINDS = ("bonus", "commission", "revenue", "profit", "points", "sales")
+"""The kinds of figure a `figures` row may have."""
+
 _DEFAULTS: dict[str, dict[str, object]] = {
     "employees": {"employment_level": Decimal(1), "fulltime_hours_per_week": Decimal(40),
                   "working_days_per_week": 5},

@@ -16,6 +16,8 @@ from __future__ import annotations
 import dataframely as dy
 import polars as pl
 
+from paycalc.inputs import FIGURE_KINDS
+
 
 class Employees(dy.Schema):
     """Who is paid: one row per employee."""
@@ -24,6 +26,8 @@ class Employees(dy.Schema):
     birth_date = dy.Date(nullable=True)
     employment_start = dy.Date(nullable=True)
     employment_end = dy.Date(nullable=True)
+    employment_level = dy.Decimal(38, 18, nullable=True, min=0, max=1)
+    working_days_per_week = dy.Int64(nullable=True, min=1, max=7)
 
     @dy.rule()
     def employment_ends_after_start(cls) -> pl.Expr:
@@ -120,6 +124,10 @@ class Figures(_OfAnEmployee):
     def date_within_employment(cls) -> pl.Expr:
         return _within(pl.col("date"))
 
+    @dy.rule()
+    def known_kind(cls) -> pl.Expr:
+        return pl.col("kind").is_in(FIGURE_KINDS)
+
 
 class Adjustments(_OfAnEmployee):
     """Manual tracker corrections."""
@@ -168,6 +176,14 @@ REASONS: dict[str, tuple[str | None, pl.Expr]] = {
     "no_overlap": ("start", pl.format("overlaps punch {}", pl.col("_overlaps"))),
     "end_date_after_start_date": ("end_date", pl.lit("end_date is before start_date")),
     "Punches:end|nullability": ("end", pl.lit("open punch: no end")),
+    "known_kind": ("kind", pl.format("unknown figure kind '{}' (the kinds are {})",
+                                     pl.col("kind"), pl.lit(", ".join(FIGURE_KINDS)))),
+    "employment_level|min": ("employment_level", pl.lit("employment_level is below 0")),
+    "employment_level|max": ("employment_level", pl.lit("employment_level is above 1")),
+    "working_days_per_week|min": ("working_days_per_week",
+                                  pl.lit("working_days_per_week is below 1")),
+    "working_days_per_week|max": ("working_days_per_week",
+                                  pl.lit("working_days_per_week is above 7")),
 }
 
 

@@ -17,7 +17,7 @@ from paycalc.compiled import Agreement
 from paycalc.engine.columns import LINE
 from paycalc.engine.exprs import among, first_failure, lookup
 from paycalc.engine.pieces import under_agreement
-from paycalc.inputs import MONEY
+from paycalc.inputs import FIGURE_KINDS, MONEY
 
 
 def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl.DataFrame,
@@ -88,7 +88,7 @@ def figure_lines(figures: pl.DataFrame, mains: pl.DataFrame, agreement: Agreemen
                  first: dt.date, last: dt.date) -> pl.DataFrame:
     """Lines of the figures whose kind the agreement pays."""
     paid = {kind: getattr(agreement.figures, kind)
-            for kind in ("bonus", "commission", "revenue", "profit", "points", "sales")
+            for kind in FIGURE_KINDS
             if getattr(agreement.figures, kind) is not None}
     frame = figures.filter(pl.col("date").is_between(first, last)
                            & among("kind", paid, pl.String())).rename({"date": "day"})
