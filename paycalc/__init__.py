@@ -46,7 +46,8 @@ To continue from balances locked by a definitive transfer, pass
 
 Batch runs over data directories, the run store and explain (docs/batch-runs.md, whose
 examples run as tests): `read_directory`, `run_directory`, `write_run`, `RunStore`,
-`transfer_run`, `explain_day`; `read_tables` and `write_tables` read and write the
+`transfer_run`, `explain_day`, and `time_report` with `ReportOptions` for the CSV reports
+of a run's time sheet; `read_tables` and `write_tables` read and write the
 interchange tables of a directory without checks.
 """
 
@@ -61,6 +62,7 @@ from paycalc.inputs import Inputs, Opening, Period
 from paycalc.problems import AgreementError, Problem
 from paycalc.resolve import Catalog
 from paycalc.store import RunStore, StoreError
+from paycalc.time_reports import ReportOptions, time_report
 from paycalc.transfer import transfer_run
 from paycalc.version import __version__
 from paycalc.write import write_run
@@ -78,6 +80,7 @@ __all__ = [
     "Opening",
     "Period",
     "Problem",
+    "ReportOptions",
     "RunStore",
     "StoreError",
     "TrackerConflict",
@@ -90,6 +93,7 @@ __all__ = [
     "read_directory",
     "read_tables",
     "run_directory",
+    "time_report",
     "transfer_run",
     "write_run",
     "write_tables",

@@ -25,6 +25,7 @@ from paycalc.engine import Evaluation, evaluate
 from paycalc.inputs import Period, schema
 from paycalc.problems import AgreementError
 from paycalc.store import RunStore, StoreError
+from paycalc.time_reports import sheet_of
 
 ACCOUNTING = schema(table=pl.String, file=pl.String, read=pl.Int64, used=pl.Int64,
                     rejected=pl.Int64)
@@ -34,8 +35,9 @@ ACCOUNTING = schema(table=pl.String, file=pl.String, read=pl.Int64, used=pl.Int6
 @dataclass(frozen=True)
 class Batch:
     """What a run found: its agreements and the files they came from, the evaluation, its
-    pay lines (with corrections of locked days when run from a store), every rejected row
-    with its file and row, the row accounting, and the lock it started from."""
+    pay lines (with corrections of locked days when run from a store), the time sheet the
+    CSV reports are made from, every rejected row with its file and row, the row
+    accounting, and the lock it started from."""
 
     period: Period
     agreements: list[Agreement]
@@ -43,6 +45,7 @@ class Batch:
     input_files: dict[str, Path]
     evaluation: Evaluation
     pay_lines: pl.DataFrame
+    time_sheet: pl.DataFrame
     rejects: pl.DataFrame
     accounting: pl.DataFrame
     made_from: dt.date | None
@@ -52,7 +55,8 @@ class Batch:
         result = self.evaluation
         return {"pay_lines": self.pay_lines,
                 "tracker_transactions": result.tracker_transactions,
-                "balances": result.balances, "warnings": result.warnings,
+                "balances": result.balances, "time_sheet": self.time_sheet,
+                "warnings": result.warnings,
                 "rejects": self.rejects, "row_counts": self.accounting}
 
 
@@ -92,7 +96,8 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
                                                          nulls_last=True)
     transferred = store.transferred() if store and lock else None
     lines = with_corrections(evaluation.pay_lines, transferred, lock)
-    return Batch(period, agreements, files, intake.files, evaluation, lines, rejects,
+    return Batch(period, agreements, files, intake.files, evaluation, lines,
+                 sheet_of(evaluation, intake.inputs, period), rejects,
                  accounting(intake, refused, rejects), lock)
 
 

@@ -1,6 +1,6 @@
 """The `paycalc` command: validate agreements, print the language schema, show a compiled
-agreement, run a data directory, transfer a run to payroll, explain a day, and the demo run
-of the shipped sample data."""
+agreement, run a data directory, report on a run, transfer a run to payroll, explain a day,
+and the demo run of the shipped sample data."""
 
 from __future__ import annotations
 
@@ -232,6 +232,48 @@ def transfer(run_dir: Path, store: Path, kind: str | None, out: Path) -> None:
         sys.exit(EXIT_STORE)
     _out.print(f"transfer {number} ({kind}) recorded in {store}; export: "
                + ", ".join(str(f) for f in files), markup=False)
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The CSV file to write.")
+@click.option("--detailed", is_flag=True,
+              help="One row per employee and day (without it: one row per employee).")
+@click.option("--unit", type=click.Choice(["hours", "days"]), default="hours",
+              show_default=True, help="Time in hours, or in days of the nominal day.")
+@click.option("--employee", "employees", multiple=True, help="Only this employee (repeatable).")
+@click.option("--team", "teams", multiple=True, help="Only this team (repeatable).")
+@click.option("--activity", "activities", multiple=True,
+              help="Only time on this activity (repeatable); '-' for time without one.")
+@click.option("--column", "columns", multiple=True,
+              help="Only this column (repeatable; default: all): planned, system, reported, "
+                   "salary_time, points, revenue, profit, commission, sales, bonus, salary, "
+                   "approval.")
+@click.option("--skip-empty", is_flag=True,
+              help="Leave out rows whose columns are all empty or zero.")
+def report(run_dir: Path, out: Path, detailed: bool, unit: str, employees: tuple[str, ...],
+           teams: tuple[str, ...], activities: tuple[str, ...], columns: tuple[str, ...],
+           skip_empty: bool) -> None:
+    """Write a CSV report of the run written to RUN_DIR: planned, system, reported and
+    salary time, points, revenue, profit, commission, sales, bonus, salary and approval,
+    per employee or (--detailed) per employee and day."""
+    from paycalc.time_reports import COLUMNS, SHEET, ReportOptions, time_report
+    from paycalc.write import read_output
+
+    try:
+        options = ReportOptions(detailed=detailed, unit="days" if unit == "days" else "hours",
+                                employees=employees, teams=teams, activities=activities,
+                                columns=columns or COLUMNS, skip_empty=skip_empty)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--column") from exc
+    try:
+        frame = time_report(read_output(run_dir, "time_sheet", SHEET), options)
+    except ValueError as exc:
+        _err.print(f"cannot report {run_dir}: {exc}", markup=False)
+        sys.exit(EXIT_DATA)
+    frame.write_csv(out)
+    _out.print(f"{len(frame)} rows in {out}", markup=False)
 
 
 @main.command()

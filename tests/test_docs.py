@@ -44,4 +44,4 @@ def test_batch_runs_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     failures, tried = doctest.testfile(str(HOWTO.parent / "batch-runs.md"),
                                        module_relative=False, globs={"tmp": tmp_path},
                                        optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert (failures, tried) == (0, 15)
+    assert (failures, tried) == (0, 19)

@@ -2,7 +2,10 @@
 `paycalc demo` runs: 36 employees over January and February 2025 from the seeded generator,
 with every third employee part-time under retail_part_time (employment level 0.6), every
 fifth employee on the hourly warehouse agreement (24.50 an hour, paid time off for
-vacation), and a team per employee.
+vacation), and a team per employee. Retail shifts are planned and punched on an activity
+(the stock room on days divisible by 3, else the sales floor); retail staff have weekly
+sales and revenue figures, and every sixth employee a bonus at the end of February, every
+twelfth one not yet approved.
 
 Run `python tools/make_sample_data.py` after changing the generator; a test checks the
 shipped files are what this writes.
@@ -10,6 +13,7 @@ shipped files are what this writes.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -40,8 +44,33 @@ def sample_inputs() -> Inputs:
     absences = base.absences.with_columns(  # type: ignore[union-attr]
         pl.when(agreement == "hourly").then(pl.lit("PTO")).otherwise(pl.col("salary_type"))
         .alias("salary_type"))
+    assert base.punches is not None and base.schedules is not None
+    activity = pl.when(agreement == "hourly").then(None).when(
+        pl.col("start").dt.day() % 3 == 0).then(pl.lit("STOCK")).otherwise(pl.lit("SALES"))
+    punches, schedules = (table.with_columns(activity.alias("activity"))
+                          for table in (base.punches, base.schedules))
     return Inputs(**{**base.__dict__, "employees": employees, "assignments": assignments,
-                     "absences": absences})
+                     "absences": absences, "punches": punches, "schedules": schedules,
+                     "figures": _figures(employees)})
+
+
+def _figures(employees: pl.DataFrame) -> pl.DataFrame:
+    """Sales and revenue of retail staff every Friday; a bonus for every sixth employee on
+    28 February, not yet approved for every twelfth."""
+    number = pl.col("employee_id").str.slice(1).cast(pl.Int64)
+    fridays = pl.DataFrame({"date": pl.date_range(dt.date(2025, 1, 3), dt.date(2025, 2, 28),
+                                                  "7d", eager=True)})
+    weekly = employees.filter(number % 5 != 4).join(fridays, how="cross").with_columns(
+        ((number * 7 + pl.col("date").dt.ordinal_day()) % 9 + 3).alias("count"))
+    sales = weekly.select("employee_id", "date", pl.lit("sales").alias("kind"),
+                          pl.col("count").cast(pl.String).alias("value"))
+    revenue = weekly.select("employee_id", "date", pl.lit("revenue").alias("kind"),
+                            pl.format("{}.50", pl.col("count") * 240).alias("value"))
+    bonus = employees.filter(number % 6 == 0).select(
+        "employee_id", pl.lit(dt.date(2025, 2, 28)).alias("date"), pl.lit("bonus").alias("kind"),
+        pl.lit("1000.00").alias("value"), (number % 12 != 0).alias("approved"))
+    return pl.concat([sales, revenue, bonus], how="diagonal").select(
+        "employee_id", "date", "kind", "value", "approved").sort("employee_id", "date", "kind")
 
 
 if __name__ == "__main__":
