@@ -126,14 +126,22 @@ def evaluate_reference(agreements: Iterable[Agreement], inputs: Inputs,
         if row["main"] and row["agreement"] in by_id:
             mains[row["employee_id"]].append(row)
 
+    def covers(row: dict[str, Any], day: dt.date) -> bool:
+        return row["valid_from"] <= day and (row["valid_to"] is None or day <= row["valid_to"])
+
     def main_on(employee: str, day: dt.date) -> Agreement | None:
         for row in mains[employee]:
-            if row["valid_from"] <= day and (row["valid_to"] is None or day <= row["valid_to"]):
+            if covers(row, day):
                 return by_id[row["agreement"]]
         return None
 
+    def has_main(employee: str, day: dt.date) -> bool:
+        """Whether a main assignment to any agreement, evaluated or not, covers the day."""
+        return any(row["main"] and row["employee_id"] == employee and covers(row, day)
+                   for row in tables["assignments"])
+
     for agreement in by_id.values():
-        _AgreementRun(agreement, period, result, employees, main_on).run(tables)
+        _AgreementRun(agreement, period, result, employees, main_on, has_main).run(tables)
     result.lines.sort(key=lambda r: (r["employee_id"], r["date"], r["salary_type"], r["rule"],
                                      r["agreement"], r["input_ids"][:1]))
     unique = {tuple(r.values()): r for r in result.rejects}
@@ -148,7 +156,7 @@ class _AgreementRun:
     """Evaluation of one agreement: its employees' days, one row at a time."""
 
     def __init__(self, agreement: Agreement, period: Period, result: ReferenceResult,
-                 employees: dict[str, dict[str, Any]], main_on: Any) -> None:
+                 employees: dict[str, dict[str, Any]], main_on: Any, has_main: Any) -> None:
         self.a = agreement
         self.zone = ZoneInfo(agreement.time_zone)
         self.rules = agreement.time_rules
@@ -156,6 +164,7 @@ class _AgreementRun:
         self.result = result
         self.employees = employees
         self.main_on = main_on
+        self.has_main = has_main
         self.first = week_start(period.start, self.rules.week_starts) - DAY
         self.holidays, self.eves = holiday_days(self.rules.holidays, self.first.year - 1,
                                                 period.end.year + 1)
@@ -229,13 +238,16 @@ class _AgreementRun:
             if row["start"] is None:
                 continue
             start = read_time(row["start"], self.zone)
-            if isinstance(start, str):
-                day = row["start"].date()
-                if self.ours(row["employee_id"], day) and self.first <= day <= self.period.end:
-                    self.reject("punches", row, "start", start)
+            day = row["start"].date() if isinstance(start, str) else local_date(start, self.zone)
+            if not self.first <= day <= self.period.end:
                 continue
-            day = local_date(start, self.zone)
-            if not self.ours(row["employee_id"], day) or not self.first <= day <= self.period.end:
+            if not self.has_main(row["employee_id"], day):
+                self.reject("punches", row, "start", f"no main agreement on {day}")
+                continue
+            if not self.ours(row["employee_id"], day):
+                continue
+            if isinstance(start, str):
+                self.reject("punches", row, "start", start)
                 continue
             if row["end"] is None:
                 self.reject("punches", row, "end", "open punch: no end")

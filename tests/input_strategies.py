@@ -58,11 +58,12 @@ def scenarios(draw: st.DrawFn, agreements: list[Agreement]) -> tuple[Inputs, Per
         first, second = draw(st.sampled_from(ids)), draw(st.sampled_from(ids))
         if length > 9 and draw(st.booleans()):  # switch agreements mid-month
             switch = anchor + dt.timedelta(days=draw(st.integers(0, length)))
+        gap = 2 if draw(st.integers(0, 2)) == 2 else 0  # days under no agreement: rejected
         assignments += [
             {"employee_id": e, "agreement": first, "valid_from": dt.date(2020, 1, 1),
              "valid_to": switch - dt.timedelta(days=1), "main": True},
-            {"employee_id": e, "agreement": second, "valid_from": switch, "valid_to": None,
-             "main": True},
+            {"employee_id": e, "agreement": second,
+             "valid_from": switch + dt.timedelta(days=gap), "valid_to": None, "main": True},
         ]
         if draw(st.integers(0, 3)) == 0:  # a second, not main, agreement at the same time
             assignments.append({"employee_id": e, "agreement": draw(st.sampled_from(ids)),

@@ -137,8 +137,8 @@ def test_the_manifest_names_every_input_with_its_hash_and_row_counts(tmp_path: P
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     punches = next(i for i in manifest["inputs"] if i["table"] == "punches")
     assert punches == {
-        "table": "punches", "file": "punches.csv", "rows_read": 15, "rows_used": 2,
-        "rows_rejected": 13,
+        "table": "punches", "file": "punches.csv", "rows_read": 16, "rows_used": 2,
+        "rows_rejected": 14,
         "sha256": hashlib.sha256((BAD_ROWS / "punches.csv").read_bytes()).hexdigest()}
     rejects = next(o for o in manifest["outputs"] if o["table"] == "rejects")
     assert rejects["rows"] == len(_csv(BAD_ROWS / "expected_rejects.csv"))

@@ -196,8 +196,8 @@ def _evaluate(agreement: Agreement, first: dt.date, calendar: pl.DataFrame,
               windows: pl.DataFrame, tables: dict[str, pl.DataFrame], mains: pl.DataFrame,
               period: Period
               ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, DayFacts, pl.DataFrame]:
-    pieces, breaks, clocked, punch_rejects = punch_pieces(tables["punches"], agreement, mains,
-                                                          calendar, first, period.end)
+    pieces, breaks, clocked, punch_rejects = punch_pieces(
+        tables["punches"], agreement, mains, tables["assignments"], calendar, first, period.end)
     scheduled, planned, planned_time = schedule_days(tables["schedules"], agreement, mains,
                                                      calendar)
     pieces = cut_automatic_breaks(pieces, breaks, agreement)

@@ -74,20 +74,22 @@ def split_days(frame: pl.DataFrame, agreement: Agreement, calendar: pl.DataFrame
 
 
 def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFrame,
-                 calendar: pl.DataFrame, first: dt.date,
+                 assignments: pl.DataFrame, calendar: pl.DataFrame, first: dt.date,
                  last: dt.date) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Pieces of the punches that fall under `agreement` from `first` to `last`, the
     punched break seconds per employee and day they fall on, the clocked seconds (as
     punched: before rounding and breaks) per employee, day and activity, and the rejected
-    rows."""
+    rows: those of the agreement that cannot be used, and those of an employee without a
+    main assignment (to any agreement, among all `assignments`) on the punch's day."""
     zone, rules = agreement.time_zone, agreement.time_rules
     frame = read_instants(read_instants(punches, "start", zone), "end", zone)
     frame = frame.filter(pl.col("start").is_not_null()).with_columns(
         pl.when(pl.col("start_problem").is_null())
         .then(local_date(pl.col("start_at"), zone))
         .otherwise(pl.col("start").dt.date()).alias("local_day"))
-    frame = under_agreement(frame.filter(pl.col("local_day").is_between(first, last)),
-                            "local_day", mains, agreement.id)
+    frame = frame.filter(pl.col("local_day").is_between(first, last))
+    unassigned = _unassigned(frame, assignments)
+    frame = under_agreement(frame, "local_day", mains, agreement.id)
     activities = {a.code: a for a in agreement.time_rules.activities}
     hours_types = [s.code for s in agreement.salary_types if s.unit == "hours"]
     frame = frame.with_columns(*first_failure([
@@ -101,8 +103,8 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
          "salary_type", pl.format("salary type '{}' is not an hours type of the agreement",
                                   pl.col("salary_type"))),
     ]))
-    rejects = frame.filter(pl.col("reason").is_not_null()).select(
-        pl.lit("punches").alias("table"), "row_id", "column", "reason")
+    rejects = pl.concat([frame.filter(pl.col("reason").is_not_null()).select(
+        pl.lit("punches").alias("table"), "row_id", "column", "reason"), unassigned])
     frame = frame.filter(pl.col("reason").is_null())
     clocked = activity_seconds(split_days(frame.select(
         "employee_id", "activity", pl.col("start_at").alias("start"),
@@ -139,6 +141,19 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
     breaks = split_days(gaps, agreement, calendar).group_by("employee_id", "day").agg(
         (pl.col("end") - pl.col("start")).sum().alias("pause"))
     return pieces, breaks, clocked, rejects
+
+
+def _unassigned(punches: pl.DataFrame, assignments: pl.DataFrame) -> pl.DataFrame:
+    """Rejects of the punches whose employee has no main assignment covering the punch's
+    local day: no agreement says how to pay them."""
+    covered = punches.select("row_id", "employee_id", "local_day").join(
+        assignments.filter(pl.col("main")).select("employee_id", "valid_from", "valid_to"),
+        on="employee_id").filter(
+        (pl.col("valid_from") <= pl.col("local_day"))
+        & (pl.col("valid_to").is_null() | (pl.col("local_day") <= pl.col("valid_to"))))
+    return punches.join(covered, on="row_id", how="anti").select(
+        pl.lit("punches").alias("table"), "row_id", pl.lit("start").alias("column"),
+        pl.format("no main agreement on {}", pl.col("local_day")).alias("reason"))
 
 
 def activity_seconds(pieces: pl.DataFrame, name: str) -> pl.DataFrame:
