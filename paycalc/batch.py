@@ -87,7 +87,7 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     step("read data")
     intake = read_directory(data, [a.id for a in agreements], strict=strict)
     step("evaluate")
-    evaluation = evaluate(agreements, intake.inputs, period, opening=opening)
+    evaluation = evaluate(agreements, intake.inputs, period, opening=opening, time_sheet=True)
     refused = evaluation.rejects.join(intake.origins, on=["table", "row_id"], how="left"
                                       ).select(list(INTAKE_REJECTS))
     if strict and len(refused):

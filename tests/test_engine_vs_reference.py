@@ -84,7 +84,7 @@ def _same(ours: list[dict[str, Any]], theirs: list[dict[str, Any]], columns: Any
 @given(cases())
 def test_engine_equals_reference(case: tuple[list[Any], Any, Any]) -> None:
     compiled, inputs, period = case
-    engine = evaluate(compiled, inputs, period)
+    engine = evaluate(compiled, inputs, period, time_sheet=True)
     reference = evaluate_reference(compiled, inputs, period)
     trackers = evaluate_trackers_reference(compiled, inputs, period, reference)
     _same(engine.pay_lines.to_dicts(), reference.lines, PAY_LINES)

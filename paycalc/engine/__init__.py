@@ -40,7 +40,7 @@ from paycalc.engine.pools import (
 )
 from paycalc.engine.pricing import price
 from paycalc.engine.supplements import supplement_slices
-from paycalc.engine.time_sheet import time_sheet
+from paycalc.engine.time_sheet import time_sheet as make_time_sheet
 from paycalc.engine.transactions import (
     adjustment_transactions,
     link_transactions,
@@ -66,6 +66,7 @@ class Evaluation:
     rejects: pl.DataFrame
     warnings: pl.DataFrame
     time_sheet: pl.DataFrame
+    """Empty unless asked for: `evaluate(..., time_sheet=True)`."""
 
 
 @dataclass(frozen=True)
@@ -79,13 +80,13 @@ class DayFacts:
 
 
 def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
-             opening: Opening | None = None, balances_as_of: dt.date | None = None
-             ) -> Evaluation:
-    """Pay lines and the time sheet of the days in `period` for every employee whose main
-    agreement on a day is one of `agreements`; tracker transactions of the period (after
-    `opening.lock_date` when starting from locked balances) and balances as of
-    `balances_as_of` (default: the period's end); the input rows that could not be used;
-    and warnings.
+             opening: Opening | None = None, balances_as_of: dt.date | None = None,
+             time_sheet: bool = False) -> Evaluation:
+    """Pay lines (and with `time_sheet` the time sheet) of the days in `period` for every
+    employee whose main agreement on a day is one of `agreements`; tracker transactions of
+    the period (after `opening.lock_date` when starting from locked balances) and balances
+    as of `balances_as_of` (default: the period's end); the input rows that could not be
+    used; and warnings.
 
     Raises `TrackerConflict` when two agreements define one tracker code differently."""
     agreements = list(agreements)
@@ -101,7 +102,7 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
             pl.col("main") & among("agreement", [a.id for a in agreements], pl.String())
         ).select("employee_id", "agreement", "valid_from", "valid_to",
                  pl.col("row_id").alias("assignment_row"))
-        found = [_evaluate(agreement, *days[agreement.id], bucket, mains, period)
+        found = [_evaluate(agreement, *days[agreement.id], bucket, mains, period, time_sheet)
                  for agreement in agreements]
         # buckets are ranges of employee ids in order: sorting each bucket sorts the whole
         lines.append(frame_of([f[0] for f in found], PAY_LINES).sort(
@@ -194,11 +195,11 @@ def _days(agreement: Agreement, period: Period) -> tuple[dt.date, pl.DataFrame, 
 
 def _evaluate(agreement: Agreement, first: dt.date, calendar: pl.DataFrame,
               windows: pl.DataFrame, tables: dict[str, pl.DataFrame], mains: pl.DataFrame,
-              period: Period
+              period: Period, with_time_sheet: bool
               ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, DayFacts, pl.DataFrame]:
-    pieces, breaks, clocked, punch_rejects = punch_pieces(
+    pieces, breaks, punched, punch_rejects = punch_pieces(
         tables["punches"], agreement, mains, tables["assignments"], calendar, first, period.end)
-    scheduled, planned, planned_time = schedule_days(tables["schedules"], agreement, mains,
+    scheduled, planned, schedule_pieces = schedule_days(tables["schedules"], agreement, mains,
                                                      calendar)
     pieces = cut_automatic_breaks(pieces, breaks, agreement)
     window = planned.filter(pl.col("day").is_between(first, period.end))
@@ -238,5 +239,6 @@ def _evaluate(agreement: Agreement, first: dt.date, calendar: pl.DataFrame,
             "employee_id", "day", pl.lit(agreement.id).alias("agreement"),
             pl.col("worked").fill_null(0), pl.col("scheduled").fill_null(0)),
         leave=leave.filter(in_period).with_columns(pl.lit(agreement.id).alias("agreement")))
-    sheet = time_sheet(planned_time, clocked, pieces, changes, agreement.id, period)
+    sheet = (make_time_sheet(schedule_pieces, punched, pieces, changes, agreement, calendar, period)
+             if with_time_sheet else pl.DataFrame(schema=TIME_SHEET))
     return priced, rejects, warnings, facts, sheet

@@ -77,10 +77,10 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
                  assignments: pl.DataFrame, calendar: pl.DataFrame, first: dt.date,
                  last: dt.date) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Pieces of the punches that fall under `agreement` from `first` to `last`, the
-    punched break seconds per employee and day they fall on, the clocked seconds (as
-    punched: before rounding and breaks) per employee, day and activity, and the rejected
-    rows: those of the agreement that cannot be used, and those of an employee without a
-    main assignment (to any agreement, among all `assignments`) on the punch's day."""
+    punched break seconds per employee and day they fall on, the usable punches as punched
+    (start, end, start_day, before rounding and breaks), and the rejected rows: those of
+    the agreement that cannot be used, and those of an employee without a main assignment
+    (to any agreement, among all `assignments`) on the punch's day."""
     zone, rules = agreement.time_zone, agreement.time_rules
     frame = read_instants(read_instants(punches, "start", zone), "end", zone)
     frame = frame.filter(pl.col("start").is_not_null()).with_columns(
@@ -106,10 +106,8 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
     rejects = pl.concat([frame.filter(pl.col("reason").is_not_null()).select(
         pl.lit("punches").alias("table"), "row_id", "column", "reason"), unassigned])
     frame = frame.filter(pl.col("reason").is_null())
-    clocked = activity_seconds(split_days(frame.select(
-        "employee_id", "activity", pl.col("start_at").alias("start"),
-        pl.col("end_at").alias("end"), pl.col("local_day").alias("start_day")),
-        agreement, calendar), "system")
+    punched = frame.select("employee_id", "activity", pl.col("start_at").alias("start"),
+                           pl.col("end_at").alias("end"), pl.col("local_day").alias("start_day"))
 
     start = _rounded(pl.col("start_at"), rules.rounding_start, zone)
     frame = frame.with_columns(start.alias("s")).with_columns(
@@ -140,7 +138,7 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
                         .alias("end"))
     breaks = split_days(gaps, agreement, calendar).group_by("employee_id", "day").agg(
         (pl.col("end") - pl.col("start")).sum().alias("pause"))
-    return pieces, breaks, clocked, rejects
+    return pieces, breaks, punched, rejects
 
 
 def _unassigned(punches: pl.DataFrame, assignments: pl.DataFrame) -> pl.DataFrame:
@@ -156,17 +154,12 @@ def _unassigned(punches: pl.DataFrame, assignments: pl.DataFrame) -> pl.DataFram
         pl.format("no main agreement on {}", pl.col("local_day")).alias("reason"))
 
 
-def activity_seconds(pieces: pl.DataFrame, name: str) -> pl.DataFrame:
-    """The seconds of `pieces` per employee, day and activity, as column `name`."""
-    return pieces.group_by("employee_id", "day", "activity").agg(
-        (pl.col("end") - pl.col("start")).sum().alias(name))
 
 
 def schedule_days(schedules: pl.DataFrame, agreement: Agreement, mains: pl.DataFrame,
                   calendar: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Paid scheduled seconds per employee-day, the planned activities per employee-day
-    with the first instant each is planned, and the planned seconds (paid or not) per
-    employee, day and activity."""
+    with the first instant each is planned, and the schedules' pieces (paid or not)."""
     zone = agreement.time_zone
     frame = read_instants(read_instants(schedules, "start", zone), "end", zone).filter(
         pl.col("start_at").is_not_null() & pl.col("end_at").is_not_null()
@@ -178,10 +171,9 @@ def schedule_days(schedules: pl.DataFrame, agreement: Agreement, mains: pl.DataF
         pl.col("start_at").alias("start"), pl.col("end_at").alias("end")), agreement, calendar)
     scheduled = pieces.filter(pl.col("paid")).group_by("employee_id", "day").agg(
         (pl.col("end") - pl.col("start")).sum().alias("scheduled"))
-    planned_time = activity_seconds(pieces, "planned")
     planned = pieces.filter(pl.col("activity").is_not_null())
     if not agreement.time_rules.set_paid_time:  # only set-paid-time rules look at them
         planned = planned.clear()
     planned = planned.group_by("employee_id", "day", "activity").agg(
         pl.col("start").min().alias("first_start"))
-    return scheduled, planned, planned_time
+    return scheduled, planned, pieces

@@ -1,30 +1,40 @@
 """The time sheet: per employee, day and activity, the time planned, clocked, worked and
-paid, which the contact-centre reports show as planned, system, reported and salary time."""
+paid, which the contact-centre reports show as planned, system, reported and salary time.
+Only made when asked for (`evaluate(..., time_sheet=True)`): pay lines do not need it."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from paycalc.engine.pieces import activity_seconds
+from paycalc.compiled import Agreement
+from paycalc.engine.pieces import split_days
 from paycalc.inputs import Period
 
 TIMES = ("planned", "system", "reported", "salary_time")
 KEY = ["employee_id", "day", "activity"]
 
 
-def time_sheet(planned: pl.DataFrame, clocked: pl.DataFrame, pieces: pl.DataFrame,
-               changes: pl.DataFrame, agreement: str, period: Period) -> pl.DataFrame:
-    """The days of `period` with some time: `planned` and `clocked` seconds per employee,
-    day and activity, `pieces` after breaks (all worked time is reported, paid time is
-    salary time) and the set-paid-time `changes` (which change salary time only)."""
-    parts = [planned, clocked, activity_seconds(pieces, "reported"),
-             activity_seconds(pieces.filter(pl.col("paid")), "salary_time"),
-             changes.select(*KEY, pl.col("delta").alias("salary_time"))]
+def time_sheet(planned: pl.DataFrame, punched: pl.DataFrame, pieces: pl.DataFrame,
+               changes: pl.DataFrame, agreement: Agreement, calendar: pl.DataFrame,
+               period: Period) -> pl.DataFrame:
+    """The days of `period` with some time: the schedules' pieces (`planned`), the punches
+    as punched (clocked: system time), their `pieces` after rounding and breaks (all worked
+    time is reported, paid time is salary time) and the set-paid-time `changes` (which
+    change salary time only)."""
+    length = pl.col("end") - pl.col("start")
+    clocked = split_days(punched, agreement, calendar)
+    parts = [
+        planned.group_by(KEY).agg(length.sum().alias("planned")),
+        clocked.group_by(KEY).agg(length.sum().alias("system")),
+        pieces.group_by(KEY).agg(length.sum().alias("reported"),
+                                 length.filter(pl.col("paid")).sum().alias("salary_time")),
+        changes.select(*KEY, pl.col("delta").alias("salary_time")),
+    ]
     longs = [part.select(*KEY, *(pl.col(name) if name in part.columns
                                  else pl.lit(0, pl.Int64).alias(name) for name in TIMES))
              for part in parts]
     return pl.concat(longs).filter(pl.col("day").is_between(period.start, period.end)
                                    ).group_by(KEY).agg(pl.col(TIMES).sum()).filter(
         pl.any_horizontal(pl.col(TIMES) != 0)).select(
-        "employee_id", pl.col("day").alias("date"), pl.lit(agreement).alias("agreement"),
+        "employee_id", pl.col("day").alias("date"), pl.lit(agreement.id).alias("agreement"),
         "activity", *TIMES)
