@@ -315,12 +315,21 @@ class _AgreementRun:
         planned: dict[tuple[str, dt.date], dict[str, int]] = defaultdict(dict)
         scheduled: dict[tuple[str, dt.date], int] = defaultdict(int)
         for row in schedules:
+            if row["start"] is None or row["end"] is None:
+                continue
             start = read_time(row["start"], self.zone)
             end = read_time(row["end"], self.zone)
-            if isinstance(start, str) or isinstance(end, str) or end <= start:
-                continue
-            start_day = local_date(start, self.zone)
+            start_day = (row["start"].date() if isinstance(start, str)
+                         else local_date(start, self.zone))
             if not self.ours(row["employee_id"], start_day):
+                continue
+            if isinstance(start, str):
+                self.reject("schedules", row, "start", start)
+                continue
+            if isinstance(end, str):
+                self.reject("schedules", row, "end", end)
+                continue
+            if end <= start:
                 continue
             for day, a, b in self.split(start, end, start_day):
                 key = (row["employee_id"], day)

@@ -199,8 +199,8 @@ def _evaluate(agreement: Agreement, first: dt.date, calendar: pl.DataFrame,
               ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, DayFacts, pl.DataFrame]:
     pieces, breaks, punched, punch_rejects = punch_pieces(
         tables["punches"], agreement, mains, tables["assignments"], calendar, first, period.end)
-    scheduled, planned, schedule_pieces = schedule_days(tables["schedules"], agreement, mains,
-                                                     calendar)
+    scheduled, planned, schedule_pieces, schedule_rejects = schedule_days(
+        tables["schedules"], agreement, mains, calendar)
     pieces = cut_automatic_breaks(pieces, breaks, agreement)
     window = planned.filter(pl.col("day").is_between(first, period.end))
     changes = paid_time_changes(pieces, window, calendar, agreement)
@@ -227,7 +227,7 @@ def _evaluate(agreement: Agreement, first: dt.date, calendar: pl.DataFrame,
                        on="employee_id", how="left")
     priced, price_warnings = price(lines, agreement)
     priced = priced.rename({"day": "date"}).with_columns(pl.lit(agreement.id).alias("agreement"))
-    rejects = pl.concat([punch_rejects, absence_rejects])
+    rejects = pl.concat([punch_rejects, schedule_rejects, absence_rejects])
     warnings = pl.concat([overtime_warnings, price_warnings]).filter(
         pl.col("date").is_between(period.start, period.end))
     worked = pieces.group_by("employee_id", "day").agg(

@@ -157,15 +157,26 @@ def _unassigned(punches: pl.DataFrame, assignments: pl.DataFrame) -> pl.DataFram
 
 
 def schedule_days(schedules: pl.DataFrame, agreement: Agreement, mains: pl.DataFrame,
-                  calendar: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+                  calendar: pl.DataFrame
+                  ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Paid scheduled seconds per employee-day, the planned activities per employee-day
-    with the first instant each is planned, and the schedules' pieces (paid or not)."""
+    with the first instant each is planned, the schedules' pieces (paid or not), and the
+    rows of the agreement rejected for a local time that does not exist or is ambiguous."""
     zone = agreement.time_zone
-    frame = read_instants(read_instants(schedules, "start", zone), "end", zone).filter(
-        pl.col("start_at").is_not_null() & pl.col("end_at").is_not_null()
-        & (pl.col("start_at") < pl.col("end_at")))
-    frame = frame.with_columns(local_date(pl.col("start_at"), zone).alias("start_day"))
+    frame = read_instants(read_instants(schedules, "start", zone), "end", zone)
+    frame = frame.with_columns(pl.when(pl.col("start_problem").is_null())
+                               .then(local_date(pl.col("start_at"), zone))
+                               .otherwise(pl.col("start").dt.date()).alias("start_day"))
     frame = under_agreement(frame, "start_day", mains, agreement.id)
+    frame = frame.with_columns(*first_failure([
+        (pl.col("start_problem").is_not_null(), "start", pl.col("start_problem")),
+        (pl.col("end_problem").is_not_null(), "end", pl.col("end_problem")),
+    ]))
+    rejects = frame.filter(pl.col("reason").is_not_null()).select(
+        pl.lit("schedules").alias("table"), "row_id", "column", "reason")
+    frame = frame.filter(pl.col("reason").is_null() & pl.col("start_at").is_not_null()
+                         & pl.col("end_at").is_not_null()
+                         & (pl.col("start_at") < pl.col("end_at")))
     pieces = split_days(frame.select(
         "employee_id", "row_id", "activity", "paid", "start_day",
         pl.col("start_at").alias("start"), pl.col("end_at").alias("end")), agreement, calendar)
@@ -176,4 +187,4 @@ def schedule_days(schedules: pl.DataFrame, agreement: Agreement, mains: pl.DataF
         planned = planned.clear()
     planned = planned.group_by("employee_id", "day", "activity").agg(
         pl.col("start").min().alias("first_start"))
-    return scheduled, planned, pieces
+    return scheduled, planned, pieces, rejects
