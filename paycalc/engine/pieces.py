@@ -19,14 +19,18 @@ def under_agreement(frame: pl.DataFrame, day: str, mains: pl.DataFrame,
                     agreement: str) -> pl.DataFrame:
     """The rows whose employee's main assignment on `day` is `agreement`: the first main
     assignment (by valid_from, then row) that covers the day."""
-    covering = frame.join(mains, on="employee_id").filter(
-        (pl.col("valid_from") <= pl.col(day))
-        & (pl.col("valid_to").is_null() | (pl.col(day) <= pl.col("valid_to"))))
+    covering = frame.join(mains, on="employee_id").filter(_covers(day))
     if _overlapping(mains):  # an input error, but the rule above still decides
         covering = covering.sort("valid_from", "assignment_row").unique(
             ["row_id", day], keep="first", maintain_order=True)
     return covering.filter(pl.col("agreement") == agreement).drop(
         "agreement", "valid_from", "valid_to", "assignment_row")
+
+
+def _covers(day: str) -> pl.Expr:
+    """Whether the row's assignment (valid_from, valid_to) covers the date in `day`."""
+    return (pl.col("valid_from") <= pl.col(day)) & (
+        pl.col("valid_to").is_null() | (pl.col(day) <= pl.col("valid_to")))
 
 
 def _overlapping(mains: pl.DataFrame) -> bool:
@@ -146,13 +150,10 @@ def _unassigned(punches: pl.DataFrame, assignments: pl.DataFrame) -> pl.DataFram
     local day: no agreement says how to pay them."""
     covered = punches.select("row_id", "employee_id", "local_day").join(
         assignments.filter(pl.col("main")).select("employee_id", "valid_from", "valid_to"),
-        on="employee_id").filter(
-        (pl.col("valid_from") <= pl.col("local_day"))
-        & (pl.col("valid_to").is_null() | (pl.col("local_day") <= pl.col("valid_to"))))
+        on="employee_id").filter(_covers("local_day"))
     return punches.join(covered, on="row_id", how="anti").select(
         pl.lit("punches").alias("table"), "row_id", pl.lit("start").alias("column"),
         pl.format("no main agreement on {}", pl.col("local_day")).alias("reason"))
-
 
 
 
