@@ -43,7 +43,7 @@ team and nominal day in seconds; sorted by employee, date and activity (empty fi
 
 def sheet_of(evaluation: Evaluation, inputs: Inputs, period: Period) -> pl.DataFrame:
     """The time sheet of an evaluation of `inputs` over `period`."""
-    tables = prepare(inputs)
+    tables = prepare(Inputs(employees=inputs.employees, figures=inputs.figures))
     key = ["employee_id", "date"]
     times = evaluation.time_sheet.group_by(*key, "activity").agg(pl.col(TIMES).sum())
     figures = tables["figures"].filter(pl.col("date").is_between(period.start, period.end))
