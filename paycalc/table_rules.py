@@ -65,17 +65,32 @@ class Assignments(_OfAnEmployee):
         return pl.col("valid_to") >= pl.col("valid_from")
 
 
-class Punches(_OfAnEmployee):
-    """Worked time as punched: one row per punch in and out."""
+class _FromStartToEnd(_OfAnEmployee):
+    """A table of an employee's times from `start` to `end`, which must not be reversed."""
 
-    punch_id = dy.String(nullable=True, unique=True)
     start = dy.Datetime(nullable=False)
     end = dy.Datetime(nullable=False)
-    _overlaps = dy.String(nullable=True)
 
     @dy.rule()
     def end_after_start(cls) -> pl.Expr:
         return pl.col("end") >= pl.col("start")
+
+
+class _OfADay(_OfAnEmployee):
+    """A table of an employee's entries of a `date` within the employment."""
+
+    date = dy.Date(nullable=False)
+
+    @dy.rule()
+    def date_within_employment(cls) -> pl.Expr:
+        return _within(pl.col("date"))
+
+
+class Punches(_FromStartToEnd):
+    """Worked time as punched: one row per punch in and out."""
+
+    punch_id = dy.String(nullable=True, unique=True)
+    _overlaps = dy.String(nullable=True)
 
     @dy.rule()
     def start_within_employment(cls) -> pl.Expr:
@@ -86,15 +101,8 @@ class Punches(_OfAnEmployee):
         return pl.col("_overlaps").is_null()
 
 
-class Schedules(_OfAnEmployee):
+class Schedules(_FromStartToEnd):
     """Planned time."""
-
-    start = dy.Datetime(nullable=False)
-    end = dy.Datetime(nullable=False)
-
-    @dy.rule()
-    def end_after_start(cls) -> pl.Expr:
-        return pl.col("end") >= pl.col("start")
 
 
 class Absences(_OfAnEmployee):
@@ -113,32 +121,22 @@ class Absences(_OfAnEmployee):
         return _within(pl.col("start_date")) & _within(pl.col("end_date"))
 
 
-class Figures(_OfAnEmployee):
+class Figures(_OfADay):
     """Commission, bonus and other figures of a day."""
 
-    date = dy.Date(nullable=False)
     kind = dy.String(nullable=False)
     value = dy.Decimal(precision=38, scale=18, nullable=False)
-
-    @dy.rule()
-    def date_within_employment(cls) -> pl.Expr:
-        return _within(pl.col("date"))
 
     @dy.rule()
     def known_kind(cls) -> pl.Expr:
         return pl.col("kind").is_in(FIGURE_KINDS)
 
 
-class Adjustments(_OfAnEmployee):
+class Adjustments(_OfADay):
     """Manual tracker corrections."""
 
     tracker = dy.String(nullable=False)
-    date = dy.Date(nullable=False)
     quantity = dy.Decimal(precision=38, scale=18, nullable=False)
-
-    @dy.rule()
-    def date_within_employment(cls) -> pl.Expr:
-        return _within(pl.col("date"))
 
 
 def _within(day: pl.Expr) -> pl.Expr:
