@@ -617,12 +617,14 @@ class _AgreementRun:
         for row in absences:
             employee = row["employee_id"]
             code = row["salary_type"]
-            days = []
-            day = row["start_date"]
-            while day <= row["end_date"]:
-                if self.first <= day <= self.period.end and self.ours(employee, day):
-                    days.append(day)
-                day += DAY
+            span = (row["end_date"] - row["start_date"]).days + 1
+            window = [day for day in (row["start_date"] + DAY * n for n in range(span))
+                      if self.first <= day <= self.period.end]
+            if window and not any(self.has_main(employee, day) for day in window):
+                self.reject("absences", row, "start_date",
+                            f"no main agreement from {window[0]} to {window[-1]}")
+                continue
+            days = [day for day in window if self.ours(employee, day)]
             if not days:
                 continue
             try:

@@ -16,20 +16,28 @@ import polars as pl
 from paycalc.compiled import Agreement
 from paycalc.engine.columns import LINE
 from paycalc.engine.exprs import among, first_failure, lookup
-from paycalc.engine.pieces import under_agreement
+from paycalc.engine.pieces import unassigned, under_agreement
 from paycalc.inputs import FIGURE_KINDS, MONEY
 
 
 def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl.DataFrame,
-                  calendar: pl.DataFrame, mains: pl.DataFrame, agreement: Agreement,
-                  first: dt.date, last: dt.date
+                  calendar: pl.DataFrame, mains: pl.DataFrame, assignments: pl.DataFrame,
+                  agreement: Agreement, first: dt.date, last: dt.date
                   ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Absence lines of counted days, the rejected absence rows, and every day of the
-    usable absences with whether it is counted (the leave days tracker drivers read)."""
+    usable absences with whether it is counted (the leave days tracker drivers read).
+
+    Rejected besides the rows of the agreement that cannot be used: those of an employee
+    without a main assignment (to any agreement, among all `assignments`) on any of the
+    absence's days from `first` to `last`."""
     days = absences.filter(pl.col("start_date") <= pl.col("end_date")).with_columns(
         pl.date_ranges(pl.max_horizontal("start_date", pl.lit(first)),
                        pl.min_horizontal("end_date", pl.lit(last))).alias("day")).explode(
         "day").filter(pl.col("day").is_not_null())
+    nowhere = unassigned(days, "day", assignments).group_by("row_id").agg(
+        pl.col("day").min().alias("from"), pl.col("day").max().alias("to")).select(
+        pl.lit("absences").alias("table"), "row_id", pl.lit("start_date").alias("column"),
+        pl.format("no main agreement from {} to {}", "from", "to").alias("reason"))
     days = under_agreement(days, "day", mains, agreement.id)
     codes = {s.code: s for s in agreement.salary_types}
     days = days.join(employees.select(
@@ -40,8 +48,8 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
          pl.format("unknown salary type '{}'", pl.col("salary_type"))),
         (pl.col("known").is_null(), "employee_id", pl.lit("unknown employee")),
     ]))
-    rejects = days.filter(pl.col("reason").is_not_null()).select(
-        pl.lit("absences").alias("table"), "row_id", "column", "reason").unique()
+    rejects = pl.concat([days.filter(pl.col("reason").is_not_null()).select(
+        pl.lit("absences").alias("table"), "row_id", "column", "reason").unique(), nowhere])
     days = days.filter(pl.col("reason").is_null()).join(
         scheduled, on=["employee_id", "day"], how="left").join(
         calendar.select("day", "weekday", "holiday", "eve"), on="day", how="left").with_columns(

@@ -9,7 +9,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement
 from paycalc.engine.exprs import among
-from paycalc.engine.zones import wall_to_instant
+from paycalc.engine.zones import local_date, wall_to_instant
 from paycalc.holiday_days import holiday_days
 from paycalc.language.values import WEEKDAYS
 
@@ -28,6 +28,29 @@ def day_calendar(agreement: Agreement, first: dt.date, last: dt.date) -> pl.Data
         among("day", sorted(holidays), pl.Date()).alias("holiday"),
         among("day", sorted(eves), pl.Date()).alias("eve"),
     ).head(-1)
+
+
+def local_days(frame: pl.DataFrame, instants: dict[str, pl.Expr], calendar: pl.DataFrame,
+               zone: str) -> pl.DataFrame:
+    """`frame` with the local date of each instant expression, as column named by its key.
+
+    When every instant falls inside the calendar its date is looked up among the calendar's
+    day starts (a binary search, far cheaper than converting each instant to the zone);
+    otherwise every instant is converted. Both give the same dates.
+    """
+    values = frame.select(**instants)
+    bounds = calendar.select(pl.col("day_start").first(), pl.col("day_end").last())
+    low, high = bounds.row(0) if calendar.height else (0, 0)
+    inside = values.is_empty() or values.select(
+        pl.all_horizontal((pl.all().is_null() | pl.all().is_between(low, high, "left")).all())
+    ).item()
+    if not inside:
+        return frame.with_columns(local_date(e, zone).alias(n) for n, e in instants.items())
+    starts, days = pl.lit(calendar["day_start"]), pl.lit(calendar["day"])
+    return frame.with_columns(
+        days.gather(pl.when(e.is_not_null()).then(
+            starts.search_sorted(e.fill_null(low), side="right") - 1)).alias(n)
+        for n, e in instants.items())
 
 
 def kinds_match(kinds: frozenset[str]) -> pl.Expr:

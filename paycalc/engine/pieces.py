@@ -8,8 +8,9 @@ import datetime as dt
 import polars as pl
 
 from paycalc.compiled import Agreement, PunchRounding
+from paycalc.engine.calendar import local_days
 from paycalc.engine.exprs import among, first_failure, lookup
-from paycalc.engine.zones import local_date, local_seconds, read_instants
+from paycalc.engine.zones import local_seconds, read_instants
 
 REGULAR = ""
 """Target of paid time that becomes ordinary time and overtime."""
@@ -63,10 +64,8 @@ def split_days(frame: pl.DataFrame, agreement: Agreement, calendar: pl.DataFrame
     frame = frame.filter(pl.col("start") < pl.col("end"))
     if agreement.time_rules.day_attribution == "start_day":
         return frame.rename({"start_day": "day"})
-    zone = agreement.time_zone
-    frame = frame.drop("start_day").with_columns(
-        local_date(pl.col("start"), zone).alias("day"),
-        local_date(pl.col("end") - 1, zone).alias("last_day"))
+    frame = local_days(frame.drop("start_day"), {
+        "day": pl.col("start"), "last_day": pl.col("end") - 1}, calendar, agreement.time_zone)
     within = frame.filter(pl.col("day") == pl.col("last_day")).drop("last_day")
     crossing = frame.filter(pl.col("day") != pl.col("last_day")).with_columns(
         pl.date_ranges("day", "last_day").alias("day")).drop("last_day").explode("day")
@@ -87,12 +86,11 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
     (to any agreement, among all `assignments`) on the punch's day."""
     zone, rules = agreement.time_zone, agreement.time_rules
     frame = read_instants(read_instants(punches, "start", zone), "end", zone)
-    frame = frame.filter(pl.col("start").is_not_null()).with_columns(
-        pl.when(pl.col("start_problem").is_null())
-        .then(local_date(pl.col("start_at"), zone))
-        .otherwise(pl.col("start").dt.date()).alias("local_day"))
+    frame = _start_day(frame.filter(pl.col("start").is_not_null()), "local_day", calendar, zone)
     frame = frame.filter(pl.col("local_day").is_between(first, last))
-    unassigned = _unassigned(frame, assignments)
+    nowhere = unassigned(frame, "local_day", assignments).select(
+        pl.lit("punches").alias("table"), "row_id", pl.lit("start").alias("column"),
+        pl.format("no main agreement on {}", pl.col("local_day")).alias("reason"))
     frame = under_agreement(frame, "local_day", mains, agreement.id)
     activities = {a.code: a for a in agreement.time_rules.activities}
     hours_types = [s.code for s in agreement.salary_types if s.unit == "hours"]
@@ -108,7 +106,7 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
                                   pl.col("salary_type"))),
     ]))
     rejects = pl.concat([frame.filter(pl.col("reason").is_not_null()).select(
-        pl.lit("punches").alias("table"), "row_id", "column", "reason"), unassigned])
+        pl.lit("punches").alias("table"), "row_id", "column", "reason"), nowhere])
     frame = frame.filter(pl.col("reason").is_null())
     punched = frame.select("employee_id", "activity", pl.col("start_at").alias("start"),
                            pl.col("end_at").alias("end"), pl.col("local_day").alias("start_day"))
@@ -120,9 +118,8 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
              if rules.use_punched_breaks else pl.lit(0, pl.Int64))
     salary_of = {code: a.salary_type for code, a in activities.items() if a.salary_type}
     paid_of = {code: a.paid for code, a in activities.items()}
-    frame = frame.with_columns(
+    frame = local_days(frame, {"start_day": pl.col("s")}, calendar, zone).with_columns(
         pause.alias("pause"),
-        local_date(pl.col("s"), zone).alias("start_day"),
         pl.coalesce(pl.col("salary_type"),
                     lookup(pl.col("activity"), salary_of, pl.String()),
                     pl.lit(REGULAR)).alias("target"),
@@ -145,16 +142,23 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
     return pieces, breaks, punched, rejects
 
 
-def _unassigned(punches: pl.DataFrame, assignments: pl.DataFrame) -> pl.DataFrame:
-    """Rejects of the punches whose employee has no main assignment covering the punch's
-    local day: no agreement says how to pay them."""
-    covered = punches.select("row_id", "employee_id", "local_day").join(
-        assignments.filter(pl.col("main")).select("employee_id", "valid_from", "valid_to"),
-        on="employee_id").filter(_covers("local_day"))
-    return punches.join(covered, on="row_id", how="anti").select(
-        pl.lit("punches").alias("table"), "row_id", pl.lit("start").alias("column"),
-        pl.format("no main agreement on {}", pl.col("local_day")).alias("reason"))
+def _start_day(frame: pl.DataFrame, name: str, calendar: pl.DataFrame, zone: str
+               ) -> pl.DataFrame:
+    """`frame` with the local date its row starts on as `name`: the date of `start_at`, or
+    where the start is a local time that cannot be read, the date written."""
+    return local_days(frame, {name: pl.col("start_at")}, calendar, zone).with_columns(
+        pl.when(pl.col("start_problem").is_null()).then(pl.col(name))
+        .otherwise(pl.col("start").dt.date()).alias(name))
 
+
+def unassigned(rows: pl.DataFrame, day: str, assignments: pl.DataFrame) -> pl.DataFrame:
+    """The `rows` (one or more per row_id, a date in `day`) of the row_ids whose employee
+    has no main assignment, to any agreement, covering any of their days: no agreement
+    says how to pay them."""
+    covered = rows.select("row_id", "employee_id", day).join(
+        assignments.filter(pl.col("main")).select("employee_id", "valid_from", "valid_to"),
+        on="employee_id").filter(_covers(day))
+    return rows.join(covered, on="row_id", how="anti")
 
 
 def schedule_days(schedules: pl.DataFrame, agreement: Agreement, mains: pl.DataFrame,
@@ -165,9 +169,7 @@ def schedule_days(schedules: pl.DataFrame, agreement: Agreement, mains: pl.DataF
     rows of the agreement rejected for a local time that does not exist or is ambiguous."""
     zone = agreement.time_zone
     frame = read_instants(read_instants(schedules, "start", zone), "end", zone)
-    frame = frame.with_columns(pl.when(pl.col("start_problem").is_null())
-                               .then(local_date(pl.col("start_at"), zone))
-                               .otherwise(pl.col("start").dt.date()).alias("start_day"))
+    frame = _start_day(frame, "start_day", calendar, zone)
     frame = under_agreement(frame, "start_day", mains, agreement.id)
     frame = frame.with_columns(*first_failure([
         (pl.col("start_problem").is_not_null(), "start", pl.col("start_problem")),
