@@ -129,10 +129,13 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
     # `row_rank` orders rows as their ids sort, so lists of ids come out sorted cheaply
     frame = frame.with_columns(pl.col("row_id").rank("dense").alias("row_rank"))
     keep = ["employee_id", "row_id", "row_rank", "activity", "target", "paid", "start_day"]
-    before = frame.select(*keep, pl.col("s").alias("start"),
-                          (pl.col("s") + pl.col("first_part")).alias("end"))
-    after = frame.select(*keep, (pl.col("s") + pl.col("first_part") + pl.col("pause"))
-                         .alias("start"), pl.col("e").alias("end"))
+    # a punch without a break stays one interval: its two halves would meet
+    whole = pl.col("pause") == 0
+    before = frame.select(*keep, pl.col("s").alias("start"), pl.when(whole).then("e")
+                          .otherwise(pl.col("s") + pl.col("first_part")).alias("end"))
+    after = frame.filter(~whole).select(
+        *keep, (pl.col("s") + pl.col("first_part") + pl.col("pause")).alias("start"),
+        pl.col("e").alias("end"))
     pieces = split_days(pl.concat([before, after]), agreement, calendar)
     gaps = frame.select("employee_id", "start_day", (pl.col("s") + pl.col("first_part"))
                         .alias("start"), (pl.col("s") + pl.col("first_part") + pl.col("pause"))
