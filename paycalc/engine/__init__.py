@@ -52,7 +52,7 @@ from paycalc.inputs import Inputs, Opening, Period, prepare
 __all__ = ["BALANCES", "PAY_LINES", "TIME_SHEET", "TRANSACTIONS", "Evaluation", "Inputs",
            "Opening", "Period", "evaluate"]
 
-BUCKET_PUNCHES = 250_000
+BUCKET_PUNCHES = 125_000
 """Punches evaluated together: buckets of employees keep every frame small."""
 WORKERS = 2
 """Buckets evaluated at once, each in its own thread (Polars releases the GIL while it
