@@ -47,7 +47,7 @@ from paycalc.engine.transactions import (
     link_transactions,
     salary_type_transactions,
 )
-from paycalc.inputs import Inputs, Opening, Period, prepare
+from paycalc.inputs import Inputs, Opening, Period, prepare, schema
 
 __all__ = ["BALANCES", "PAY_LINES", "TIME_SHEET", "TRANSACTIONS", "Evaluation", "Inputs",
            "Opening", "Period", "evaluate"]
@@ -85,11 +85,17 @@ class _Bucket:
     totals: list[pl.DataFrame]
 
 
+DAYS = schema(employee_id=pl.String, day=pl.Date, agreement=pl.String, worked=pl.Int64,
+              scheduled=pl.Int64)
+"""Columns of `DayFacts.days`."""
+
+
 @dataclass(frozen=True)
 class DayFacts:
     """What tracker drivers read of the pay-line stage: `days` (worked and paid scheduled
-    seconds per employee-day, with its agreement) and `leave` (every day of a usable
-    absence, with whether the absence counts it and the day's kind)."""
+    seconds per employee-day, with its agreement; empty when no agreement has links, the
+    only readers) and `leave` (every day of a usable absence, with whether the absence
+    counts it and the day's kind)."""
 
     days: pl.DataFrame
     leave: pl.DataFrame
@@ -113,13 +119,15 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
     lock = opening.lock_date if opening else None
     days = {a.id: _days(a, period) for a in agreements}
     ids = [a.id for a in agreements]
+    links = any(a.links for a in agreements)
 
     def one(bucket: dict[str, pl.DataFrame]) -> _Bucket:
         mains = bucket["assignments"].filter(
             pl.col("main") & among("agreement", ids, pl.String())
         ).select("employee_id", "agreement", "valid_from", "valid_to",
                  pl.col("row_id").alias("assignment_row"))
-        found = [_evaluate(agreement, *days[agreement.id], bucket, mains, period, time_sheet)
+        found = [_evaluate(agreement, *days[agreement.id], bucket, mains, period, time_sheet,
+                           links)
                  for agreement in agreements]
         # buckets are ranges of employee ids in order: sorting each bucket sorts the whole
         lines = frame_of([f[0] for f in found], PAY_LINES).sort(
@@ -219,8 +227,10 @@ def _days(agreement: Agreement, period: Period) -> tuple[dt.date, pl.DataFrame, 
 
 def _evaluate(agreement: Agreement, first: dt.date, calendar: pl.DataFrame,
               windows: pl.DataFrame, tables: dict[str, pl.DataFrame], mains: pl.DataFrame,
-              period: Period, with_time_sheet: bool
+              period: Period, with_time_sheet: bool, with_day_facts: bool
               ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, DayFacts, pl.DataFrame]:
+    """One agreement's pay lines, rejects, warnings, day facts (worked and scheduled time
+    only `with_day_facts`: links read them) and time sheet (only `with_time_sheet`)."""
     pieces, breaks, punched, punch_rejects = punch_pieces(
         tables["punches"], agreement, mains, tables["assignments"], calendar, first, period.end)
     scheduled, planned, schedule_pieces, schedule_rejects = schedule_days(
@@ -255,15 +265,16 @@ def _evaluate(agreement: Agreement, first: dt.date, calendar: pl.DataFrame,
     rejects = pl.concat([punch_rejects, schedule_rejects, absence_rejects])
     warnings = pl.concat([overtime_warnings, price_warnings]).filter(
         pl.col("date").is_between(period.start, period.end))
-    worked = pieces.group_by("employee_id", "day").agg(
-        (pl.col("end") - pl.col("start")).sum().alias("worked"))
     in_period = pl.col("day").is_between(period.start, period.end)
-    facts = DayFacts(
-        days=worked.join(scheduled, on=["employee_id", "day"], how="full", coalesce=True)
-        .filter(in_period).select(
-            "employee_id", "day", pl.lit(agreement.id).alias("agreement"),
-            pl.col("worked").fill_null(0), pl.col("scheduled").fill_null(0)),
-        leave=leave.filter(in_period).with_columns(pl.lit(agreement.id).alias("agreement")))
+    days = pl.DataFrame(schema=DAYS)
+    if with_day_facts:
+        days = pieces.group_by("employee_id", "day").agg(
+            (pl.col("end") - pl.col("start")).sum().alias("worked")).join(
+            scheduled, on=["employee_id", "day"], how="full", coalesce=True).filter(
+            in_period).select("employee_id", "day", pl.lit(agreement.id).alias("agreement"),
+                              pl.col("worked").fill_null(0), pl.col("scheduled").fill_null(0))
+    facts = DayFacts(days=days.cast(DAYS), leave=leave.filter(in_period).with_columns(
+        pl.lit(agreement.id).alias("agreement")))
     sheet = (make_time_sheet(schedule_pieces, punched, pieces, changes, agreement, calendar, period)
              if with_time_sheet else pl.DataFrame(schema=TIME_SHEET))
     return priced, rejects, warnings, facts, sheet
