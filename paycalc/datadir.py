@@ -191,18 +191,14 @@ _REQUIRED_COLUMNS = {
 def _convert(values: pl.Series, dtype: pl.DataType | type[pl.DataType]
              ) -> tuple[pl.Series, pl.Series]:
     """The values converted to `dtype`, and per value why it did not convert (or null)."""
-    text = values if values.dtype == pl.String else None
-    if text is None:
-        if dtype == pl.Datetime and values.dtype == pl.Datetime:
-            converted = values
-        else:
-            converted = values.cast(dtype, strict=False)
-        shown = values.cast(pl.String)
-    else:
-        converted, shown = _from_text(text, dtype), text
+    converted = (_from_text(values, dtype) if values.dtype == pl.String
+                 else _from_typed(values, dtype))
     failed = values.is_not_null() & converted.is_null()
-    reason = pl.select(pl.when(failed).then(pl.format(f"'{{}}' {_EXPECTED[_kind(dtype)]}", shown))
-                       ).to_series()
+    if not failed.any():  # the usual case: no value needs showing as text
+        return converted.alias(values.name), pl.repeat(None, len(values), dtype=pl.String,
+                                                       eager=True)
+    reason = pl.select(pl.when(failed).then(pl.format(
+        f"'{{}}' {_EXPECTED[_kind(dtype)]}", values.cast(pl.String)))).to_series()
     return converted.alias(values.name), reason
 
 
@@ -222,6 +218,22 @@ _EXPECTED = {
     "Decimal": "is not a number (digits with a dot for decimals)",
     "String": "is not text",
 }
+
+
+def _from_typed(values: pl.Series, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
+    """A typed (Parquet) column as `dtype`, never by a guess: a value of the same kind is
+    taken as it is (a whole number of any width, a date, a datetime, a boolean), a float
+    only when it is whole; anything else is read from its text as a CSV value would be, so
+    30.5 minutes or the number 20250101 as a date do not convert."""
+    kind = values.dtype
+    if dtype == pl.Datetime and kind == pl.Datetime:
+        return values
+    if dtype == pl.String or kind == dtype or (dtype == pl.Int64 and kind.is_integer()):
+        return values.cast(dtype)
+    if dtype == pl.Int64 and kind.is_float():
+        return pl.select(pl.when(values == values.floor()).then(values).cast(
+            dtype, strict=False)).to_series()
+    return _from_text(values.cast(pl.String), dtype)
 
 
 def _from_text(text: pl.Series, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
