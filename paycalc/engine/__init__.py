@@ -47,6 +47,7 @@ from paycalc.engine.transactions import (
     link_transactions,
     salary_type_transactions,
 )
+from paycalc.engine.zones import zone_offsets
 from paycalc.inputs import Inputs, Opening, Period, prepare, schema
 
 __all__ = ["BALANCES", "PAY_LINES", "TIME_SHEET", "TRANSACTIONS", "Evaluation", "Inputs",
@@ -126,7 +127,7 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
             pl.col("main") & among("agreement", ids, pl.String())
         ).select("employee_id", "agreement", "valid_from", "valid_to",
                  pl.col("row_id").alias("assignment_row"))
-        found = [_evaluate(agreement, *days[agreement.id], bucket, mains, period, time_sheet,
+        found = [_evaluate(agreement, days[agreement.id], bucket, mains, period, time_sheet,
                            links)
                  for agreement in agreements]
         # buckets are ranges of employee ids in order: sorting each bucket sorts the whole
@@ -224,26 +225,38 @@ def _buckets(tables: dict[str, pl.DataFrame]) -> list[dict[str, pl.DataFrame]]:
             for b in range(count)]
 
 
-def _days(agreement: Agreement, period: Period) -> tuple[dt.date, pl.DataFrame, pl.DataFrame]:
-    """The first day the agreement's evaluation looks at (the day before the week of the
-    period's start), its calendar with a margin, and its supplement window instances."""
+@dataclass(frozen=True)
+class _Days:
+    """An agreement's days, worked out once for all buckets: the first day its evaluation
+    looks at (the day before the week of the period's start), its calendar with a margin,
+    its zone's offsets over the calendar and its supplement window instances."""
+
+    first: dt.date
+    calendar: pl.DataFrame
+    offsets: pl.DataFrame
+    windows: pl.DataFrame
+
+
+def _days(agreement: Agreement, period: Period) -> _Days:
     first = pl.select(week_start(pl.lit(period.start), agreement.time_rules.week_starts)
                       ).item() - dt.timedelta(days=1)
     calendar = day_calendar(agreement, first - dt.timedelta(days=2),
                             period.end + dt.timedelta(days=2))
-    return first, calendar, window_instances(agreement, calendar)
+    return _Days(first, calendar, zone_offsets(calendar, agreement.time_zone),
+                 window_instances(agreement, calendar))
 
 
-def _evaluate(agreement: Agreement, first: dt.date, calendar: pl.DataFrame,
-              windows: pl.DataFrame, tables: dict[str, pl.DataFrame], mains: pl.DataFrame,
-              period: Period, with_time_sheet: bool, with_day_facts: bool
+def _evaluate(agreement: Agreement, days: _Days, tables: dict[str, pl.DataFrame],
+              mains: pl.DataFrame, period: Period, with_time_sheet: bool, with_day_facts: bool
               ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, DayFacts, pl.DataFrame]:
     """One agreement's pay lines, rejects, warnings, day facts (worked and scheduled time
     only `with_day_facts`: links read them) and time sheet (only `with_time_sheet`)."""
+    first, calendar, windows = days.first, days.calendar, days.windows
     pieces, breaks, punched, punch_rejects = punch_pieces(
-        tables["punches"], agreement, mains, tables["assignments"], calendar, first, period.end)
+        tables["punches"], agreement, mains, tables["assignments"], calendar, days.offsets,
+        first, period.end)
     scheduled, planned, schedule_pieces, schedule_rejects = schedule_days(
-        tables["schedules"], agreement, mains, calendar)
+        tables["schedules"], agreement, mains, calendar, days.offsets)
     pieces = cut_automatic_breaks(pieces, breaks, agreement)
     window = planned.filter(pl.col("day").is_between(first, period.end))
     changes = paid_time_changes(pieces, window, calendar, agreement)
@@ -275,14 +288,14 @@ def _evaluate(agreement: Agreement, first: dt.date, calendar: pl.DataFrame,
     warnings = pl.concat([overtime_warnings, price_warnings]).filter(
         pl.col("date").is_between(period.start, period.end))
     in_period = pl.col("day").is_between(period.start, period.end)
-    days = pl.DataFrame(schema=DAYS)
+    worked = pl.DataFrame(schema=DAYS)
     if with_day_facts:
-        days = pieces.group_by("employee_id", "day").agg(
+        worked = pieces.group_by("employee_id", "day").agg(
             (pl.col("end") - pl.col("start")).sum().alias("worked")).join(
             scheduled, on=["employee_id", "day"], how="full", coalesce=True).filter(
             in_period).select("employee_id", "day", pl.lit(agreement.id).alias("agreement"),
                               pl.col("worked").fill_null(0), pl.col("scheduled").fill_null(0))
-    facts = DayFacts(days=days.cast(DAYS), leave=leave.filter(in_period).with_columns(
+    facts = DayFacts(days=worked.cast(DAYS), leave=leave.filter(in_period).with_columns(
         pl.lit(agreement.id).alias("agreement")))
     sheet = (make_time_sheet(schedule_pieces, punched, pieces, changes, agreement, calendar, period)
              if with_time_sheet else pl.DataFrame(schema=TIME_SHEET))

@@ -10,7 +10,7 @@ import polars as pl
 from paycalc.compiled import Agreement, PunchRounding
 from paycalc.engine.calendar import local_days
 from paycalc.engine.exprs import among, first_failure, lookup
-from paycalc.engine.zones import local_seconds, read_instants
+from paycalc.engine.zones import read_instants, with_local_seconds
 
 REGULAR = ""
 """Target of paid time that becomes ordinary time and overtime."""
@@ -44,11 +44,11 @@ def _overlapping(mains: pl.DataFrame) -> bool:
     ).item())
 
 
-def _rounded(instant: pl.Expr, rule: PunchRounding, zone: str) -> pl.Expr:
+def _rounded(instant: pl.Expr, local: pl.Expr, rule: PunchRounding) -> pl.Expr:
+    """The instant rounded by the rule on its wall clock (`local` seconds)."""
     if rule.step_seconds == 0:
         return instant
     step = rule.step_seconds
-    local = local_seconds(instant, zone)
     whole, rest = local // step, local % step
     if rule.direction == "down":
         rounded = whole * step
@@ -77,15 +77,16 @@ def split_days(frame: pl.DataFrame, agreement: Agreement, calendar: pl.DataFrame
 
 
 def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFrame,
-                 assignments: pl.DataFrame, calendar: pl.DataFrame, first: dt.date,
-                 last: dt.date) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+                 assignments: pl.DataFrame, calendar: pl.DataFrame, offsets: pl.DataFrame,
+                 first: dt.date, last: dt.date
+                 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Pieces of the punches that fall under `agreement` from `first` to `last`, the
     punched break seconds per employee and day they fall on, the usable punches as punched
     (start, end, start_day, before rounding and breaks), and the rejected rows: those of
     the agreement that cannot be used, and those of an employee without a main assignment
     (to any agreement, among all `assignments`) on the punch's day."""
     zone, rules = agreement.time_zone, agreement.time_rules
-    frame = read_instants(read_instants(punches, "start", zone), "end", zone)
+    frame = read_instants(read_instants(punches, "start", zone, offsets), "end", zone, offsets)
     frame = _start_day(frame.filter(pl.col("start").is_not_null()), "local_day", calendar, zone)
     frame = frame.filter(pl.col("local_day").is_between(first, last))
     nowhere = unassigned(frame, "local_day", assignments).select(
@@ -111,9 +112,12 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
     punched = frame.select("employee_id", "activity", pl.col("start_at").alias("start"),
                            pl.col("end_at").alias("end"), pl.col("local_day").alias("start_day"))
 
-    start = _rounded(pl.col("start_at"), rules.rounding_start, zone)
+    frame = with_local_seconds(frame, {"start_local": "start_at", "end_local": "end_at"},
+                               zone, offsets)
+    start = _rounded(pl.col("start_at"), pl.col("start_local"), rules.rounding_start)
+    end = _rounded(pl.col("end_at"), pl.col("end_local"), rules.rounding_end)
     frame = frame.with_columns(start.alias("s")).with_columns(
-        pl.max_horizontal("s", _rounded(pl.col("end_at"), rules.rounding_end, zone)).alias("e"))
+        pl.max_horizontal("s", end).alias("e"))
     pause = (pl.min_horizontal(pl.col("break_minutes") * 60, pl.col("e") - pl.col("s"))
              if rules.use_punched_breaks else pl.lit(0, pl.Int64))
     salary_of = {code: a.salary_type for code, a in activities.items() if a.salary_type}
@@ -165,13 +169,14 @@ def unassigned(rows: pl.DataFrame, day: str, assignments: pl.DataFrame) -> pl.Da
 
 
 def schedule_days(schedules: pl.DataFrame, agreement: Agreement, mains: pl.DataFrame,
-                  calendar: pl.DataFrame
+                  calendar: pl.DataFrame, offsets: pl.DataFrame
                   ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Paid scheduled seconds per employee-day, the planned activities per employee-day
     with the first instant each is planned, the schedules' pieces (paid or not), and the
     rows of the agreement rejected for a local time that does not exist or is ambiguous."""
     zone = agreement.time_zone
-    frame = read_instants(read_instants(schedules, "start", zone), "end", zone)
+    frame = read_instants(read_instants(schedules, "start", zone, offsets), "end", zone,
+                          offsets)
     frame = _start_day(frame, "start_day", calendar, zone)
     frame = under_agreement(frame, "start_day", mains, agreement.id)
     frame = frame.with_columns(*first_failure([
