@@ -283,7 +283,10 @@ class _AgreementRun:
             act = self.activities.get(activity) if activity else None
             target = own_type or (act.salary_type if act and act.salary_type else REGULAR)
             paid = act.paid if act else True
-            for lo, hi in ((start, start + first_part), (start + first_part + pause, end)):
+            # the break splits the punch in two; a punch without one is a single stretch
+            parts = ([(start, end)] if pause == 0 else
+                     [(start, start + first_part), (start + first_part + pause, end)])
+            for lo, hi in parts:
                 for piece_day, a, b in self.split(lo, hi, start_day):
                     pieces.append(Piece(row["employee_id"], piece_day, a, b, row["row_id"],
                                         activity, target, paid))

@@ -5,6 +5,7 @@ rules, absences, figures)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import polars as pl
@@ -15,6 +16,7 @@ from input_strategies import scenarios
 
 from paycalc.compile import compile_document
 from paycalc.engine import BALANCES, PAY_LINES, TIME_SHEET, TRANSACTIONS, evaluate
+from paycalc.inputs import Inputs, Period
 from paycalc.language.document import AgreementDocument
 from paycalc.reference_evaluator import evaluate_reference
 from paycalc.reference_trackers import evaluate_trackers_reference
@@ -113,3 +115,32 @@ def _salary_time_is_paid_time(agreements: list[Any], sheet: pl.DataFrame,
     salary = sheet.filter(pl.col("agreement").is_in(paying)).group_by(key).agg(
         pl.col("salary_time").sum().alias("seconds")).filter(pl.col("seconds") > 0)
     assert paid.sort(key).rows() == salary.sort(key).rows()
+
+
+def test_an_automatic_break_is_cut_from_the_latest_stretch_of_overlapping_punches() -> None:
+    """Found by the thorough profile. Two overlapping punches on 2 April 2025 (Stockholm,
+    no punched breaks), a day that must hold 49:31 of break: B 17:48 to 04:33 next day
+    (04-02 part 17:48-24:00, 22,320 s) ends last, so all 2,971 missing seconds are cut
+    from it; A 07:11-23:11, paid as NO, keeps its 16 h = 57,600 s. Each punch is one
+    stretch: were B two halves meeting at 23:10:30, A's end (23:11) would come between
+    them and lose a second."""
+    document = {
+        "agreement": "a0", "time_zone": "Europe/Stockholm",
+        "salary_types": {"NO": {"unit": "hours", "pricing": {"method": "none"}}},
+        "time_rules": {"holidays": {"country": "SE"},
+                       "breaks": {"automatic": [{"after": "0:00", "deduct": "0:49:31"}]}}}
+    agreement = compile_document(AgreementDocument.model_validate(document))
+    inputs = Inputs(
+        employees=pl.DataFrame({"employee_id": ["e1"]}),
+        assignments=pl.DataFrame({"employee_id": ["e1"], "agreement": ["a0"],
+                                  "valid_from": [dt.date(2025, 1, 1)], "main": [True]}),
+        punches=pl.DataFrame({
+            "employee_id": ["e1", "e1"], "punch_id": ["B", "A"],
+            "start": [dt.datetime(2025, 4, 2, 17, 48), dt.datetime(2025, 4, 2, 7, 11)],
+            "end": [dt.datetime(2025, 4, 3, 4, 33), dt.datetime(2025, 4, 2, 23, 11)],
+            "salary_type": [None, "NO"]}))
+    period = Period(dt.date(2025, 4, 2), dt.date(2025, 4, 2))
+    engine = evaluate([agreement], inputs, period).pay_lines
+    assert engine.select("salary_type", "seconds", "input_ids").rows() == [("NO", 57600, ["A"])]
+    reference = evaluate_reference([agreement], inputs, period).lines
+    assert [(r["salary_type"], r["seconds"]) for r in reference] == [("NO", 57600)]
