@@ -5,7 +5,7 @@ d + 1. For each calendar day, and for each group, the stretches where each windo
 (the highest priority covering them; ungrouped windows win alone) are worked out once on
 the small calendar frame, as disjoint segments per window code. A piece's credit for a
 code is then plain arithmetic: the length of the piece inside each of the day's segments of
-that code, after one join of pieces to the day layout. No per-piece interval join.
+that code, read from the day layout by the piece's day. No per-piece interval join.
 """
 
 from __future__ import annotations
@@ -45,16 +45,21 @@ def supplement_slices(pieces: pl.DataFrame, windows: pl.DataFrame,
         return pl.DataFrame(schema=SLICE)
     layout = _day_layout(windows)
     slots = layout.select("code", "slot").unique().sort("code", "slot")
-    wide = layout.pivot(on="slot", index="day", values=["a", "b"])
+    first, last = layout.select(pl.col("day").min().alias("a"), pl.col("day").max()).row(0)
+    # one row per day from first to last; a day without a slot has the empty segment
+    # [0, 0): no overlap. A piece finds its day's row by position, with no join.
+    wide = pl.DataFrame({"day": pl.date_range(first, last, eager=True)}).join(
+        layout.pivot(on="slot", index="day", values=["a", "b"]), on="day", how="left"
+    ).fill_null(0)
     keys = ["employee_id", "day", "row_id", "row_rank"]
-    paid = pieces.filter(pl.col("paid") & (pl.col("end") > pl.col("start"))).select(
-        *keys, "start", "end").join(wide, on="day", how="left")
+    paid = pieces.filter(pl.col("paid") & (pl.col("end") > pl.col("start"))
+                         & pl.col("day").is_between(first, last)).select(
+        *keys, "start", "end", (pl.col("day") - pl.lit(first)).dt.total_days().alias("row"))
     start, end = pl.col("start"), pl.col("end")
     inside: dict[str, pl.Expr] = {}
     for code, slot in slots.iter_rows():
-        # a day without this slot has the empty segment [0, 0): no overlap
-        overlap = pl.min_horizontal(end, pl.col(f"b_{slot}").fill_null(0)) - pl.max_horizontal(
-            start, pl.col(f"a_{slot}").fill_null(0))
+        a, b = (pl.lit(wide[f"{x}_{slot}"]).gather(pl.col("row")) for x in "ab")
+        overlap = pl.min_horizontal(end, b) - pl.max_horizontal(start, a)
         inside[code] = inside.get(code, pl.lit(0, pl.Int64)) + pl.max_horizontal(overlap, 0)
     long = pl.concat([
         paid.lazy().select(*keys, pl.lit(code).alias("code"), credit.alias("seconds")).filter(
