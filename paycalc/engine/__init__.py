@@ -29,7 +29,7 @@ from paycalc.engine.columns import (
     WARNINGS,
     frame_of,
 )
-from paycalc.engine.exprs import among, lookup
+from paycalc.engine.exprs import among, by_employee_and_day, lookup
 from paycalc.engine.ledger import ledger, opening_years
 from paycalc.engine.overtime import overtime_slices, week_start
 from paycalc.engine.pieces import REGULAR, punch_pieces, schedule_days
@@ -131,7 +131,9 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
                            links)
                  for agreement in agreements]
         # buckets are ranges of employee ids in order: sorting each bucket sorts the whole
-        lines = _in_order(frame_of([f[0] for f in found], PAY_LINES))
+        lines = by_employee_and_day(frame_of([f[0] for f in found], PAY_LINES), "date",
+                                    "salary_type", "rule", "agreement",
+                                    pl.col("input_ids").list.first())
         rejects = [f[1] for f in found]
         warnings = [f[2] for f in found]
         sheets = [f[4] for f in found]
@@ -162,17 +164,6 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
         time_sheet=frame_of(sheets, TIME_SHEET).sort("employee_id", "date", "agreement",
                                                      "activity", nulls_last=False),
     )
-
-
-def _in_order(lines: pl.DataFrame) -> pl.DataFrame:
-    """Pay lines sorted by employee, date, salary type, rule, agreement and first input
-    row. Employee and date are sorted as one integer (the employee's place among the
-    lines' employees, then the day), far cheaper than sorting by the text of the id."""
-    people = lines.select(pl.col("employee_id").unique().sort()).with_row_index("place")
-    day = pl.col("date").cast(pl.Int64) + 2**31  # days since 1970 fit in 32 bits
-    return lines.join(people, on="employee_id").sort(
-        pl.col("place").cast(pl.Int64) * 2**32 + day, "salary_type", "rule", "agreement",
-        pl.col("input_ids").list.first()).drop("place")
 
 
 def _trackers(agreements: list[Agreement], trackers: dict[str, Tracker],

@@ -1,5 +1,6 @@
 """Polars expression helpers of the engine: dated rule values of a date column, membership
-in a set written in the agreement, lookups, and running totals within groups."""
+in a set written in the agreement, lookups, running totals within groups, and the order
+by employee and day they need."""
 
 from __future__ import annotations
 
@@ -49,6 +50,18 @@ def running_total(value: pl.Expr, keys: list[str]) -> pl.Expr:
     total = value.cum_sum()
     start = pl.when(~first.fill_null(False)).then(total - value).forward_fill()
     return total - start
+
+
+def by_employee_and_day(frame: pl.DataFrame, day: str, *more: pl.Expr | str,
+                        descending: list[bool] | None = None) -> pl.DataFrame:
+    """`frame` sorted by employee id, then the date column `day`, then `more` (each
+    descending where `descending` says so). Employee and day are sorted as one integer: the
+    employee's place among the frame's ids, then the day; far cheaper than sorting by the
+    id's text."""
+    people = frame.select(pl.col("employee_id").unique().sort()).with_row_index("_place")
+    key = pl.col("_place").cast(pl.Int64) * 2**32 + pl.col(day).cast(pl.Int64) + 2**31
+    return frame.join(people, on="employee_id", how="left", nulls_equal=True).sort(
+        key, *more, descending=[False, *(descending or [False] * len(more))]).drop("_place")
 
 
 def lookup(expr: pl.Expr, mapping: Mapping[Any, Any], dtype: pl.DataType,

@@ -12,7 +12,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement, OvertimeRule
 from paycalc.engine.columns import SLICE, WARNINGS
-from paycalc.engine.exprs import dated_expr, running_total
+from paycalc.engine.exprs import by_employee_and_day, dated_expr, running_total
 
 
 def week_start(day: pl.Expr, first_weekday: int) -> pl.Expr:
@@ -91,7 +91,8 @@ def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame,
         straight = pl.col("seconds") - pl.col("daily_ot")
         frame = frame.with_columns(week_start(pl.col("day"), rules.week_starts).alias("week"))
         frame = frame.with_columns(_in_force(weekly, pl.col("week")).alias("in_force"))
-        frame = frame.sort("employee_id", "week", "day").with_columns(
+        # weeks follow days: in day order, each (employee, week) group is consecutive
+        frame = by_employee_and_day(frame, "day").with_columns(
             running_total(straight, week).alias("running"),
             dated_expr(weekly.threshold_seconds, pl.col("week"), pl.Int64()).alias("limit"),
         ).with_columns(pl.when(pl.col("in_force")).then(pl.min_horizontal(

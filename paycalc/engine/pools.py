@@ -7,7 +7,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement, SetPaidTime
 from paycalc.engine.calendar import kinds_match
-from paycalc.engine.exprs import among, lookup, running_total
+from paycalc.engine.exprs import among, by_employee_and_day, lookup, running_total
 from paycalc.engine.pieces import REGULAR
 from paycalc.inputs import schema
 
@@ -37,9 +37,8 @@ def cut_automatic_breaks(pieces: pl.DataFrame, breaks: pl.DataFrame,
         .alias("missing")).filter(pl.col("missing") > 0)
     if short.is_empty():
         return pieces
-    cut = paid.join(short, on=DAY_KEY).sort(
-        ["employee_id", "day", "end", "start", "row_rank"],
-        descending=[False, False, True, True, True])
+    cut = by_employee_and_day(paid.join(short, on=DAY_KEY), "day", "end", "start", "row_rank",
+                              descending=[True, True, True])
     later = running_total(length, DAY_KEY) - length
     cut = cut.with_columns((pl.col("end") - pl.min_horizontal(
         pl.max_horizontal(pl.col("missing") - later, 0), length)).alias("end"))
