@@ -1,5 +1,6 @@
-"""Hypothesis strategies for interchange tables: employees with assignments, punches around
-DST nights, midnights, holidays and 29 February, schedules, absences and figures."""
+"""Hypothesis strategies for interchange tables: employees with assignments (sometimes
+overlapping main ones), punches around DST nights, midnights, holidays and 29 February,
+schedules, absences and figures."""
 
 from __future__ import annotations
 
@@ -65,6 +66,12 @@ def scenarios(draw: st.DrawFn, agreements: list[Agreement]) -> tuple[Inputs, Per
             {"employee_id": e, "agreement": second,
              "valid_from": switch + dt.timedelta(days=gap), "valid_to": None, "main": True},
         ]
+        if draw(st.integers(0, 5)) == 0:  # an input error: a main overlapping the others
+            start = anchor + dt.timedelta(days=draw(st.integers(-10, span)))
+            assignments.append({"employee_id": e, "agreement": draw(st.sampled_from(ids)),
+                                "valid_from": start,
+                                "valid_to": start + dt.timedelta(days=draw(st.integers(0, 9))),
+                                "main": True})
         if draw(st.integers(0, 3)) == 0:  # a second, not main, agreement at the same time
             assignments.append({"employee_id": e, "agreement": draw(st.sampled_from(ids)),
                                 "valid_from": anchor + dt.timedelta(days=draw(st.integers(

@@ -37,10 +37,10 @@ def _covers(day: str) -> pl.Expr:
 def _overlapping(mains: pl.DataFrame) -> bool:
     """Whether some employee has main assignments that cover the same day."""
     ordered = mains.sort("employee_id", "valid_from")
-    previous_end = pl.col("valid_to").shift(1).over("employee_id")
-    started = pl.col("valid_from").shift(1).over("employee_id").is_not_null()
+    previous_end = pl.col("valid_to").shift(1)
+    same = pl.col("employee_id") == pl.col("employee_id").shift(1)
     return bool(ordered.select(
-        (started & (previous_end.is_null() | (previous_end >= pl.col("valid_from")))).any()
+        (same & (previous_end.is_null() | (previous_end >= pl.col("valid_from")))).any()
     ).item())
 
 
