@@ -37,14 +37,15 @@ def cut_automatic_breaks(pieces: pl.DataFrame, breaks: pl.DataFrame,
         .alias("missing")).filter(pl.col("missing") > 0)
     if short.is_empty():
         return pieces
-    cut = by_employee_and_day(paid.join(short, on=DAY_KEY), "day", "end", "start", "row_rank",
+    marked = pieces.join(short, on=DAY_KEY, how="left")
+    touched = pl.col("paid") & pl.col("missing").is_not_null()
+    cut = by_employee_and_day(marked.filter(touched), "day", "end", "start", "row_rank",
                               descending=[True, True, True])
     later = running_total(length, DAY_KEY) - length
     cut = cut.with_columns((pl.col("end") - pl.min_horizontal(
         pl.max_horizontal(pl.col("missing") - later, 0), length)).alias("end"))
-    untouched = pieces.join(short, on=DAY_KEY, how="anti")
-    return pl.concat([cut.select(pieces.columns), untouched,
-                      pieces.join(short, on=DAY_KEY, how="semi").filter(~pl.col("paid"))])
+    return pl.concat([cut.select(pieces.columns),
+                      marked.filter(~touched).select(pieces.columns)])
 
 
 def paid_pools(pieces: pl.DataFrame) -> pl.DataFrame:
