@@ -23,15 +23,15 @@ import polars as pl
 from paycalc.compiled import Tracker
 from paycalc.engine.columns import QUANTITY, TRANSACTIONS
 from paycalc.engine.drivers import tracking_year
-from paycalc.engine.exprs import dated_expr, lookup
+from paycalc.engine.exprs import by_employee_and_day, dated_expr, lookup
 from paycalc.inputs import MONEY
 
 MICRO = 1_000_000
 PHASE = {"set": 0, "link": 1, "salary_type": 2, "adjustment": 3, "expiry": 4}
-ORDER = ["employee_id", "tracker", "date", "phase", "made_by", "agreement_key", "ids_key",
-         "quantity"]
-"""Ledger order: a day's sets, link additions, salary types, adjustments, then expiries;
-a row's cut-off part right after it; a split deduction by year."""
+WITHIN_DAY = ["phase", "made_by", "agreement_key", "ids_key", "quantity"]
+"""Ledger order, by employee, tracker and date, then: a day's sets, link additions, salary
+types, adjustments, then expiries; a row's cut-off part right after it; a split deduction
+by year."""
 PLACED = ["employee_id", "tracker", "date", "phase", "pos", "rank", "agreement_key",
           "made_by", "tracking_year", "change", "set_to", "kind", "operator",
           "driver_value", "level", "factor", "source", "input_ids"]
@@ -90,7 +90,9 @@ def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFra
         pl.col("input_ids").list.join("\x00").alias("ids_key"),
         micro(pl.col("quantity")).alias("q"),
         micro(pl.col("carry")).alias("c"), pl.lit(0).alias("rank"), cap.alias("cap"),
-    ).sort(ORDER).with_columns(pl.int_range(pl.len()).alias("pos"))
+    )
+    rows = by_employee_and_day(rows, "date", *WITHIN_DAY, between="tracker").with_columns(
+        pl.int_range(pl.len()).alias("pos"))
     rows = _cut_at_cap(rows, opening, trackers)
     simple = [code for code, t in trackers.items() if not crosses_years(t)]
     placed = [_running(rows.filter(pl.col("tracker").is_in(simple)), opening)]
@@ -110,8 +112,8 @@ def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFra
     own = _per_tracker(trackers, "tracker", lambda t: pl.lit(str(t.source)), pl.String())
     out = pl.concat([p.select(PLACED) for p in placed], how="vertical_relaxed")
     # rows keep their place; cut-off parts and split years follow it; expiries end the day
-    return out.sort("employee_id", "tracker", "date", "phase", "pos", "rank",
-                    "tracking_year").select(
+    return by_employee_and_day(out, "date", "phase", "pos", "rank", "tracking_year",
+                               between="tracker").select(
         "employee_id", "tracker", "date", "tracking_year", quantity(pl.col("change"))
         .alias("quantity"), unit.alias("unit"), "operator",
         quantity(pl.col("set_to")).alias("set_to"), "kind", "made_by",
