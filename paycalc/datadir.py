@@ -15,6 +15,7 @@ reader of tests and benchmarks: any value that does not convert raises.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
@@ -222,17 +223,25 @@ _EXPECTED = {
 
 def _from_typed(values: pl.Series, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
     """A typed (Parquet) column as `dtype`, never by a guess: a value of the same kind is
-    taken as it is (a whole number of any width, a date, a datetime, a boolean), a float
-    only when it is whole; anything else is read from its text as a CSV value would be, so
-    30.5 minutes or the number 20250101 as a date do not convert."""
+    taken as it is (a whole number of any width, a decimal with no more decimals than the
+    column keeps, a date, a datetime, a boolean), a float only when it is whole, a datetime
+    as a date only at midnight; anything else is read from its text as a CSV value would
+    be, so 30.5 minutes or the number 20250101 as a date do not convert. A value too large
+    for the column does not convert either."""
     kind = values.dtype
     if dtype == pl.Datetime and kind == pl.Datetime:
         return values
-    if dtype == pl.String or kind == dtype or (dtype == pl.Int64 and kind.is_integer()):
-        return values.cast(dtype)
+    exact = (dtype == pl.String or kind == dtype or (dtype == pl.Int64 and kind.is_integer())
+             or (isinstance(dtype, pl.Decimal) and (kind.is_integer() or (
+                 isinstance(kind, pl.Decimal) and (kind.scale or 0) <= (dtype.scale or 0)))))
+    if exact:
+        return values.cast(dtype, strict=False)
     if dtype == pl.Int64 and kind.is_float():
-        return pl.select(pl.when(values == values.floor()).then(values).cast(
-            dtype, strict=False)).to_series()
+        whole = pl.when(values == values.floor()).then(values)
+        return pl.select(whole.cast(dtype, strict=False)).to_series()
+    if dtype == pl.Date and kind == pl.Datetime:
+        midnight = pl.when(values.dt.time() == dt.time()).then(values.dt.date())
+        return pl.select(midnight).to_series()
     return _from_text(values.cast(pl.String), dtype)
 
 

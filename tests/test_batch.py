@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -58,22 +59,31 @@ def test_a_file_without_a_required_column_cannot_be_read(tmp_path: Path) -> None
 
 def test_typed_parquet_values_convert_only_when_exact(tmp_path: Path) -> None:
     """A Parquet column of another type converts without guessing: a whole float is a
-    whole number, 30.5 minutes is not; an integer is no date; every other row is read."""
+    whole number, 30.5 minutes is not; an integer is no date; a datetime is a date only at
+    midnight; a decimal keeps its value; every other row is read."""
     day = [dt.datetime(2025, 3, d, 8) for d in (3, 4, 5)]
     pl.DataFrame({"employee_id": ["e1"] * 3, "punch_id": ["p1", "p2", "p3"], "start": day,
                   "end": [d.replace(hour=16) for d in day],
                   "break_minutes": [30.0, 30.5, 1e30]}).write_parquet(
         tmp_path / "punches.parquet")
-    pl.DataFrame({"employee_id": ["e1", "e2"], "employment_start": [None, 20250301]}).write_parquet(
+    pl.DataFrame({"employee_id": ["e1", "e2", "e3"],
+                  "employment_start": [dt.datetime(2024, 1, 1), None, dt.datetime(2024, 1, 1, 9)],
+                  "birth_date": [None, 20250301, None],
+                  "hourly_rate": pl.Series([Decimal("180.25"), None, None],
+                                           dtype=pl.Decimal(10, 2))}).write_parquet(
         tmp_path / "employees.parquet")
     intake = read_directory(tmp_path, ["retail"])
     assert intake.rejects.select("file", "row", "column", "reason").rows() == [
-        ("employees.parquet", 2, "employment_start", "'20250301' is not a date (YYYY-MM-DD)"),
+        ("employees.parquet", 2, "birth_date", "'20250301' is not a date (YYYY-MM-DD)"),
+        ("employees.parquet", 3, "employment_start",
+         "'2024-01-01 09:00:00.000000' is not a date (YYYY-MM-DD)"),
         ("punches.parquet", 2, "break_minutes", "'30.5' is not a whole number"),
         ("punches.parquet", 3, "break_minutes", "'1e+30' is not a whole number"),
     ]
-    assert intake.inputs.punches is not None
+    assert intake.inputs.punches is not None and intake.inputs.employees is not None
     assert intake.inputs.punches.select("punch_id", "break_minutes").rows() == [("p1", 30)]
+    assert intake.inputs.employees.select("employment_start", "hourly_rate").rows() == [
+        (dt.date(2024, 1, 1), Decimal("180.25"))]
 
 
 def test_a_generated_directory_with_injected_bad_rows(tmp_path: Path) -> None:

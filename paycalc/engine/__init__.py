@@ -229,6 +229,7 @@ class _Days:
 
 
 def _days(agreement: Agreement, period: Period) -> _Days:
+    """The days of `agreement` that evaluating `period` looks at."""
     first = pl.select(week_start(pl.lit(period.start), agreement.time_rules.week_starts)
                       ).item() - dt.timedelta(days=1)
     calendar = day_calendar(agreement, first - dt.timedelta(days=2),
