@@ -58,7 +58,7 @@ from paycalc.compiled import Agreement, TrackerConflict
 from paycalc.datadir import DataError, Intake, read_directory, read_tables, write_tables
 from paycalc.engine import Evaluation, evaluate
 from paycalc.explain import explain_day
-from paycalc.inputs import Inputs, Opening, Period
+from paycalc.inputs import InputError, Inputs, Opening, Period
 from paycalc.problems import AgreementError, Problem
 from paycalc.resolve import Catalog
 from paycalc.store import RunStore, StoreError
@@ -75,6 +75,7 @@ __all__ = [
     "Checked",
     "DataError",
     "Evaluation",
+    "InputError",
     "Inputs",
     "Intake",
     "Opening",

@@ -3,8 +3,8 @@
 CSV values are read as text and converted to the documented types: dates `YYYY-MM-DD`,
 datetimes ISO 8601 (`2025-03-29T22:00:00`, local time in the agreement's zone, or with an
 offset `...+01:00` / `Z`, one form per column), decimals with a dot, whole numbers, booleans
-`true`/`false`; an empty field is empty. Parquet columns of another type are converted the
-same way. Extra columns are left out.
+`true`/`false`; an empty field is empty. Parquet columns of another type convert only
+exactly (`paycalc.convert`). Extra columns are left out.
 
 `read_directory` is the batch run's reader: every row that cannot be used goes to the
 rejects with its file, row number (the Nth data row, header and comment lines not counted),
@@ -15,19 +15,17 @@ reader of tests and benchmarks: any value that does not convert raises.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 import polars as pl
 
+from paycalc.convert import convert
 from paycalc.engine.columns import frame_of
 from paycalc.inputs import COLUMNS, Inputs, schema
 from paycalc.table_rules import check_tables
 
-_OFFSET = r"(Z|[+-]\d\d:?\d\d)$"
 TABLES = [item.name for item in fields(Inputs)]
 
 INTAKE_REJECTS = schema(table=pl.String, file=pl.String, row=pl.Int64, column=pl.String,
@@ -167,7 +165,7 @@ def read_table(path: Path, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
                         f"{', '.join(_REQUIRED_COLUMNS[table])})")
     columns, problems = [], []
     for column in [c for c in types if c in raw.columns]:
-        values, reason = _convert(raw[column], types[column])
+        values, reason = convert(raw[column], types[column])
         columns.append(values)
         problems.append(pl.DataFrame({"row": pl.int_range(1, len(raw) + 1, eager=True),
                                       "reason": reason}).filter(pl.col("reason").is_not_null())
@@ -187,83 +185,3 @@ _REQUIRED_COLUMNS = {
     "figures": ["employee_id", "date", "kind", "value"],
     "adjustments": ["employee_id", "tracker", "date", "quantity"],
 }
-
-
-def _convert(values: pl.Series, dtype: pl.DataType | type[pl.DataType]
-             ) -> tuple[pl.Series, pl.Series]:
-    """The values converted to `dtype`, and per value why it did not convert (or null)."""
-    converted = (_from_text(values, dtype) if values.dtype == pl.String
-                 else _from_typed(values, dtype))
-    failed = values.is_not_null() & converted.is_null()
-    if not failed.any():  # the usual case: no value needs showing as text
-        return converted.alias(values.name), pl.repeat(None, len(values), dtype=pl.String,
-                                                       eager=True)
-    reason = pl.select(pl.when(failed).then(pl.format(
-        f"'{{}}' {_EXPECTED[_kind(dtype)]}", values.cast(pl.String)))).to_series()
-    return converted.alias(values.name), reason
-
-
-def _kind(dtype: pl.DataType | type[pl.DataType]) -> str:
-    for kind in ("Date", "Datetime", "Boolean", "Int64", "Decimal", "String"):
-        if dtype == getattr(pl, kind):
-            return kind
-    return "String"
-
-
-_EXPECTED = {
-    "Date": "is not a date (YYYY-MM-DD)",
-    "Datetime": ("is not a date and time of this column's form (YYYY-MM-DDTHH:MM:SS, with an "
-                 "offset such as +01:00 or Z on every value of the column or on none)"),
-    "Boolean": "is not true or false",
-    "Int64": "is not a whole number",
-    "Decimal": "is not a number (digits with a dot for decimals)",
-    "String": "is not text",
-}
-
-
-def _from_typed(values: pl.Series, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
-    """A typed (Parquet) column as `dtype`, never by a guess: a value of the same kind is
-    taken as it is (a whole number of any width, a decimal with no more decimals than the
-    column keeps, a date, a datetime, a boolean), a float only when it is whole, a datetime
-    as a date only at midnight; anything else is read from its text as a CSV value would
-    be, so 30.5 minutes or the number 20250101 as a date do not convert. A value too large
-    for the column does not convert either."""
-    kind = values.dtype
-    if dtype == pl.Datetime and kind == pl.Datetime:
-        return values
-    exact = (dtype == pl.String or kind == dtype or (dtype == pl.Int64 and kind.is_integer())
-             or (isinstance(dtype, pl.Decimal) and (kind.is_integer() or (
-                 isinstance(kind, pl.Decimal) and (kind.scale or 0) <= (dtype.scale or 0)))))
-    if exact:
-        return values.cast(dtype, strict=False)
-    if dtype == pl.Int64 and kind.is_float():
-        whole = pl.when(values == values.floor()).then(values)
-        return pl.select(whole.cast(dtype, strict=False)).to_series()
-    if dtype == pl.Date and kind == pl.Datetime:
-        midnight = pl.when(values.dt.time() == dt.time()).then(values.dt.date())
-        return pl.select(midnight).to_series()
-    return _from_text(values.cast(pl.String), dtype)
-
-
-def _from_text(text: pl.Series, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
-    if dtype == pl.String:
-        return text
-    if dtype == pl.Date:
-        return text.str.to_date("%Y-%m-%d", strict=False)
-    if dtype == pl.Boolean:
-        return text.replace_strict({"true": True, "false": False}, default=None,
-                                   return_dtype=pl.Boolean)
-    if dtype == pl.Datetime:
-        offset = text.str.contains(_OFFSET)
-        if _offsets(text):
-            parsed = text.str.to_datetime(time_zone="UTC", time_unit="us", strict=False)
-            return pl.DataFrame({"v": parsed, "o": offset}).select(
-                pl.when("o").then("v")).to_series()
-        return text.str.to_datetime("%Y-%m-%dT%H:%M:%S", time_unit="us", strict=False)
-    return text.str.strip_chars().cast(dtype, strict=False)
-
-
-def _offsets(text: pl.Series) -> bool:
-    """Whether the column's datetimes carry offsets: the form of its first value."""
-    present = text.drop_nulls()
-    return bool(len(present)) and bool(re.search(_OFFSET, present[0]))

@@ -15,6 +15,8 @@ from decimal import Decimal
 
 import polars as pl
 
+from paycalc.convert import convert
+
 
 def schema(**columns: pl.DataType | type[pl.DataType]) -> pl.Schema:
     """A frame schema written as column=type."""
@@ -107,8 +109,16 @@ class Opening:
     balances: pl.DataFrame
 
 
+class InputError(ValueError):
+    """A table passed to the engine with a value that does not convert exactly to its
+    column's type (30.5 break minutes, a datetime at 09:00 as a date)."""
+
+
 def prepare(inputs: Inputs) -> dict[str, pl.DataFrame]:
-    """Every table with all its documented columns, defaults filled in, and a `row_id`."""
+    """Every table with all its documented columns, defaults filled in, and a `row_id`.
+
+    Raises `InputError` at the first value that does not convert exactly to its column's
+    type (a data directory's reader rejects such rows instead)."""
     return {item.name: _prepare(item.name, getattr(inputs, item.name))
             for item in fields(inputs)}
 
@@ -118,12 +128,14 @@ def _prepare(name: str, frame: pl.DataFrame | None) -> pl.DataFrame:
     if frame is None:
         schema = {c: pl.Datetime("us") if t is pl.Datetime else t for c, t in columns.items()}
         return pl.DataFrame(schema={**schema, "row_id": pl.String})
+    frame = frame.with_columns(_converted(name, frame[column], dtype)
+                               for column, dtype in columns.items()
+                               if column in frame.columns and dtype is not pl.Datetime
+                               and frame.schema[column] != dtype)
     exprs = []
     for column, dtype in columns.items():
         if column in frame.columns:
             expr = pl.col(column)
-            if dtype is not pl.Datetime and frame.schema[column] != dtype:
-                expr = expr.cast(dtype)
         else:
             expr = pl.lit(None, dtype=pl.Datetime("us") if dtype is pl.Datetime else dtype)
         default = _DEFAULTS.get(name, {}).get(column)
@@ -135,3 +147,15 @@ def _prepare(name: str, frame: pl.DataFrame | None) -> pl.DataFrame:
     if "row_id" in frame.columns:
         return frame.select(*exprs, "row_id")
     return frame.select(*exprs).with_columns(row_id.alias("row_id"))
+
+
+def _converted(table: str, values: pl.Series, dtype: pl.DataType | type[pl.DataType]
+               ) -> pl.Series:
+    """The column converted exactly to `dtype`; raises `InputError` at the first value
+    that does not convert."""
+    converted, reason = convert(values, dtype)
+    failed = reason.is_not_null()
+    if failed.any():
+        row = int(failed.arg_true()[0])
+        raise InputError(f"{table}: row {row + 1}: {values.name}: {reason[row]}")
+    return converted

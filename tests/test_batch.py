@@ -20,7 +20,7 @@ from paycalc.cli import EXIT_DATA, EXIT_OK, EXIT_REJECTS, main
 from paycalc.compile import compile_agreement
 from paycalc.datadir import DataError, read_directory, write_tables
 from paycalc.engine import evaluate
-from paycalc.inputs import Inputs
+from paycalc.inputs import InputError, Inputs
 from paycalc.sample_data import generate
 
 BAD_ROWS = Path(__file__).resolve().parent.parent / "fixtures" / "batch" / "bad_rows"
@@ -84,6 +84,24 @@ def test_typed_parquet_values_convert_only_when_exact(tmp_path: Path) -> None:
     assert intake.inputs.punches.select("punch_id", "break_minutes").rows() == [("p1", 30)]
     assert intake.inputs.employees.select("employment_start", "hourly_rate").rows() == [
         (dt.date(2024, 1, 1), Decimal("180.25"))]
+
+
+def test_frames_passed_to_the_library_convert_exactly_or_raise() -> None:
+    """The engine's own inputs follow the reader's rule: a whole float is a number of
+    minutes, 30.5 is an error naming table, row and column, never 30."""
+    retail = compile_agreement(AGREEMENTS_DIR / "retail.yaml")
+    clean = generate(employees=1, days=3, seed=1)
+    assert clean.punches is not None
+    period = period_of(dt.date(2025, 1, 1), dt.date(2025, 1, 3))
+    expected = evaluate([retail], clean, period).pay_lines
+    as_floats = clean.punches.with_columns(pl.col("break_minutes").cast(pl.Float64))
+    same = evaluate([retail], Inputs(**{**clean.__dict__, "punches": as_floats}), period)
+    assert same.pay_lines.equals(expected)
+    broken = as_floats.with_columns(pl.when(pl.int_range(pl.len()) == 1).then(30.5)
+                                    .otherwise(pl.col("break_minutes")).alias("break_minutes"))
+    with pytest.raises(InputError, match=r"^punches: row 2: break_minutes: '30.5' is not a "
+                                         r"whole number$"):
+        evaluate([retail], Inputs(**{**clean.__dict__, "punches": broken}), period)
 
 
 def test_a_generated_directory_with_injected_bad_rows(tmp_path: Path) -> None:

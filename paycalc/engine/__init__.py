@@ -111,7 +111,9 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
     as of `balances_as_of` (default: the period's end); the input rows that could not be
     used; and warnings.
 
-    Raises `TrackerConflict` when two agreements define one tracker code differently."""
+    Raises `TrackerConflict` when two agreements define one tracker code differently, and
+    `InputError` at a value of `inputs` that does not convert exactly to its column's type
+    (30.5 break minutes; a whole float converts)."""
     agreements = list(agreements)
     trackers = trackers_by_code(agreements)
     tables = prepare(inputs)
