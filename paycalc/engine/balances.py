@@ -10,6 +10,7 @@ import polars as pl
 from paycalc.compiled import Agreement, Tracker
 from paycalc.engine.columns import BALANCES
 from paycalc.engine.drivers import tracking_year
+from paycalc.engine.exprs import by_employee_and_day, running_total
 from paycalc.engine.ledger import MICRO, _per_tracker, micro, quantity, with_tracking_year
 
 
@@ -63,13 +64,16 @@ def limit_warnings(rows: pl.DataFrame, opening: pl.DataFrame,
     """A warning on each day a tracker's total, at the end of the day, goes from within its
     min / max to beyond it (the balance is never clipped)."""
     pair = ["employee_id", "tracker"]
+    limited = [code for code, t in trackers.items() if t.min is not None or t.max is not None]
     start = opening.group_by(pair).agg(micro(pl.col("balance")).sum().alias("start"))
-    daily = rows.group_by(*pair, "date").agg(micro(pl.col("quantity")).sum().alias("q")).join(
-        start, on=pair, how="left").sort(*pair, "date").with_columns(
-        (pl.col("start").fill_null(0) + pl.col("q").cum_sum().over(pair)).alias("after"))
+    daily = rows.filter(pl.col("tracker").is_in(limited)).group_by(*pair, "date").agg(
+        micro(pl.col("quantity")).sum().alias("q")).join(start, on=pair, how="left")
+    daily = by_employee_and_day(daily, "date", between="tracker").with_columns(
+        (pl.col("start").fill_null(0) + running_total(pl.col("q"), pair)).alias("after"))
     daily = daily.with_columns((pl.col("after") - pl.col("q")).alias("before"))
     parts = []
-    for code, t in trackers.items():
+    for code in limited:
+        t = trackers[code]
         mine = daily.filter(pl.col("tracker") == code)
         shown = quantity(pl.col("after"))
         for limit, word, crossed in (

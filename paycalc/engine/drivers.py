@@ -140,4 +140,6 @@ def firings(link: Link, tracker: Tracker, spans: pl.DataFrame, days: pl.DataFram
     same = ["employee_id", "date", "key"]
     if d.kind.endswith("transaction_anniversary"):
         same += ["input_ids", "value"]
-    return inside.sort("valid_from", "assignment").unique(same, keep="first").select(FIRINGS)
+    if spans.select(pl.col("employee_id").is_duplicated().any()).item():
+        inside = inside.sort("valid_from", "assignment", maintain_order=True)
+    return inside.unique(same, keep="first").select(FIRINGS)

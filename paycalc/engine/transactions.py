@@ -11,7 +11,7 @@ import polars as pl
 from paycalc.compiled import Agreement, Link, Tracker
 from paycalc.engine.columns import QUANTITY, frame_of
 from paycalc.engine.drivers import firings, windows
-from paycalc.engine.exprs import among, dated_expr, first_failure
+from paycalc.engine.exprs import among, by_employee_and_day, dated_expr, first_failure
 from paycalc.inputs import MONEY, schema
 
 MADE = schema(employee_id=pl.String, tracker=pl.String, date=pl.Date, quantity=QUANTITY,
@@ -92,8 +92,8 @@ def _whole_years(since: pl.Expr, day: pl.Expr) -> pl.Expr:
 
 def _link_rows(link: Link, fired: pl.DataFrame, regulating: pl.DataFrame | None,
                agreement: Agreement) -> tuple[pl.DataFrame, pl.DataFrame]:
-    fired = fired.sort("employee_id", "date", "key", pl.col("input_ids").list.join("\x00"),
-                       "value")
+    fired = by_employee_and_day(fired, "date", "key", pl.col("input_ids").list.join("\x00"),
+                                "value")
     notes = pl.DataFrame(schema=NOTE)
     if link.levels is None:
         assert link.factor is not None
