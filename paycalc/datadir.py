@@ -23,7 +23,7 @@ import polars as pl
 
 from paycalc.convert import convert
 from paycalc.engine.columns import frame_of
-from paycalc.inputs import COLUMNS, Inputs, schema
+from paycalc.inputs import COLUMNS, Inputs, row_ids, schema
 from paycalc.table_rules import check_tables
 
 TABLES = [item.name for item in fields(Inputs)]
@@ -122,7 +122,7 @@ def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = Fa
     typed, unconverted = {}, {}
     for table, path in files.items():
         frame, bad = read_table(path, table)
-        typed[table] = frame.with_columns(row_ids(table).alias("row_id"))
+        typed[table] = frame.with_columns(row_ids(table, pl.col("_row")).alias("row_id"))
         unconverted[table] = bad.join(typed[table].select("_row", "row_id"), left_on="row",
                                       right_on="_row")
     usable = {t: f.filter(~pl.col("_row").is_in(unconverted[t]["row"].implode()))
@@ -142,12 +142,6 @@ def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = Fa
         {t: len(f) for t, f in typed.items()}, return_dtype=pl.Int64).alias("read"))
     inputs = Inputs(**{t: f.drop("_row") for t, f in kept.items()})
     return Intake(files, inputs, all_rejects, frame_of([counts], ROW_COUNTS), origins)
-
-
-def row_ids(table: str) -> pl.Expr:
-    """The row_id `prepare` would give: the punch_id, else TABLE:ROW."""
-    row = pl.format(f"{table}:{{}}", pl.col("_row"))
-    return pl.coalesce(pl.col("punch_id"), row) if table == "punches" else row
 
 
 def read_table(path: Path, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:

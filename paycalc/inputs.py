@@ -142,11 +142,17 @@ def _prepare(name: str, frame: pl.DataFrame | None) -> pl.DataFrame:
         if default is not None:
             expr = expr.fill_null(pl.lit(default, dtype=None if dtype is pl.Datetime else dtype))
         exprs.append(expr.alias(column))
-    row = pl.format(f"{name}:{{}}", pl.int_range(1, pl.len() + 1))
-    row_id = pl.coalesce(pl.col("punch_id"), row) if name == "punches" else row
     if "row_id" in frame.columns:
         return frame.select(*exprs, "row_id")
-    return frame.select(*exprs).with_columns(row_id.alias("row_id"))
+    return frame.select(*exprs).with_columns(
+        row_ids(name, pl.int_range(1, pl.len() + 1)).alias("row_id"))
+
+
+def row_ids(table: str, row: pl.Expr) -> pl.Expr:
+    """The row_id of each row of `table` given its row number `row` (from 1): the punch_id
+    where the exporter gave one, else TABLE:ROW."""
+    numbered = pl.format(f"{table}:{{}}", row)
+    return pl.coalesce(pl.col("punch_id"), numbered) if table == "punches" else numbered
 
 
 def _converted(table: str, values: pl.Series, dtype: pl.DataType | type[pl.DataType]
