@@ -9,7 +9,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement
 from paycalc.engine.exprs import among
-from paycalc.engine.zones import local_date, wall_to_instant
+from paycalc.engine.zones import in_stretches, local_date, wall_to_instant
 from paycalc.holiday_days import holiday_days
 from paycalc.language.values import WEEKDAYS
 
@@ -38,13 +38,9 @@ def local_days(frame: pl.DataFrame, instants: dict[str, pl.Expr], calendar: pl.D
     day starts (a binary search, far cheaper than converting each instant to the zone);
     otherwise every instant is converted. Both give the same dates.
     """
-    values = frame.select(**instants)
     bounds = calendar.select(pl.col("day_start").first(), pl.col("day_end").last())
     low, high = bounds.row(0) if calendar.height else (0, 0)
-    inside = values.is_empty() or values.select(
-        pl.all_horizontal((pl.all().is_null() | pl.all().is_between(low, high, "left")).all())
-    ).item()
-    if not inside:
+    if not in_stretches(frame.select(**instants), low, high):
         return frame.with_columns(local_date(e, zone).alias(n) for n, e in instants.items())
     starts, days = pl.lit(calendar["day_start"]), pl.lit(calendar["day"])
     return frame.with_columns(
