@@ -59,22 +59,22 @@ def by_employee_and_day(frame: pl.DataFrame, day: str, *more: pl.Expr | str,
     row's tracker), then the date column `day`, then `more` (each descending where
     `descending` says so). The leading columns are sorted as one integer: each text's place
     among the frame's values, then the day; far cheaper than sorting by text."""
-    frame, place = _placed(frame, "employee_id", "_place")
+    frame, place, _ = _placed(frame, "employee_id", "_place")
     if between is not None:
-        frame, kind = _placed(frame, between, "_kind")
-        count = frame.select(pl.col("_kind").max() + 1).item() or 1
+        frame, kind, count = _placed(frame, between, "_kind")
         place = place * count + kind
     key = place * 2**32 + pl.col(day).cast(pl.Int64) + 2**31  # days since 1970 take 32 bits
     return frame.sort(key, *more, descending=[False, *(descending or [False] * len(more))]
                       ).drop("_place", "_kind", strict=False)
 
 
-def _placed(frame: pl.DataFrame, column: str, name: str) -> tuple[pl.DataFrame, pl.Expr]:
+def _placed(frame: pl.DataFrame, column: str, name: str
+            ) -> tuple[pl.DataFrame, pl.Expr, int]:
     """`frame` with each value's place among the column's distinct values in order (as
-    `name`), and that place as an Int64 expression."""
+    `name`), that place as an Int64 expression, and how many places there are."""
     places = frame.select(pl.col(column).unique().sort()).with_row_index(name)
     joined = frame.join(places, on=column, how="left", nulls_equal=True)
-    return joined, pl.col(name).cast(pl.Int64)
+    return joined, pl.col(name).cast(pl.Int64), places.height
 
 
 def lookup(expr: pl.Expr, mapping: Mapping[Any, Any], dtype: pl.DataType,
