@@ -15,7 +15,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement
 from paycalc.engine.columns import LINE
-from paycalc.engine.exprs import among, first_failure, lookup
+from paycalc.engine.exprs import among, failed_rows, first_failure, lookup
 from paycalc.engine.pieces import unassigned, under_agreement
 from paycalc.inputs import FIGURE_KINDS, MONEY
 
@@ -48,8 +48,7 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
          pl.format("unknown salary type '{}'", pl.col("salary_type"))),
         (pl.col("known").is_null(), "employee_id", pl.lit("unknown employee")),
     ]))
-    rejects = pl.concat([days.filter(pl.col("reason").is_not_null()).select(
-        pl.lit("absences").alias("table"), "row_id", "column", "reason").unique(), nowhere])
+    rejects = pl.concat([failed_rows(days, "absences").unique(), nowhere])
     days = days.filter(pl.col("reason").is_null()).join(
         scheduled, on=["employee_id", "day"], how="left").join(
         calendar.select("day", "weekday", "holiday", "eve"), on="day", how="left").with_columns(

@@ -33,6 +33,13 @@ def first_failure(checks: list[tuple[pl.Expr, str, pl.Expr]]) -> tuple[pl.Expr, 
             reason.otherwise(pl.lit(None, pl.String)).alias("reason"))
 
 
+def failed_rows(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    """The rows of `frame` that fail one of its `first_failure` checks, as rejects of
+    `table`: table, row_id, column and reason."""
+    return frame.filter(pl.col("reason").is_not_null()).select(
+        pl.lit(table).alias("table"), "row_id", "column", "reason")
+
+
 def among(column: str, values: Iterable[Any], dtype: pl.DataType) -> pl.Expr:
     """True where `column` is one of `values` (typed, so an empty set is simply false)."""
     return pl.col(column).is_in(pl.lit(pl.Series(list(values), dtype=dtype)).implode())

@@ -9,7 +9,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement, PunchRounding
 from paycalc.engine.calendar import local_days
-from paycalc.engine.exprs import among, first_failure, lookup
+from paycalc.engine.exprs import among, failed_rows, first_failure, lookup
 from paycalc.engine.zones import read_instants, with_local_seconds
 
 REGULAR = ""
@@ -106,8 +106,7 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
          "salary_type", pl.format("salary type '{}' is not an hours type of the agreement",
                                   pl.col("salary_type"))),
     ]))
-    rejects = pl.concat([frame.filter(pl.col("reason").is_not_null()).select(
-        pl.lit("punches").alias("table"), "row_id", "column", "reason"), nowhere])
+    rejects = pl.concat([failed_rows(frame, "punches"), nowhere])
     frame = frame.filter(pl.col("reason").is_null())
     punched = frame.select("employee_id", "activity", pl.col("start_at").alias("start"),
                            pl.col("end_at").alias("end"), pl.col("local_day").alias("start_day"))
@@ -183,8 +182,7 @@ def schedule_days(schedules: pl.DataFrame, agreement: Agreement, mains: pl.DataF
         (pl.col("start_problem").is_not_null(), "start", pl.col("start_problem")),
         (pl.col("end_problem").is_not_null(), "end", pl.col("end_problem")),
     ]))
-    rejects = frame.filter(pl.col("reason").is_not_null()).select(
-        pl.lit("schedules").alias("table"), "row_id", "column", "reason")
+    rejects = failed_rows(frame, "schedules")
     frame = frame.filter(pl.col("reason").is_null() & pl.col("start_at").is_not_null()
                          & pl.col("end_at").is_not_null()
                          & (pl.col("start_at") < pl.col("end_at")))

@@ -11,7 +11,7 @@ import polars as pl
 from paycalc.compiled import Agreement, Link, Tracker
 from paycalc.engine.columns import QUANTITY, frame_of
 from paycalc.engine.drivers import firings, windows
-from paycalc.engine.exprs import among, by_employee_and_day, dated_expr, first_failure
+from paycalc.engine.exprs import among, by_employee_and_day, dated_expr, failed_rows, first_failure
 from paycalc.inputs import MONEY, schema
 
 MADE = schema(employee_id=pl.String, tracker=pl.String, date=pl.Date, quantity=QUANTITY,
@@ -182,8 +182,7 @@ def adjustment_transactions(adjustments: pl.DataFrame, employees: pl.DataFrame,
         (~among("tracker", trackers, pl.String()), "tracker",
          pl.format("unknown tracker '{}'", pl.col("tracker"))),
     ]))
-    rejects = rows.filter(pl.col("reason").is_not_null()).select(
-        pl.lit("adjustments").alias("table"), "row_id", "column", "reason")
+    rejects = failed_rows(rows, "adjustments")
     made = rows.filter(pl.col("reason").is_null()).select(
         "employee_id", "tracker", "date", _six(pl.col("quantity")).alias("quantity"),
         pl.lit("add").alias("operator"), pl.lit("adjustment").alias("kind"),
