@@ -17,7 +17,7 @@ _OFFSET = r"(Z|[+-]\d\d:?\d\d)$"
 
 
 def convert(values: pl.Series, dtype: pl.DataType | type[pl.DataType]
-             ) -> tuple[pl.Series, pl.Series]:
+            ) -> tuple[pl.Series, pl.Series]:
     """The values converted to `dtype` exactly, and per value why it did not convert (null
     where it did)."""
     converted = (_from_text(values, dtype) if values.dtype == pl.String

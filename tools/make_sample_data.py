@@ -24,22 +24,23 @@ from paycalc.inputs import Inputs
 from paycalc.sample_data import generate
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "paycalc" / "sample"
+NUMBER = pl.col("employee_id").str.slice(1).cast(pl.Int64)
+"""The generator's employee number (e7 is 7), which every choice below keys on."""
 
 
 def sample_inputs() -> Inputs:
     """The generated tables with the agreements, levels and teams described above."""
     base = generate(employees=36, days=59, seed=11)
     assert base.employees is not None and base.assignments is not None
-    number = pl.col("employee_id").str.slice(1).cast(pl.Int64)
-    agreement = (pl.when(number % 5 == 4).then(pl.lit("hourly"))
-                 .when(number % 3 == 2).then(pl.lit("retail_part_time"))
+    agreement = (pl.when(NUMBER % 5 == 4).then(pl.lit("hourly"))
+                 .when(NUMBER % 3 == 2).then(pl.lit("retail_part_time"))
                  .otherwise(pl.lit("retail")))
     employees = base.employees.with_columns(
         pl.when(agreement == "retail_part_time").then(pl.lit("0.6")).otherwise(pl.lit("1"))
         .alias("employment_level"),
         pl.when(agreement == "hourly").then(pl.lit("24.50")).otherwise(
             pl.col("hourly_rate").cast(pl.String)).alias("hourly_rate"),
-        pl.format("team {}", (number % 3 + 1)).alias("team"))
+        pl.format("team {}", (NUMBER % 3 + 1)).alias("team"))
     assignments = base.assignments.with_columns(agreement.alias("agreement"))
     absences = base.absences.with_columns(  # type: ignore[union-attr]
         pl.when(agreement == "hourly").then(pl.lit("PTO")).otherwise(pl.col("salary_type"))
@@ -57,18 +58,17 @@ def sample_inputs() -> Inputs:
 def _figures(employees: pl.DataFrame) -> pl.DataFrame:
     """Sales and revenue of retail staff every Friday; a bonus for every sixth employee on
     28 February, not yet approved for every twelfth."""
-    number = pl.col("employee_id").str.slice(1).cast(pl.Int64)
     fridays = pl.DataFrame({"date": pl.date_range(dt.date(2025, 1, 3), dt.date(2025, 2, 28),
                                                   "7d", eager=True)})
-    weekly = employees.filter(number % 5 != 4).join(fridays, how="cross").with_columns(
-        ((number * 7 + pl.col("date").dt.ordinal_day()) % 9 + 3).alias("count"))
+    weekly = employees.filter(NUMBER % 5 != 4).join(fridays, how="cross").with_columns(
+        ((NUMBER * 7 + pl.col("date").dt.ordinal_day()) % 9 + 3).alias("count"))
     sales = weekly.select("employee_id", "date", pl.lit("sales").alias("kind"),
                           pl.col("count").cast(pl.String).alias("value"))
     revenue = weekly.select("employee_id", "date", pl.lit("revenue").alias("kind"),
                             pl.format("{}.50", pl.col("count") * 240).alias("value"))
-    bonus = employees.filter(number % 6 == 0).select(
+    bonus = employees.filter(NUMBER % 6 == 0).select(
         "employee_id", pl.lit(dt.date(2025, 2, 28)).alias("date"), pl.lit("bonus").alias("kind"),
-        pl.lit("1000.00").alias("value"), (number % 12 != 0).alias("approved"))
+        pl.lit("1000.00").alias("value"), (NUMBER % 12 != 0).alias("approved"))
     return pl.concat([sales, revenue, bonus], how="diagonal").select(
         "employee_id", "date", "kind", "value", "approved").sort("employee_id", "date", "kind")
 
