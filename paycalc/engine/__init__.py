@@ -29,7 +29,7 @@ from paycalc.engine.columns import (
     WARNINGS,
     frame_of,
 )
-from paycalc.engine.exprs import among, by_employee_and_day, lookup
+from paycalc.engine.exprs import OF_THE_DAY, among, full_join_days, lookup
 from paycalc.engine.ledger import ledger, opening_years
 from paycalc.engine.overtime import overtime_slices, week_start
 from paycalc.engine.pieces import REGULAR, punch_pieces, schedule_days
@@ -86,6 +86,9 @@ class _Bucket:
     totals: list[pl.DataFrame]
 
 
+KEYED_PAY_LINES = schema(**PAY_LINES, employee_day=pl.Int64)
+"""Pay lines with the `employee_day` they sort by."""
+
 DAYS = schema(employee_id=pl.String, day=pl.Date, agreement=pl.String, worked=pl.Int64,
               scheduled=pl.Int64)
 """Columns of `DayFacts.days`."""
@@ -133,9 +136,9 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
                            links)
                  for agreement in agreements]
         # buckets are ranges of employee ids in order: sorting each bucket sorts the whole
-        lines = by_employee_and_day(frame_of([f[0] for f in found], PAY_LINES), "date",
-                                    "salary_type", "rule", "agreement",
-                                    pl.col("input_ids").list.first())
+        lines = frame_of([f[0] for f in found], KEYED_PAY_LINES).sort(
+            "employee_day", "salary_type", "rule", "agreement",
+            pl.col("input_ids").list.first()).drop("employee_day")
         rejects = [f[1] for f in found]
         warnings = [f[2] for f in found]
         sheets = [f[4] for f in found]
@@ -198,23 +201,25 @@ def _trackers(agreements: list[Agreement], trackers: dict[str, Tracker],
 
 def _buckets(tables: dict[str, pl.DataFrame]) -> list[dict[str, pl.DataFrame]]:
     """The tables cut into buckets of employees, each about BUCKET_PUNCHES punches, as
-    consecutive ranges of employee ids.
+    consecutive ranges of employee ids; every row of an employee carries its `employee_no`
+    (the employee's place among all ids in order, see `exprs.employee_day`).
 
     Every rule works per employee, so buckets give the same lines as one pass while each
     bucket's frames stay small; without it the work grows faster than the data.
     """
     count = max(1, -(-tables["punches"].height // BUCKET_PUNCHES))
-    if count == 1:
-        return [tables]
-    people = pl.concat([t.select("employee_id") for t in tables.values()
-                        if "employee_id" in t.columns]).unique().drop_nulls().sort(
-        "employee_id").with_columns(
+    people = pl.concat([t.select("employee_id") for t in tables.values()]).unique().sort(
+        "employee_id", nulls_last=False).with_columns(
+        pl.int_range(pl.len()).alias("employee_no"),
         (pl.int_range(pl.len()) * count // pl.len()).alias("bucket"))
-    parts = {name: frame.join(people, on="employee_id", how="left").with_columns(
-                 pl.col("bucket").fill_null(0)).partition_by("bucket", as_dict=True,
-                                                            include_key=False)
-             for name, frame in tables.items()}
-    return [{name: parts[name].get((b,), tables[name].clear()) for name in tables}
+    numbered = {name: frame.join(people, on="employee_id", how="left", nulls_equal=True)
+                for name, frame in tables.items()}
+    if count == 1:
+        return [{name: frame.drop("bucket") for name, frame in numbered.items()}]
+    parts = {name: frame.partition_by("bucket", as_dict=True, include_key=False)
+             for name, frame in numbered.items()}
+    empty = {name: frame.drop("bucket").clear() for name, frame in numbered.items()}
+    return [{name: parts[name].get((b,), empty[name]) for name in tables}
             for b in range(count)]
 
 
@@ -257,7 +262,7 @@ def _evaluate(agreement: Agreement, days: _Days, tables: dict[str, pl.DataFrame]
     pools = set_paid_time(paid_pools(pieces), changes)
     sources = {s.code: str(s.source) for s in agreement.salary_types}
     own = pools.filter((pl.col("target") != REGULAR) & (pl.col("seconds") > 0)).select(
-        "employee_id", "day", pl.col("target").alias("salary_type"),
+        "employee_id", "employee_day", "day", pl.col("target").alias("salary_type"),
         pl.format("paid time as {}", pl.col("target")).alias("rule"),
         lookup(pl.col("target"), sources, pl.String()).alias("source"),
         "seconds", "input_ids")
@@ -284,9 +289,9 @@ def _evaluate(agreement: Agreement, days: _Days, tables: dict[str, pl.DataFrame]
     in_period = pl.col("day").is_between(period.start, period.end)
     worked = pl.DataFrame(schema=DAYS)
     if with_day_facts:
-        worked = pieces.group_by("employee_id", "day").agg(
-            (pl.col("end") - pl.col("start")).sum().alias("worked")).join(
-            scheduled, on=["employee_id", "day"], how="full", coalesce=True).filter(
+        worked = full_join_days(pieces.group_by("employee_day").agg(
+            *OF_THE_DAY, (pl.col("end") - pl.col("start")).sum().alias("worked")),
+            scheduled).filter(
             in_period).select("employee_id", "day", pl.lit(agreement.id).alias("agreement"),
                               pl.col("worked").fill_null(0), pl.col("scheduled").fill_null(0))
     facts = DayFacts(days=worked.cast(DAYS), leave=leave.filter(in_period).with_columns(

@@ -15,7 +15,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement
 from paycalc.engine.columns import LINE
-from paycalc.engine.exprs import among, failed_rows, first_failure, lookup
+from paycalc.engine.exprs import among, employee_day, failed_rows, first_failure, lookup
 from paycalc.engine.pieces import unassigned, under_agreement
 from paycalc.inputs import FIGURE_KINDS, MONEY
 
@@ -49,8 +49,9 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
         (pl.col("known").is_null(), "employee_id", pl.lit("unknown employee")),
     ]))
     rejects = pl.concat([failed_rows(days, "absences").unique(), nowhere])
-    days = days.filter(pl.col("reason").is_null()).join(
-        scheduled, on=["employee_id", "day"], how="left").join(
+    days = days.filter(pl.col("reason").is_null()).with_columns(
+        employee_day(pl.col("day")).alias("employee_day")).join(
+        scheduled.select("employee_day", "scheduled"), on="employee_day", how="left").join(
         calendar.select("day", "weekday", "holiday", "eve"), on="day", how="left").with_columns(
         pl.col("scheduled").fill_null(0))
     by_schedule = (pl.col("scheduled") > 0).any().over("row_id")
@@ -65,7 +66,7 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
         _whole_seconds(pl.col("hours_per_day") * pl.lit(3600, MONEY))).otherwise(full_day)
     unit_days = [s.code for s in agreement.salary_types if s.unit == "days"]
     lines = days.filter(counted).select(
-        "employee_id", "day", "salary_type", pl.lit("absences").alias("rule"),
+        "employee_id", "employee_day", "day", "salary_type", pl.lit("absences").alias("rule"),
         lookup(pl.col("salary_type"), {c: str(s.source) for c, s in codes.items()},
                pl.String()).alias("source"),
         seconds.alias("seconds"),
@@ -103,7 +104,8 @@ def figure_lines(figures: pl.DataFrame, mains: pl.DataFrame, agreement: Agreemen
     sources = {code: str(agreement.salary_type(code).source) for code in paid.values()}
     code = lookup(pl.col("kind"), paid, pl.String())
     return frame.select(
-        "employee_id", "day", code.alias("salary_type"),
+        "employee_id", employee_day(pl.col("day")).alias("employee_day"), "day",
+        code.alias("salary_type"),
         pl.format("figures.{}", pl.col("kind")).alias("rule"),
         lookup(code, sources, pl.String()).alias("source"),
         pl.lit(None, pl.Int64).alias("seconds"), pl.col("value").alias("quantity"),

@@ -11,9 +11,11 @@ AMOUNT = pl.Decimal(38, 4)
 QUANTITY = pl.Decimal(38, 6)
 """Quantities and rates as shown: 6 decimals, half to even."""
 
-SLICE = schema(employee_id=pl.String, day=pl.Date, salary_type=pl.String, rule=pl.String,
-               source=pl.String, seconds=pl.Int64, input_ids=pl.List(pl.String))
-"""Paid seconds of one salary type and rule on an employee's day."""
+SLICE = schema(employee_id=pl.String, employee_day=pl.Int64, day=pl.Date,
+               salary_type=pl.String, rule=pl.String, source=pl.String, seconds=pl.Int64,
+               input_ids=pl.List(pl.String))
+"""Paid seconds of one salary type and rule on an employee's day (`employee_day`: see
+`exprs.employee_day`)."""
 
 LINE = schema(**SLICE, quantity=MONEY, approved=pl.Boolean)
 """A line before pricing: a slice, or a line with a quantity of its own (days, figures)."""

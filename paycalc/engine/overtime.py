@@ -12,7 +12,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement, OvertimeRule
 from paycalc.engine.columns import SLICE, WARNINGS
-from paycalc.engine.exprs import by_employee_and_day, dated_expr, running_total
+from paycalc.engine.exprs import dated_expr, running_total
 
 
 def week_start(day: pl.Expr, first_weekday: int) -> pl.Expr:
@@ -32,7 +32,7 @@ def _steps(frame: pl.DataFrame, rule: OvertimeRule, period: str, lo: pl.Expr, hi
         top = hi if end is None else pl.min_horizontal(hi, end)
         part = pl.max_horizontal(top - pl.max_horizontal(lo, position), 0)
         out.append(frame.select(
-            "employee_id", "day", pl.lit(step.salary_type).alias("salary_type"),
+            "employee_id", "employee_day", "day", pl.lit(step.salary_type).alias("salary_type"),
             pl.lit(f"time_rules.overtime.{period}.steps[{i}]").alias("rule"),
             pl.lit(str(step.source)).alias("source"), part.alias("seconds"), "input_ids",
         ).filter(pl.col("seconds") > 0))
@@ -66,8 +66,8 @@ def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame,
     pools (`employee_id`, `day`, `seconds`, `input_ids`), and warnings of days where an
     overtime rule has no value yet (it does not apply there)."""
     rules = agreement.time_rules
-    frame = regular.filter(pl.col("seconds") > 0).join(scheduled, on=["employee_id", "day"],
-                                                       how="left")
+    frame = regular.filter(pl.col("seconds") > 0).join(
+        scheduled.select("employee_day", "scheduled"), on="employee_day", how="left")
     out: list[pl.DataFrame] = []
     warnings: list[pl.DataFrame] = []
     daily = rules.daily_overtime
@@ -87,12 +87,12 @@ def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame,
         frame = frame.with_columns(pl.lit(0, pl.Int64).alias("weekly_ot"))
     else:
         assert weekly.threshold_seconds is not None
-        week = ["employee_id", "week"]
+        week = ["employee_no", "week"]
         straight = pl.col("seconds") - pl.col("daily_ot")
         frame = frame.with_columns(week_start(pl.col("day"), rules.week_starts).alias("week"))
         frame = frame.with_columns(_in_force(weekly, pl.col("week")).alias("in_force"))
         # weeks follow days: in day order, each (employee, week) group is consecutive
-        frame = by_employee_and_day(frame, "day").with_columns(
+        frame = frame.sort("employee_day").with_columns(
             running_total(straight, week).alias("running"),
             dated_expr(weekly.threshold_seconds, pl.col("week"), pl.Int64()).alias("limit"),
         ).with_columns(pl.when(pl.col("in_force")).then(pl.min_horizontal(
@@ -104,7 +104,8 @@ def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame,
         warnings.append(_not_in_force(frame, "weekly", "week"))
     if rules.ordinary_salary_type is not None:
         out.append(frame.select(
-            "employee_id", "day", pl.lit(rules.ordinary_salary_type).alias("salary_type"),
+            "employee_id", "employee_day", "day",
+            pl.lit(rules.ordinary_salary_type).alias("salary_type"),
             pl.lit("time_rules.ordinary_salary_type").alias("rule"),
             pl.lit(str(rules.source)).alias("source"),
             (pl.col("seconds") - pl.col("daily_ot") - pl.col("weekly_ot")).alias("seconds"),

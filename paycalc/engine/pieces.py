@@ -9,7 +9,14 @@ import polars as pl
 
 from paycalc.compiled import Agreement, PunchRounding
 from paycalc.engine.calendar import local_days
-from paycalc.engine.exprs import among, failed_rows, first_failure, lookup
+from paycalc.engine.exprs import (
+    OF_THE_DAY,
+    among,
+    employee_day,
+    failed_rows,
+    first_failure,
+    lookup,
+)
 from paycalc.engine.zones import read_instants, with_local_seconds
 
 REGULAR = ""
@@ -131,7 +138,8 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
     ).with_columns(((pl.col("e") - pl.col("s") - pl.col("pause")) // 2).alias("first_part"))
     # `row_rank` orders rows as their ids sort, so lists of ids come out sorted cheaply
     frame = frame.with_columns(pl.col("row_id").rank("dense").alias("row_rank"))
-    keep = ["employee_id", "row_id", "row_rank", "activity", "target", "paid", "start_day"]
+    keep = ["employee_id", "employee_no", "row_id", "row_rank", "activity", "target", "paid",
+            "start_day"]
     # a punch without a break stays one interval: its two halves would meet
     whole = pl.col("pause") == 0
     before = frame.select(*keep, pl.col("s").alias("start"), pl.when(whole).then("e")
@@ -139,11 +147,11 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
     after = frame.filter(~whole).select(
         *keep, (pl.col("s") + pl.col("first_part") + pl.col("pause")).alias("start"),
         pl.col("e").alias("end"))
-    pieces = split_days(pl.concat([before, after]), agreement, calendar)
-    gaps = frame.select("employee_id", "start_day", (pl.col("s") + pl.col("first_part"))
+    pieces = _keyed(split_days(pl.concat([before, after]), agreement, calendar))
+    gaps = frame.select("employee_no", "start_day", (pl.col("s") + pl.col("first_part"))
                         .alias("start"), (pl.col("s") + pl.col("first_part") + pl.col("pause"))
                         .alias("end"))
-    breaks = split_days(gaps, agreement, calendar).group_by("employee_id", "day").agg(
+    breaks = _keyed(split_days(gaps, agreement, calendar)).group_by("employee_day").agg(
         (pl.col("end") - pl.col("start")).sum().alias("pause"))
     return pieces, breaks, punched, rejects
 
@@ -186,14 +194,19 @@ def schedule_days(schedules: pl.DataFrame, agreement: Agreement, mains: pl.DataF
     frame = frame.filter(pl.col("reason").is_null() & pl.col("start_at").is_not_null()
                          & pl.col("end_at").is_not_null()
                          & (pl.col("start_at") < pl.col("end_at")))
-    pieces = split_days(frame.select(
-        "employee_id", "row_id", "activity", "paid", "start_day",
-        pl.col("start_at").alias("start"), pl.col("end_at").alias("end")), agreement, calendar)
-    scheduled = pieces.filter(pl.col("paid")).group_by("employee_id", "day").agg(
-        (pl.col("end") - pl.col("start")).sum().alias("scheduled"))
+    pieces = _keyed(split_days(frame.select(
+        "employee_id", "employee_no", "row_id", "activity", "paid", "start_day",
+        pl.col("start_at").alias("start"), pl.col("end_at").alias("end")), agreement, calendar))
+    scheduled = pieces.filter(pl.col("paid")).group_by("employee_day").agg(
+        *OF_THE_DAY, (pl.col("end") - pl.col("start")).sum().alias("scheduled"))
     planned = pieces.filter(pl.col("activity").is_not_null())
     if not agreement.time_rules.set_paid_time:  # only set-paid-time rules look at them
         planned = planned.clear()
-    planned = planned.group_by("employee_id", "day", "activity").agg(
-        pl.col("start").min().alias("first_start"))
+    planned = planned.group_by("employee_day", "activity").agg(
+        *OF_THE_DAY, pl.col("start").min().alias("first_start"))
     return scheduled, planned, pieces, rejects
+
+
+def _keyed(pieces: pl.DataFrame) -> pl.DataFrame:
+    """Pieces with their `employee_day` (see `exprs.employee_day`)."""
+    return pieces.with_columns(employee_day(pl.col("day")).alias("employee_day"))

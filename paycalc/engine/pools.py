@@ -7,14 +7,14 @@ import polars as pl
 
 from paycalc.compiled import Agreement, SetPaidTime
 from paycalc.engine.calendar import kinds_match
-from paycalc.engine.exprs import among, by_employee_and_day, lookup, running_total
+from paycalc.engine.exprs import OF_THE_DAY, among, full_join_days, lookup, running_total
 from paycalc.engine.pieces import REGULAR
 from paycalc.inputs import schema
 
 EIGHT_HOURS = 8 * 3600
-DAY_KEY = ["employee_id", "day"]
-CHANGES = schema(employee_id=pl.String, day=pl.Date, activity=pl.String, target=pl.String,
-                 delta=pl.Int64)
+DAY_KEY = ["employee_day"]
+CHANGES = schema(employee_id=pl.String, employee_no=pl.Int64, day=pl.Date,
+                 employee_day=pl.Int64, activity=pl.String, target=pl.String, delta=pl.Int64)
 """What set-paid-time rules change: seconds added to (or taken from) an activity's time."""
 
 
@@ -39,8 +39,8 @@ def cut_automatic_breaks(pieces: pl.DataFrame, breaks: pl.DataFrame,
         return pieces
     marked = pieces.join(short, on=DAY_KEY, how="left")
     touched = pl.col("paid") & pl.col("missing").is_not_null()
-    cut = by_employee_and_day(marked.filter(touched), "day", "end", "start", "row_rank",
-                              descending=[True, True, True])
+    cut = marked.filter(touched).sort(*DAY_KEY, "end", "start", "row_rank",
+                                      descending=[False, True, True, True])
     later = running_total(length, DAY_KEY) - length
     cut = cut.with_columns((pl.col("end") - pl.min_horizontal(
         pl.max_horizontal(pl.col("missing") - later, 0), length)).alias("end"))
@@ -51,8 +51,8 @@ def cut_automatic_breaks(pieces: pl.DataFrame, breaks: pl.DataFrame,
 def paid_pools(pieces: pl.DataFrame) -> pl.DataFrame:
     """Paid seconds per employee, day and target, with the punch rows behind them."""
     return pieces.filter(pl.col("paid") & (pl.col("end") > pl.col("start"))).sort(
-        "row_rank").group_by("employee_id", "day", "target").agg(
-        (pl.col("end") - pl.col("start")).sum().alias("seconds"),
+        "row_rank").group_by(*DAY_KEY, "target").agg(
+        *OF_THE_DAY, (pl.col("end") - pl.col("start")).sum().alias("seconds"),
         pl.col("row_id").unique(maintain_order=True).alias("input_ids"))
 
 
@@ -69,16 +69,16 @@ def paid_time_changes(pieces: pl.DataFrame, planned: pl.DataFrame, calendar: pl.
     spent = pieces.filter(
         pl.col("paid") & pl.col("activity").is_not_null()
         & (pl.col("target") == lookup(pl.col("activity"), own, pl.String()))
-    ).group_by("employee_id", "day", "activity").agg(
+    ).group_by(*DAY_KEY, "activity").agg(
         (pl.col("end") - pl.col("start")).sum().alias("spent"))
     candidates = planned.join(calendar, on="day").filter(
         among("activity", paid_codes, pl.String())).join(
-        spent, on=["employee_id", "day", "activity"], how="left").with_columns(
+        spent, on=[*DAY_KEY, "activity"], how="left").with_columns(
         pl.col("spent").fill_null(0), pl.lit(None, pl.Int64).alias("paid_time"))
     for rule in rules:
         candidates = _apply(candidates, rule)
     return candidates.filter(pl.col("paid_time").is_not_null()).select(
-        "employee_id", "day", "activity",
+        "employee_id", "employee_no", "day", *DAY_KEY, "activity",
         lookup(pl.col("activity"), own, pl.String()).alias("target"),
         (pl.col("paid_time") - pl.col("spent")).alias("delta")).cast(CHANGES)
 
@@ -87,9 +87,8 @@ def set_paid_time(pools: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
     """Pools with the paid time of covered planned activities replaced by their rule."""
     if changes.is_empty():
         return pools
-    changes = changes.group_by("employee_id", "day", "target").agg(pl.col("delta").sum())
-    return pools.join(changes, on=["employee_id", "day", "target"], how="full",
-                      coalesce=True).with_columns(
+    changes = changes.group_by(*DAY_KEY, "target").agg(*OF_THE_DAY, pl.col("delta").sum())
+    return full_join_days(pools, changes, "target").with_columns(
         (pl.col("seconds").fill_null(0) + pl.col("delta").fill_null(0)).alias("seconds"),
         pl.col("input_ids").fill_null(pl.lit([], pl.List(pl.String))),
     ).drop("delta")
@@ -103,7 +102,7 @@ def _apply(candidates: pl.DataFrame, rule: SetPaidTime) -> pl.DataFrame:
         covers = covers & kinds_match(rule.days)
     if rule.activities:
         covers = covers & among("activity", sorted(rule.activities), pl.String())
-    chosen = candidates.filter(covers).sort("employee_id", "day", "first_start", "activity")
+    chosen = candidates.filter(covers).sort(*DAY_KEY, "first_start", "activity")
     rest = candidates.filter(~covers)
     index = pl.int_range(pl.len()).over(DAY_KEY)
     count = pl.len().over(DAY_KEY)
@@ -119,8 +118,8 @@ def _apply(candidates: pl.DataFrame, rule: SetPaidTime) -> pl.DataFrame:
             chosen = chosen.with_columns(
                 pl.when(whole > 0).then(total * pl.col("spent") // whole).alias("base"),
                 pl.when(whole > 0).then(total * pl.col("spent") % whole).alias("rest"),
-            ).sort("employee_id", "day", pl.col("rest"), "i", descending=[False, False, True,
-                                                                         False]).with_columns(
+            ).sort(*DAY_KEY, pl.col("rest"), "i", descending=[False, True, False]
+                   ).with_columns(
                 (pl.int_range(pl.len()).over(DAY_KEY)
                  < total - pl.col("base").sum().over(DAY_KEY)).cast(pl.Int64).alias("extra"))
             share = pl.coalesce(pl.col("base") + pl.col("extra"), pl.col("even"))

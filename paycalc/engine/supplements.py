@@ -14,7 +14,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement
 from paycalc.engine.columns import SLICE
-from paycalc.engine.exprs import lookup
+from paycalc.engine.exprs import OF_THE_DAY, lookup
 
 
 def _day_layout(windows: pl.DataFrame) -> pl.DataFrame:
@@ -51,7 +51,7 @@ def supplement_slices(pieces: pl.DataFrame, windows: pl.DataFrame,
     wide = pl.DataFrame({"day": pl.date_range(first, last, eager=True)}).join(
         layout.pivot(on="slot", index="day", values=["a", "b"]), on="day", how="left"
     ).fill_null(0)
-    keys = ["employee_id", "day", "row_id", "row_rank"]
+    keys = ["employee_id", "employee_no", "day", "employee_day", "row_id", "row_rank"]
     paid = pieces.filter(pl.col("paid") & (pl.col("end") > pl.col("start"))
                          & pl.col("day").is_between(first, last)).select(
         *keys, "start", "end", (pl.col("day") - pl.lit(first)).dt.total_days().alias("row"))
@@ -66,11 +66,11 @@ def supplement_slices(pieces: pl.DataFrame, windows: pl.DataFrame,
             pl.col("seconds") > 0)
         for code, credit in inside.items()]).collect()
     by_code = {w.code: w for w in supplements}
-    return long.sort("row_rank").group_by("employee_id", "day", "code").agg(
-        pl.col("seconds").sum(), pl.col("row_id").unique(maintain_order=True)
+    return long.sort("row_rank").group_by("employee_day", "code").agg(
+        *OF_THE_DAY, pl.col("seconds").sum(), pl.col("row_id").unique(maintain_order=True)
         .alias("input_ids"),
     ).select(
-        "employee_id", "day",
+        "employee_id", "employee_day", "day",
         lookup(pl.col("code"), {c: w.salary_type for c, w in by_code.items()},
                pl.String()).alias("salary_type"),
         pl.format("time_rules.supplements.{}", pl.col("code")).alias("rule"),
