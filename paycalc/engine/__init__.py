@@ -40,7 +40,7 @@ from paycalc.engine.pools import (
     set_paid_time,
 )
 from paycalc.engine.pricing import price
-from paycalc.engine.supplements import supplement_slices
+from paycalc.engine.supplements import day_segments, supplement_slices
 from paycalc.engine.time_sheet import time_sheet as make_time_sheet
 from paycalc.engine.transactions import (
     adjustment_transactions,
@@ -227,12 +227,13 @@ def _buckets(tables: dict[str, pl.DataFrame]) -> list[dict[str, pl.DataFrame]]:
 class _Days:
     """An agreement's days, worked out once for all buckets: the first day its evaluation
     looks at (the day before the week of the period's start), its calendar with a margin,
-    its zone's offsets over the calendar and its supplement window instances."""
+    its zone's offsets over the calendar and the segments where its supplement windows
+    win (`supplements.day_segments`)."""
 
     first: dt.date
     calendar: pl.DataFrame
     offsets: pl.DataFrame
-    windows: pl.DataFrame
+    segments: pl.DataFrame
 
 
 def _days(agreement: Agreement, period: Period) -> _Days:
@@ -242,7 +243,7 @@ def _days(agreement: Agreement, period: Period) -> _Days:
     calendar = day_calendar(agreement, first - dt.timedelta(days=2),
                             period.end + dt.timedelta(days=2))
     return _Days(first, calendar, zone_offsets(calendar, agreement.time_zone),
-                 window_instances(agreement, calendar))
+                 day_segments(agreement, window_instances(agreement, calendar)))
 
 
 def _evaluate(agreement: Agreement, days: _Days, tables: dict[str, pl.DataFrame],
@@ -250,7 +251,7 @@ def _evaluate(agreement: Agreement, days: _Days, tables: dict[str, pl.DataFrame]
               ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, DayFacts, pl.DataFrame]:
     """One agreement's pay lines, rejects, warnings, day facts (worked and scheduled time
     only `with_day_facts`: links read them) and time sheet (only `with_time_sheet`)."""
-    first, calendar, windows = days.first, days.calendar, days.windows
+    first, calendar = days.first, days.calendar
     pieces, breaks, punched, punch_rejects = punch_pieces(
         tables["punches"], agreement, mains, tables["assignments"], calendar, days.offsets,
         first, period.end)
@@ -268,7 +269,7 @@ def _evaluate(agreement: Agreement, days: _Days, tables: dict[str, pl.DataFrame]
         "seconds", "input_ids")
     regular = pools.filter(pl.col("target") == REGULAR).drop("target")
     overtime, overtime_warnings = overtime_slices(regular, scheduled, agreement)
-    supplements = supplement_slices(pieces, windows, agreement)
+    supplements = supplement_slices(pieces, days.segments, agreement)
     absences, absence_rejects, leave = absence_lines(tables["absences"], tables["employees"],
                                               scheduled, calendar, mains,
                                               tables["assignments"], agreement, first,

@@ -69,6 +69,11 @@ def employee_day(day: pl.Expr, place: pl.Expr | None = None) -> pl.Expr:
     return place * 2**32 + day.cast(pl.Int64) + 2**31  # days since 1970 take 32 bits
 
 
+def day_of(key: pl.Expr) -> pl.Expr:
+    """The day of an `employee_day` key."""
+    return (key % 2**32 - 2**31).cast(pl.Date)
+
+
 OF_THE_DAY = (pl.col("employee_id").first(), pl.col("employee_no").first(),
               pl.col("day").first())
 """What a group by `employee_day` keeps of its employee and day."""

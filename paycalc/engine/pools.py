@@ -53,7 +53,8 @@ def paid_pools(pieces: pl.DataFrame) -> pl.DataFrame:
     return pieces.filter(pl.col("paid") & (pl.col("end") > pl.col("start"))).sort(
         "row_rank").group_by(*DAY_KEY, "target").agg(
         *OF_THE_DAY, (pl.col("end") - pl.col("start")).sum().alias("seconds"),
-        pl.col("row_id").unique(maintain_order=True).alias("input_ids"))
+        pl.col("row_id").alias("input_ids")).with_columns(
+        pl.col("input_ids").list.unique(maintain_order=True))
 
 
 def paid_time_changes(pieces: pl.DataFrame, planned: pl.DataFrame, calendar: pl.DataFrame,

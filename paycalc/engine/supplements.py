@@ -2,10 +2,10 @@
 
 The windows that can touch a piece of day d are the instances starting on d - 1, d and
 d + 1. For each calendar day, and for each group, the stretches where each window wins
-(the highest priority covering them; ungrouped windows win alone) are worked out once on
-the small calendar frame, as disjoint segments per window code. A piece's credit for a
-code is then plain arithmetic: the length of the piece inside each of the day's segments of
-that code, read from the day layout by the piece's day. No per-piece interval join.
+(the highest priority covering them; ungrouped windows win alone) are worked out once per
+agreement on the small calendar frame, as the day's segments, each with its window code. A
+piece's credit is then plain arithmetic: the length of the piece inside each of its day's
+segments, read from the day's row by position. No per-piece interval join.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement
 from paycalc.engine.columns import SLICE
-from paycalc.engine.exprs import OF_THE_DAY, lookup
+from paycalc.engine.exprs import day_of, lookup
 
 
 def _day_layout(windows: pl.DataFrame) -> pl.DataFrame:
@@ -32,49 +32,61 @@ def _day_layout(windows: pl.DataFrame) -> pl.DataFrame:
     winners = cuts.join(near, on=members).filter(
         (pl.col("w_start") <= pl.col("a")) & (pl.col("b") <= pl.col("w_end"))).sort(
         "priority", descending=True).unique([*members, "a"], keep="first")
-    return winners.select("day", "code", "a", "b").sort("day", "code", "a").with_columns(
-        pl.format("{}#{}", pl.col("code"), pl.int_range(pl.len()).over("day", "code"))
-        .alias("slot"))
+    return winners.select("day", "code", "a", "b")
 
 
-def supplement_slices(pieces: pl.DataFrame, windows: pl.DataFrame,
-                      agreement: Agreement) -> pl.DataFrame:
-    """Seconds per employee, day and supplement (`salary_type`, `rule`, `source`)."""
-    supplements = agreement.time_rules.supplements
-    if not supplements or windows.is_empty():
-        return pl.DataFrame(schema=SLICE)
-    layout = _day_layout(windows)
-    slots = layout.select("code", "slot").unique().sort("code", "slot")
+def day_segments(agreement: Agreement, windows: pl.DataFrame) -> pl.DataFrame:
+    """One row per day from the first to the last day the windows touch: the day's k-th
+    winning segment [a_k, b_k) and the place c_k of its window among the agreement's
+    supplements, for k from 0 to the most segments a day has; a day with fewer segments
+    has the empty segment [0, 0) there. Worked out once per agreement."""
+    codes = {w.code: i for i, w in enumerate(agreement.time_rules.supplements)}
+    if windows.is_empty():
+        return pl.DataFrame(schema={"day": pl.Date})
+    layout = _day_layout(windows).sort("day", "a", "code").with_columns(
+        pl.int_range(pl.len()).over("day").alias("k"),
+        pl.col("code").replace_strict(codes, return_dtype=pl.Int64).alias("c"))
     first, last = layout.select(pl.col("day").min().alias("a"), pl.col("day").max()).row(0)
-    # one row per day from first to last; a day without a slot has the empty segment
-    # [0, 0): no overlap. A piece finds its day's row by position, with no join.
-    wide = pl.DataFrame({"day": pl.date_range(first, last, eager=True)}).join(
-        layout.pivot(on="slot", index="day", values=["a", "b"]), on="day", how="left"
+    return pl.DataFrame({"day": pl.date_range(first, last, eager=True)}).join(
+        layout.pivot(on="k", index="day", values=["a", "b", "c"]), on="day", how="left"
     ).fill_null(0)
-    keys = ["employee_id", "employee_no", "day", "employee_day", "row_id", "row_rank"]
+
+
+def supplement_slices(pieces: pl.DataFrame, segments: pl.DataFrame,
+                      agreement: Agreement) -> pl.DataFrame:
+    """Seconds per employee, day and supplement (`salary_type`, `rule`, `source`) of the
+    pieces, given the agreement's `day_segments`."""
+    supplements = agreement.time_rules.supplements
+    if segments.is_empty():
+        return pl.DataFrame(schema=SLICE)
+    first, last = segments["day"][0], segments["day"][-1]
+    # pieces in the order of their rows' ids, so lists of ids come out sorted; a piece
+    # finds its day's segments by position (its row in `segments`), with no join
     paid = pieces.filter(pl.col("paid") & (pl.col("end") > pl.col("start"))
                          & pl.col("day").is_between(first, last)).select(
-        *keys, "start", "end", (pl.col("day") - pl.lit(first)).dt.total_days().alias("row"))
+        "employee_id", "employee_day", "row_id", "row_rank", "start", "end",
+        (pl.col("day") - pl.lit(first)).dt.total_days().alias("row")).sort("row_rank")
     start, end = pl.col("start"), pl.col("end")
-    inside: dict[str, pl.Expr] = {}
-    for code, slot in slots.iter_rows():
-        a, b = (pl.lit(wide[f"{x}_{slot}"]).gather(pl.col("row")) for x in "ab")
+    parts = []
+    for k in range((segments.width - 1) // 3):
+        a, b, c = (pl.lit(segments[f"{x}_{k}"]).gather(pl.col("row")) for x in "abc")
         overlap = pl.min_horizontal(end, b) - pl.max_horizontal(start, a)
-        inside[code] = inside.get(code, pl.lit(0, pl.Int64)) + pl.max_horizontal(overlap, 0)
-    long = pl.concat([
-        paid.lazy().select(*keys, pl.lit(code).alias("code"), credit.alias("seconds")).filter(
-            pl.col("seconds") > 0)
-        for code, credit in inside.items()]).collect()
-    by_code = {w.code: w for w in supplements}
-    return long.sort("row_rank").group_by("employee_day", "code").agg(
-        *OF_THE_DAY, pl.col("seconds").sum(), pl.col("row_id").unique(maintain_order=True)
-        .alias("input_ids"),
+        parts.append(paid.lazy().select(pl.int_range(pl.len()).alias("piece"), c.alias("code"),
+                                        overlap.alias("seconds")).filter(pl.col("seconds") > 0))
+    credits = pl.concat(parts).collect().sort("piece").with_columns(
+        pl.lit(paid[name]).gather(pl.col("piece")).alias(name)
+        for name in ("employee_id", "employee_day", "row_id"))
+    by_code = dict(enumerate(supplements))
+    return credits.group_by("employee_day", "code").agg(
+        pl.col("employee_id").first(), pl.col("seconds").sum(),
+        pl.col("row_id").alias("input_ids"),
     ).select(
-        "employee_id", "employee_day", "day",
-        lookup(pl.col("code"), {c: w.salary_type for c, w in by_code.items()},
+        "employee_id", "employee_day", day_of(pl.col("employee_day")).alias("day"),
+        lookup(pl.col("code"), {i: w.salary_type for i, w in by_code.items()},
                pl.String()).alias("salary_type"),
-        pl.format("time_rules.supplements.{}", pl.col("code")).alias("rule"),
-        lookup(pl.col("code"), {c: str(w.source) for c, w in by_code.items()},
+        lookup(pl.col("code"), {i: f"time_rules.supplements.{w.code}"
+                                for i, w in by_code.items()}, pl.String()).alias("rule"),
+        lookup(pl.col("code"), {i: str(w.source) for i, w in by_code.items()},
                pl.String()).alias("source"),
-        "seconds", "input_ids",
+        "seconds", pl.col("input_ids").list.unique(maintain_order=True),
     ).cast(SLICE)
