@@ -39,7 +39,7 @@ from paycalc.engine.pools import (
     paid_time_changes,
     set_paid_time,
 )
-from paycalc.engine.pricing import price
+from paycalc.engine.pricing import price, price_terms
 from paycalc.engine.supplements import day_segments, supplement_slices
 from paycalc.engine.time_sheet import time_sheet as make_time_sheet
 from paycalc.engine.transactions import (
@@ -227,13 +227,14 @@ def _buckets(tables: dict[str, pl.DataFrame]) -> list[dict[str, pl.DataFrame]]:
 class _Days:
     """An agreement's days, worked out once for all buckets: the first day its evaluation
     looks at (the day before the week of the period's start), its calendar with a margin,
-    its zone's offsets over the calendar and the segments where its supplement windows
-    win (`supplements.day_segments`)."""
+    its zone's offsets over the calendar, the segments where its supplement windows win
+    (`supplements.day_segments`) and its salary types' pricing terms on each day."""
 
     first: dt.date
     calendar: pl.DataFrame
     offsets: pl.DataFrame
     segments: pl.DataFrame
+    terms: pl.DataFrame
 
 
 def _days(agreement: Agreement, period: Period) -> _Days:
@@ -243,7 +244,8 @@ def _days(agreement: Agreement, period: Period) -> _Days:
     calendar = day_calendar(agreement, first - dt.timedelta(days=2),
                             period.end + dt.timedelta(days=2))
     return _Days(first, calendar, zone_offsets(calendar, agreement.time_zone),
-                 day_segments(agreement, window_instances(agreement, calendar)))
+                 day_segments(agreement, window_instances(agreement, calendar)),
+                 price_terms(agreement, calendar))
 
 
 def _evaluate(agreement: Agreement, days: _Days, tables: dict[str, pl.DataFrame],
@@ -282,7 +284,7 @@ def _evaluate(agreement: Agreement, days: _Days, tables: dict[str, pl.DataFrame]
         pl.col("day").is_between(period.start, period.end))
     lines = lines.join(tables["employees"].select("employee_id", "hourly_rate"),
                        on="employee_id", how="left")
-    priced, price_warnings = price(lines, agreement)
+    priced, price_warnings = price(lines, days.terms, agreement)
     priced = priced.rename({"day": "date"}).with_columns(pl.lit(agreement.id).alias("agreement"))
     rejects = pl.concat([punch_rejects, schedule_rejects, absence_rejects])
     warnings = pl.concat([overtime_warnings, price_warnings]).filter(

@@ -1,8 +1,8 @@
 """Rates and amounts of lines, exact until one rounding per line by the money rule.
 
 What depends only on the salary type and the date (method, dated rate, unit, approval) is
-worked out once per distinct (salary type, day) and joined to the lines; each line then
-needs only its own arithmetic.
+worked out once per agreement for every (salary type, day) and joined to the lines; each
+line then needs only its own arithmetic.
 """
 
 from __future__ import annotations
@@ -66,24 +66,23 @@ _TERMS = {"factor": MONEY, "uses_hourly": pl.Boolean(), "by_seconds": pl.Boolean
           "method": pl.String(), "unit": pl.String(), "requires_approval": pl.Boolean()}
 
 
-def _per_type_and_day(lines: pl.DataFrame, agreement: Agreement) -> pl.DataFrame:
-    """The pricing terms of every (salary type, day) the lines use."""
-    columns: dict[str, pl.Expr] = {name: pl.lit(None, dtype) for name, dtype in _TERMS.items()}
-    for st in agreement.salary_types:
-        for name, expr in _terms(st, pl.col("day")).items():
-            columns[name] = pl.when(pl.col("salary_type") == st.code).then(expr).otherwise(
-                columns[name])
-    return lines.select("salary_type", "day").unique().with_columns(
-        **{name: expr.cast(_TERMS[name]) for name, expr in columns.items()})
+def price_terms(agreement: Agreement, calendar: pl.DataFrame) -> pl.DataFrame:
+    """The pricing terms of every salary type of the agreement on every day of the
+    calendar: worked out once per agreement, then joined to the lines."""
+    terms = [calendar.select(pl.lit(st.code).alias("salary_type"), "day", **{
+        name: expr.cast(_TERMS[name]) for name, expr in _terms(st, pl.col("day")).items()})
+        for st in agreement.salary_types]
+    return pl.concat(terms) if terms else pl.DataFrame(
+        schema={"salary_type": pl.String, "day": pl.Date, **_TERMS})
 
 
-def price(lines: pl.DataFrame, agreement: Agreement) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Lines with `unit`, `quantity`, `rate`, `amount`, approval columns; and warnings of
-    lines that cannot be priced."""
+def price(lines: pl.DataFrame, terms: pl.DataFrame, agreement: Agreement
+          ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Lines with `unit`, `quantity`, `rate`, `amount`, approval columns, given the
+    agreement's `price_terms`; and warnings of lines that cannot be priced."""
     seconds = pl.col("seconds").cast(MONEY)
     hourly = pl.col("hourly_rate")
-    priced = lines.join(_per_type_and_day(lines, agreement), on=["salary_type", "day"],
-                        how="left")
+    priced = lines.join(terms, on=["salary_type", "day"], how="left")
     charged = pl.col("method").is_in(["hourly_rate", "fixed_rate", "supplement"])
     no_hourly = charged & pl.col("uses_hourly") & hourly.is_null()
     no_rate = charged & pl.col("factor").is_null()
