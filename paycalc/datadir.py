@@ -23,7 +23,7 @@ import polars as pl
 
 from paycalc.convert import convert
 from paycalc.engine.columns import frame_of
-from paycalc.inputs import COLUMNS, Inputs, row_ids, schema
+from paycalc.inputs import COLUMNS, Inputs, schema, with_row_ids
 from paycalc.table_rules import check_tables
 
 TABLES = [item.name for item in fields(Inputs)]
@@ -122,7 +122,7 @@ def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = Fa
     typed, unconverted = {}, {}
     for table, path in files.items():
         frame, bad = read_table(path, table)
-        typed[table] = frame.with_columns(row_ids(table, pl.col("_row")).alias("row_id"))
+        typed[table] = with_row_ids(frame, table, pl.col("_row"))
         unconverted[table] = bad.join(typed[table].select("_row", "row_id"), left_on="row",
                                       right_on="_row")
     usable = {t: f.filter(~pl.col("_row").is_in(unconverted[t]["row"].implode()))

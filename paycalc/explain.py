@@ -17,7 +17,7 @@ import polars as pl
 from paycalc.corrections import CORRECTED_LINES
 from paycalc.datadir import read_table, table_files
 from paycalc.engine.columns import TRANSACTIONS
-from paycalc.inputs import row_ids
+from paycalc.inputs import with_row_ids
 from paycalc.write import read_output
 
 
@@ -73,7 +73,7 @@ def _input_rows(folder: Path, wanted: set[str]) -> dict[str, str]:
     shown = {}
     for table, path in table_files(folder).items():
         frame, _ = read_table(path, table)
-        found = frame.with_columns(row_ids(table, pl.col("_row")).alias("row_id")).filter(
+        found = with_row_ids(frame, table, pl.col("_row")).filter(
             pl.col("row_id").is_in(sorted(wanted)))
         for row in found.iter_rows(named=True):
             key, number = row.pop("row_id"), row.pop("_row")

@@ -144,15 +144,19 @@ def _prepare(name: str, frame: pl.DataFrame | None) -> pl.DataFrame:
         exprs.append(expr.alias(column))
     if "row_id" in frame.columns:
         return frame.select(*exprs, "row_id")
-    return frame.select(*exprs).with_columns(
-        row_ids(name, pl.int_range(1, pl.len() + 1)).alias("row_id"))
+    return with_row_ids(frame.select(*exprs), name, pl.int_range(1, pl.len() + 1))
 
 
-def row_ids(table: str, row: pl.Expr) -> pl.Expr:
-    """The row_id of each row of `table` given its row number `row` (from 1): the punch_id
-    where the exporter gave one, else TABLE:ROW."""
+def with_row_ids(frame: pl.DataFrame, table: str, row: pl.Expr) -> pl.DataFrame:
+    """`frame`, rows of `table`, with the `row_id` of each row given its row number `row`
+    (from 1): the punch_id where the exporter gave one, else TABLE:ROW (only written out
+    where needed: formatting millions of row numbers is not free)."""
     numbered = pl.format(f"{table}:{{}}", row)
-    return pl.coalesce(pl.col("punch_id"), numbered) if table == "punches" else numbered
+    if table != "punches":
+        return frame.with_columns(numbered.alias("row_id"))
+    if frame["punch_id"].null_count() == 0:
+        return frame.with_columns(pl.col("punch_id").alias("row_id"))
+    return frame.with_columns(pl.coalesce(pl.col("punch_id"), numbered).alias("row_id"))
 
 
 def _converted(table: str, values: pl.Series, dtype: pl.DataType | type[pl.DataType]
