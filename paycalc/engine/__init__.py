@@ -130,7 +130,7 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
     def one(bucket: dict[str, pl.DataFrame]) -> _Bucket:
         mains = bucket["assignments"].filter(
             pl.col("main") & among("agreement", ids, pl.String())
-        ).select("employee_id", "agreement", "valid_from", "valid_to",
+        ).select("employee_no", "agreement", "valid_from", "valid_to",
                  pl.col("row_id").alias("assignment_row"))
         found = [_evaluate(agreement, days[agreement.id], bucket, mains, period, time_sheet,
                            links)

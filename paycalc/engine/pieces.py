@@ -27,7 +27,7 @@ def under_agreement(frame: pl.DataFrame, day: str, mains: pl.DataFrame,
                     agreement: str) -> pl.DataFrame:
     """The rows whose employee's main assignment on `day` is `agreement`: the first main
     assignment (by valid_from, then row) that covers the day."""
-    covering = frame.join(mains, on="employee_id").filter(_covers(day))
+    covering = frame.join(mains, on="employee_no").filter(_covers(day))
     if _overlapping(mains):  # an input error, but the rule above still decides
         covering = covering.sort("valid_from", "assignment_row").unique(
             ["row_id", day], keep="first", maintain_order=True)
@@ -43,9 +43,9 @@ def _covers(day: str) -> pl.Expr:
 
 def _overlapping(mains: pl.DataFrame) -> bool:
     """Whether some employee has main assignments that cover the same day."""
-    ordered = mains.sort("employee_id", "valid_from")
+    ordered = mains.sort("employee_no", "valid_from")
     previous_end = pl.col("valid_to").shift(1)
-    same = pl.col("employee_id") == pl.col("employee_id").shift(1)
+    same = pl.col("employee_no") == pl.col("employee_no").shift(1)
     return bool(ordered.select(
         (same & (previous_end.is_null() | (previous_end >= pl.col("valid_from")))).any()
     ).item())
@@ -169,9 +169,9 @@ def unassigned(rows: pl.DataFrame, day: str, assignments: pl.DataFrame) -> pl.Da
     """The `rows` (one or more per row_id, a date in `day`) of the row_ids whose employee
     has no main assignment, to any agreement, covering any of their days: no agreement
     says how to pay them."""
-    covered = rows.select("row_id", "employee_id", day).join(
-        assignments.filter(pl.col("main")).select("employee_id", "valid_from", "valid_to"),
-        on="employee_id").filter(_covers(day))
+    covered = rows.select("row_id", "employee_no", day).join(
+        assignments.filter(pl.col("main")).select("employee_no", "valid_from", "valid_to"),
+        on="employee_no").filter(_covers(day))
     return rows.join(covered, on="row_id", how="anti")
 
 
