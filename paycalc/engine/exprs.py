@@ -95,12 +95,8 @@ def by_employee_and_day(frame: pl.DataFrame, day: str, *more: pl.Expr | str,
     """`frame` sorted by employee id, then the text column `between` if given (a ledger
     row's tracker), then the date column `day`, then `more` (each descending where
     `descending` says so). The leading columns are sorted as one integer: each text's place
-    among the frame's values (the employee's `employee_no` where the frame has it), then the
-    day; far cheaper than sorting by text."""
-    if "employee_no" in frame.columns:
-        place = pl.col("employee_no")
-    else:
-        frame, place, _ = _placed(frame, "employee_id", "_place")
+    among the frame's values, then the day; far cheaper than sorting by text."""
+    frame, place, _ = _placed(frame, "employee_id", "_place")
     if between is not None:
         frame, kind, count = _placed(frame, between, "_kind")
         place = place * count + kind
