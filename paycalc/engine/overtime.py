@@ -63,8 +63,9 @@ def _not_in_force(frame: pl.DataFrame, period: str, at: str) -> pl.DataFrame:
 def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame,
                     agreement: Agreement) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Ordinary and overtime slices (`seconds` per salary type and rule) of the regular
-    pools (`employee_id`, `day`, `seconds`, `input_ids`), and warnings of days where an
-    overtime rule has no value yet (it does not apply there)."""
+    pools (one row per `employee_day`, with `employee_id`, `employee_no`, `day`, `seconds`,
+    `input_ids`) given the paid `scheduled` seconds per `employee_day`, and warnings of days
+    where an overtime rule has no value yet (it does not apply there)."""
     rules = agreement.time_rules
     frame = regular.filter(pl.col("seconds") > 0).join(
         scheduled.select("employee_day", "scheduled"), on="employee_day", how="left")
