@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 import pytest
 
 import paycalc.engine as engine
 from paycalc.bundled import AGREEMENTS_DIR
 from paycalc.compile import compile_agreement
-from paycalc.inputs import Period
+from paycalc.inputs import Inputs, Period
 from paycalc.sample_data import START, generate
 
 
@@ -24,3 +25,22 @@ def test_buckets_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     assert whole.pay_lines.height > 500
     assert parts.pay_lines.equals(whole.pay_lines)
     assert parts.rejects.equals(whole.rejects) and parts.warnings.equals(whole.warnings)
+
+
+def test_a_row_without_employee_id_matches_no_assignment() -> None:
+    # an assignment without an employee id does not make a punch without one payable:
+    # p1 is rejected, p2 (e1, 08-16, no schedule: all daily overtime) is paid
+    agreement = compile_agreement(AGREEMENTS_DIR / "retail.yaml")
+    start, end = dt.datetime(2025, 3, 3, 8), dt.datetime(2025, 3, 3, 16)
+    inputs = Inputs(
+        punches=pl.DataFrame({"punch_id": ["p1", "p2"], "employee_id": [None, "e1"],
+                              "start": [start, start], "end": [end, end]}),
+        employees=pl.DataFrame({"employee_id": ["e1"], "hourly_rate": ["200"]}),
+        assignments=pl.DataFrame({"employee_id": [None, "e1"],
+                                  "agreement": [agreement.id, agreement.id],
+                                  "valid_from": [dt.date(2020, 1, 1)] * 2}))
+    result = engine.evaluate([agreement], inputs,
+                             Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31)))
+    assert result.rejects.rows() == [("punches", "p1", "start", "no main agreement on 2025-03-03")]
+    assert result.pay_lines.select("employee_id", "salary_type", "seconds").rows() == [
+        ("e1", "OT100", 19800), ("e1", "OT50", 7200)]

@@ -208,12 +208,14 @@ def _buckets(tables: dict[str, pl.DataFrame]) -> list[dict[str, pl.DataFrame]]:
     bucket's frames stay small; without it the work grows faster than the data.
     """
     count = max(1, -(-tables["punches"].height // BUCKET_PUNCHES))
-    people = pl.concat([t.select("employee_id") for t in tables.values()]).unique().sort(
-        "employee_id", nulls_last=False).with_columns(
+    people = pl.concat([t.select("employee_id") for t in tables.values()]).unique(
+        ).drop_nulls().sort("employee_id").with_columns(
         pl.int_range(pl.len()).alias("employee_no"),
         (pl.int_range(pl.len()) * count // pl.len()).alias("bucket"))
-    numbered = {name: frame.join(people, on="employee_id", how="left", nulls_equal=True)
-                for name, frame in tables.items()}
+    # a row without an employee id has no employee_no either: like its id, it matches
+    # no assignment, so it is rejected as before
+    numbered = {name: frame.join(people, on="employee_id", how="left").with_columns(
+                    pl.col("bucket").fill_null(0)) for name, frame in tables.items()}
     if count == 1:
         return [{name: frame.drop("bucket") for name, frame in numbered.items()}]
     parts = {name: frame.partition_by("bucket", as_dict=True, include_key=False)
