@@ -246,7 +246,7 @@ def _days(agreement: Agreement, period: Period) -> _Days:
     calendar = day_calendar(agreement, first - dt.timedelta(days=2),
                             period.end + dt.timedelta(days=2))
     return _Days(first, calendar, zone_offsets(calendar, agreement.time_zone),
-                 day_segments(agreement, window_instances(agreement, calendar)),
+                 day_segments(agreement, window_instances(agreement, calendar), calendar),
                  price_terms(agreement, calendar))
 
 
