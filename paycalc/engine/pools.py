@@ -37,15 +37,13 @@ def cut_automatic_breaks(pieces: pl.DataFrame, breaks: pl.DataFrame,
         .alias("missing")).filter(pl.col("missing") > 0)
     if short.is_empty():
         return pieces
-    marked = pieces.join(short, on=DAY_KEY, how="left")
-    touched = pl.col("paid") & pl.col("missing").is_not_null()
-    cut = marked.filter(touched).sort(*DAY_KEY, "end", "start", "row_rank",
-                                      descending=[False, True, True, True])
+    touched = pl.col("paid") & pl.col("employee_day").is_in(short["employee_day"].implode())
+    cut = pieces.filter(touched).join(short, on=DAY_KEY).sort(
+        *DAY_KEY, "end", "start", "row_rank", descending=[False, True, True, True])
     later = running_total(length, DAY_KEY) - length
     cut = cut.with_columns((pl.col("end") - pl.min_horizontal(
         pl.max_horizontal(pl.col("missing") - later, 0), length)).alias("end"))
-    return pl.concat([cut.select(pieces.columns),
-                      marked.filter(~touched).select(pieces.columns)])
+    return pl.concat([cut.select(pieces.columns), pieces.filter(~touched)])
 
 
 def paid_pools(pieces: pl.DataFrame) -> pl.DataFrame:
