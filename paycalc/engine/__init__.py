@@ -19,10 +19,12 @@ from paycalc.engine.absences import absence_lines, figure_lines
 from paycalc.engine.balances import balances, limit_warnings, unlocked_warnings
 from paycalc.engine.calendar import day_calendar, window_instances
 from paycalc.engine.columns import (
+    AMOUNT,
     BALANCES,
     LINE,
     OPENING,
     PAY_LINES,
+    QUANTITY,
     REJECTS,
     TIME_SHEET,
     TRANSACTIONS,
@@ -31,6 +33,7 @@ from paycalc.engine.columns import (
 )
 from paycalc.engine.exprs import OF_THE_DAY, among, full_join_days, lookup
 from paycalc.engine.ledger import ledger, opening_years
+from paycalc.engine.line_rules import LineRules, line_rules, named
 from paycalc.engine.overtime import overtime_slices, week_start
 from paycalc.engine.pieces import REGULAR, punch_pieces, schedule_days
 from paycalc.engine.pools import (
@@ -86,8 +89,11 @@ class _Bucket:
     totals: list[pl.DataFrame]
 
 
-KEYED_PAY_LINES = schema(**PAY_LINES, employee_day=pl.Int64)
-"""Pay lines with the `employee_day` they sort by."""
+PRICED = schema(employee_id=pl.String, employee_day=pl.Int64, day=pl.Date, rule_no=pl.Int64,
+                id_rank=pl.Int64, seconds=pl.Int64, quantity=QUANTITY, rate=QUANTITY,
+                amount=AMOUNT, requires_approval=pl.Boolean, approved=pl.Boolean,
+                payable=pl.Boolean, input_ids=pl.List(pl.String))
+"""Priced lines of a bucket before they are sorted and named (see `line_rules`)."""
 
 DAYS = schema(employee_id=pl.String, day=pl.Date, agreement=pl.String, worked=pl.Int64,
               scheduled=pl.Int64)
@@ -123,7 +129,8 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
     tables["opening"] = (opening.balances.select(list(OPENING)).cast(OPENING)
                          if opening else pl.DataFrame(schema=OPENING))
     lock = opening.lock_date if opening else None
-    days = {a.id: _days(a, period) for a in agreements}
+    rules = line_rules(agreements)
+    days = {a.id: _days(a, period, rules) for a in agreements}
     ids = [a.id for a in agreements]
     links = any(a.links for a in agreements)
 
@@ -132,13 +139,16 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
             pl.col("main") & among("agreement", ids, pl.String())
         ).select("employee_no", "agreement", "valid_from", "valid_to",
                  pl.col("row_id").alias("assignment_row"))
-        found = [_evaluate(agreement, days[agreement.id], bucket, mains, period, time_sheet,
-                           links)
+        found = [_evaluate(agreement, days[agreement.id], rules, bucket, mains, period,
+                           time_sheet, links)
                  for agreement in agreements]
-        # buckets are ranges of employee ids in order: sorting each bucket sorts the whole
-        lines = frame_of([f[0] for f in found], KEYED_PAY_LINES).sort(
-            "employee_day", "salary_type", "rule", "agreement",
-            pl.col("input_ids").list.first()).drop("employee_day")
+        # buckets are ranges of employee ids in order: sorting each bucket sorts the whole;
+        # by employee and day, then salary type, rule and agreement (the rule's number),
+        # then first input row: as one integer
+        order = (pl.col("employee_day").cast(pl.Int128) * 2**64
+                 + pl.col("rule_no").cast(pl.Int128) * 2**32 + pl.col("id_rank"))
+        lines = frame_of([named(frame_of([f[0] for f in found], PRICED).sort(order), rules)
+                          .rename({"day": "date"})], PAY_LINES)
         rejects = [f[1] for f in found]
         warnings = [f[2] for f in found]
         sheets = [f[4] for f in found]
@@ -239,7 +249,7 @@ class _Days:
     terms: pl.DataFrame
 
 
-def _days(agreement: Agreement, period: Period) -> _Days:
+def _days(agreement: Agreement, period: Period, rules: LineRules) -> _Days:
     """The days of `agreement` that evaluating `period` looks at."""
     first = pl.select(week_start(pl.lit(period.start), agreement.time_rules.week_starts)
                       ).item() - dt.timedelta(days=1)
@@ -247,10 +257,11 @@ def _days(agreement: Agreement, period: Period) -> _Days:
                             period.end + dt.timedelta(days=2))
     return _Days(first, calendar, zone_offsets(calendar, agreement.time_zone),
                  day_segments(agreement, window_instances(agreement, calendar), calendar),
-                 price_terms(agreement, calendar))
+                 price_terms(agreement, rules, calendar))
 
 
-def _evaluate(agreement: Agreement, days: _Days, tables: dict[str, pl.DataFrame],
+def _evaluate(agreement: Agreement, days: _Days, rules: LineRules,
+              tables: dict[str, pl.DataFrame],
               mains: pl.DataFrame, period: Period, with_time_sheet: bool, with_day_facts: bool
               ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, DayFacts, pl.DataFrame]:
     """One agreement's pay lines, rejects, warnings, day facts (worked and scheduled time
@@ -265,29 +276,29 @@ def _evaluate(agreement: Agreement, days: _Days, tables: dict[str, pl.DataFrame]
     window = planned.filter(pl.col("day").is_between(first, period.end))
     changes = paid_time_changes(pieces, window, calendar, agreement)
     pools = set_paid_time(paid_pools(pieces), changes)
-    sources = {s.code: str(s.source) for s in agreement.salary_types}
+    numbers = rules.of[agreement.id]
     own = pools.filter((pl.col("target") != REGULAR) & (pl.col("seconds") > 0)).select(
-        "employee_id", "employee_day", "day", pl.col("target").alias("salary_type"),
-        pl.format("paid time as {}", pl.col("target")).alias("rule"),
-        lookup(pl.col("target"), sources, pl.String()).alias("source"),
+        "employee_id", "employee_day", "day",
+        lookup(pl.col("target"), numbers.paid_time_as, pl.Int64()).alias("rule_no"),
         "seconds", "input_ids")
     regular = pools.filter(pl.col("target") == REGULAR).drop("target")
-    overtime, overtime_warnings = overtime_slices(regular, scheduled, agreement)
-    supplements = supplement_slices(pieces, days.segments, agreement)
+    overtime, overtime_warnings = overtime_slices(regular, scheduled, agreement, numbers)
+    supplements = supplement_slices(pieces, days.segments, agreement, numbers)
     absences, absence_rejects, leave = absence_lines(tables["absences"], tables["employees"],
                                               scheduled, calendar, mains,
-                                              tables["assignments"], agreement, first,
-                                              period.end)
-    figures = figure_lines(tables["figures"], mains, agreement, period.start, period.end)
+                                              tables["assignments"], agreement, numbers,
+                                              first, period.end)
+    figures = figure_lines(tables["figures"], mains, agreement, numbers, period.start,
+                           period.end)
     time_lines = pl.concat([own, overtime, supplements]).with_columns(
-        pl.lit(None).alias("quantity"), pl.lit(None, pl.Boolean).alias("approved"))
+        pl.lit(None).alias("quantity"), pl.lit(None, pl.Boolean).alias("approved"),
+        pl.lit(0, pl.Int64).alias("id_rank"))
     lines = pl.concat([part.select(list(LINE)).cast(LINE)
                        for part in (time_lines, absences, figures)]).filter(
         pl.col("day").is_between(period.start, period.end))
     lines = lines.join(tables["employees"].select("employee_id", "hourly_rate"),
                        on="employee_id", how="left")
-    priced, price_warnings = price(lines, days.terms, agreement)
-    priced = priced.rename({"day": "date"}).with_columns(pl.lit(agreement.id).alias("agreement"))
+    priced, price_warnings = price(lines, days.terms, agreement, rules)
     rejects = pl.concat([punch_rejects, schedule_rejects, absence_rejects])
     warnings = pl.concat([overtime_warnings, price_warnings]).filter(
         pl.col("date").is_between(period.start, period.end))

@@ -16,13 +16,14 @@ import polars as pl
 from paycalc.compiled import Agreement
 from paycalc.engine.columns import LINE
 from paycalc.engine.exprs import among, employee_day, failed_rows, first_failure, lookup
+from paycalc.engine.line_rules import AgreementRules
 from paycalc.engine.pieces import unassigned, under_agreement
 from paycalc.inputs import FIGURE_KINDS, MONEY
 
 
 def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl.DataFrame,
                   calendar: pl.DataFrame, mains: pl.DataFrame, assignments: pl.DataFrame,
-                  agreement: Agreement, first: dt.date, last: dt.date
+                  agreement: Agreement, numbers: AgreementRules, first: dt.date, last: dt.date
                   ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Absence lines of counted days, the rejected absence rows, and every day of the
     usable absences with whether it is counted (the leave days tracker drivers read).
@@ -66,14 +67,14 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
         _whole_seconds(pl.col("hours_per_day") * pl.lit(3600, MONEY))).otherwise(full_day)
     unit_days = [s.code for s in agreement.salary_types if s.unit == "days"]
     lines = days.filter(counted).select(
-        "employee_id", "employee_day", "day", "salary_type", pl.lit("absences").alias("rule"),
-        lookup(pl.col("salary_type"), {c: str(s.source) for c, s in codes.items()},
-               pl.String()).alias("source"),
+        "employee_id", "employee_day", "day",
+        lookup(pl.col("salary_type"), numbers.absences, pl.Int64()).alias("rule_no"),
         seconds.alias("seconds"),
         pl.when(among("salary_type", unit_days, pl.String())).then(pl.lit(1, MONEY))
         .alias("quantity"),
         pl.concat_list(pl.col("row_id")).alias("input_ids"),
         pl.lit(None, pl.Boolean).alias("approved"),
+        pl.col("row_id").rank("dense").cast(pl.Int64).alias("id_rank"),
     )
     leave = days.select("employee_id", "day", "salary_type", pl.col("row_id").alias("absence_id"),
                         counted.alias("counted"), "weekday", "holiday", "eve")
@@ -93,7 +94,7 @@ def _whole_seconds(value: pl.Expr) -> pl.Expr:
 
 
 def figure_lines(figures: pl.DataFrame, mains: pl.DataFrame, agreement: Agreement,
-                 first: dt.date, last: dt.date) -> pl.DataFrame:
+                 numbers: AgreementRules, first: dt.date, last: dt.date) -> pl.DataFrame:
     """Lines of the figures whose kind the agreement pays."""
     paid = {kind: getattr(agreement.figures, kind)
             for kind in FIGURE_KINDS
@@ -101,13 +102,10 @@ def figure_lines(figures: pl.DataFrame, mains: pl.DataFrame, agreement: Agreemen
     frame = figures.filter(pl.col("date").is_between(first, last)
                            & among("kind", paid, pl.String())).rename({"date": "day"})
     frame = under_agreement(frame, "day", mains, agreement.id)
-    sources = {code: str(agreement.salary_type(code).source) for code in paid.values()}
-    code = lookup(pl.col("kind"), paid, pl.String())
     return frame.select(
         "employee_id", employee_day(pl.col("day")).alias("employee_day"), "day",
-        code.alias("salary_type"),
-        pl.format("figures.{}", pl.col("kind")).alias("rule"),
-        lookup(code, sources, pl.String()).alias("source"),
+        lookup(pl.col("kind"), numbers.figures, pl.Int64()).alias("rule_no"),
         pl.lit(None, pl.Int64).alias("seconds"), pl.col("value").alias("quantity"),
         pl.concat_list(pl.col("row_id")).alias("input_ids"), "approved",
+        pl.col("row_id").rank("dense").cast(pl.Int64).alias("id_rank"),
     ).cast(LINE)

@@ -12,13 +12,14 @@ QUANTITY = pl.Decimal(38, 6)
 """Quantities and rates as shown: 6 decimals, half to even."""
 
 SLICE = schema(employee_id=pl.String, employee_day=pl.Int64, day=pl.Date,
-               salary_type=pl.String, rule=pl.String, source=pl.String, seconds=pl.Int64,
-               input_ids=pl.List(pl.String))
-"""Paid seconds of one salary type and rule on an employee's day (`employee_day`: see
-`exprs.employee_day`)."""
+               rule_no=pl.Int64, seconds=pl.Int64, input_ids=pl.List(pl.String))
+"""Paid seconds of one rule (and so one salary type) on an employee's day (`employee_day`:
+see `exprs.employee_day`; `rule_no`: see `line_rules`)."""
 
-LINE = schema(**SLICE, quantity=MONEY, approved=pl.Boolean)
-"""A line before pricing: a slice, or a line with a quantity of its own (days, figures)."""
+LINE = schema(**SLICE, quantity=MONEY, approved=pl.Boolean, id_rank=pl.Int64)
+"""A line before pricing: a slice, or a line with a quantity of its own (days, figures).
+`id_rank` orders the lines one rule makes on one day by their input row (the rank of the
+row id among its table's; 0 where a rule makes one line a day)."""
 
 PAY_LINES = schema(
     employee_id=pl.String, date=pl.Date, agreement=pl.String, salary_type=pl.String,

@@ -13,6 +13,7 @@ import polars as pl
 from paycalc.compiled import Agreement, OvertimeRule
 from paycalc.engine.columns import SLICE, WARNINGS
 from paycalc.engine.exprs import dated_expr, running_total
+from paycalc.engine.line_rules import AgreementRules
 
 
 def week_start(day: pl.Expr, first_weekday: int) -> pl.Expr:
@@ -22,7 +23,7 @@ def week_start(day: pl.Expr, first_weekday: int) -> pl.Expr:
 
 
 def _steps(frame: pl.DataFrame, rule: OvertimeRule, period: str, lo: pl.Expr, hi: pl.Expr,
-           at: pl.Expr) -> list[pl.DataFrame]:
+           at: pl.Expr, numbers: AgreementRules) -> list[pl.DataFrame]:
     """For each step, the part of overtime [lo, hi) that falls inside the step."""
     out = []
     position: pl.Expr = pl.lit(0, pl.Int64)
@@ -32,9 +33,9 @@ def _steps(frame: pl.DataFrame, rule: OvertimeRule, period: str, lo: pl.Expr, hi
         top = hi if end is None else pl.min_horizontal(hi, end)
         part = pl.max_horizontal(top - pl.max_horizontal(lo, position), 0)
         out.append(frame.select(
-            "employee_id", "employee_day", "day", pl.lit(step.salary_type).alias("salary_type"),
-            pl.lit(f"time_rules.overtime.{period}.steps[{i}]").alias("rule"),
-            pl.lit(str(step.source)).alias("source"), part.alias("seconds"), "input_ids",
+            "employee_id", "employee_day", "day",
+            pl.lit(numbers.overtime[(period, i)], pl.Int64).alias("rule_no"),
+            part.alias("seconds"), "input_ids",
         ).filter(pl.col("seconds") > 0))
         if end is None:
             break
@@ -60,8 +61,8 @@ def _not_in_force(frame: pl.DataFrame, period: str, at: str) -> pl.DataFrame:
         .alias("message"))
 
 
-def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame,
-                    agreement: Agreement) -> tuple[pl.DataFrame, pl.DataFrame]:
+def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame, agreement: Agreement,
+                    numbers: AgreementRules) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Ordinary and overtime slices (`seconds` per salary type and rule) of the regular
     pools (one row per `employee_day`, with `employee_id`, `employee_no`, `day`, `seconds`,
     `input_ids`) given the paid `scheduled` seconds per `employee_day`, and warnings of days
@@ -81,7 +82,7 @@ def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame,
         frame = frame.with_columns(pl.when(pl.col("in_force")).then(
             pl.max_horizontal(pl.col("seconds") - threshold, 0)).otherwise(0).alias("daily_ot"))
         out += _steps(frame, daily, "daily", pl.lit(0, pl.Int64), pl.col("daily_ot"),
-                      pl.col("day"))
+                      pl.col("day"), numbers)
         warnings.append(_not_in_force(frame, "daily", "day"))
     weekly = rules.weekly_overtime
     if weekly is None:
@@ -101,14 +102,12 @@ def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame,
             .otherwise(0).alias("weekly_ot")).with_columns(
             (running_total(pl.col("weekly_ot"), week) - pl.col("weekly_ot")).alias("before"))
         out += _steps(frame, weekly, "weekly", pl.col("before"),
-                      pl.col("before") + pl.col("weekly_ot"), pl.col("week"))
+                      pl.col("before") + pl.col("weekly_ot"), pl.col("week"), numbers)
         warnings.append(_not_in_force(frame, "weekly", "week"))
     if rules.ordinary_salary_type is not None:
         out.append(frame.select(
             "employee_id", "employee_day", "day",
-            pl.lit(rules.ordinary_salary_type).alias("salary_type"),
-            pl.lit("time_rules.ordinary_salary_type").alias("rule"),
-            pl.lit(str(rules.source)).alias("source"),
+            pl.lit(numbers.ordinary[None], pl.Int64).alias("rule_no"),
             (pl.col("seconds") - pl.col("daily_ot") - pl.col("weekly_ot")).alias("seconds"),
             "input_ids").filter(pl.col("seconds") > 0))
     slices = pl.concat([o.cast(SLICE) for o in out]) if out else pl.DataFrame(schema=SLICE)

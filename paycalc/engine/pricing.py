@@ -1,7 +1,7 @@
 """Rates and amounts of lines, exact until one rounding per line by the money rule.
 
-What depends only on the salary type and the date (method, dated rate, unit, approval) is
-worked out once per agreement for every (salary type, day) and joined to the lines; each
+What depends only on the salary type and the date (method, dated rate, approval) is worked
+out once per agreement for every (rule making lines, day) and joined to the lines; each
 line then needs only its own arithmetic.
 """
 
@@ -12,6 +12,7 @@ import polars as pl
 from paycalc.compiled import Agreement, Money, SalaryType
 from paycalc.engine.columns import AMOUNT, QUANTITY
 from paycalc.engine.exprs import dated_expr
+from paycalc.engine.line_rules import LineRules, named
 from paycalc.inputs import MONEY
 
 SIX = 6
@@ -57,32 +58,35 @@ def _terms(st: SalaryType, day: pl.Expr) -> dict[str, pl.Expr]:
         "uses_hourly": pl.lit(uses_hourly),
         "by_seconds": pl.lit(st.unit == "hours" or p.method != "fixed_rate"),
         "method": pl.lit(p.method),
-        "unit": pl.lit(st.unit),
         "requires_approval": pl.lit(st.requires_approval),
     }
 
 
 _TERMS = {"factor": MONEY, "uses_hourly": pl.Boolean(), "by_seconds": pl.Boolean(),
-          "method": pl.String(), "unit": pl.String(), "requires_approval": pl.Boolean()}
+          "method": pl.String(), "requires_approval": pl.Boolean()}
 
 
-def price_terms(agreement: Agreement, calendar: pl.DataFrame) -> pl.DataFrame:
-    """The pricing terms of every salary type of the agreement on every day of the
-    calendar: worked out once per agreement, then joined to the lines."""
-    terms = [calendar.select(pl.lit(st.code).alias("salary_type"), "day", **{
-        name: expr.cast(_TERMS[name]) for name, expr in _terms(st, pl.col("day")).items()})
-        for st in agreement.salary_types]
+def price_terms(agreement: Agreement, rules: LineRules, calendar: pl.DataFrame
+                ) -> pl.DataFrame:
+    """The pricing terms of the salary type of every rule of the agreement that makes
+    lines (`rule_no`, see `line_rules`) on every day of the calendar: worked out once per
+    agreement, then joined to the lines."""
+    codes = {st.code: st for st in agreement.salary_types}
+    terms = [calendar.select(pl.lit(no, pl.Int64).alias("rule_no"), "day", **{
+        name: expr.cast(_TERMS[name]) for name, expr in _terms(codes[code], pl.col("day")).items()})
+        for no, code in rules.table.filter(pl.col("agreement") == agreement.id).select(
+            "rule_no", "salary_type").iter_rows() if code in codes]
     return pl.concat(terms) if terms else pl.DataFrame(
-        schema={"salary_type": pl.String, "day": pl.Date, **_TERMS})
+        schema={"rule_no": pl.Int64, "day": pl.Date, **_TERMS})
 
 
-def price(lines: pl.DataFrame, terms: pl.DataFrame, agreement: Agreement
+def price(lines: pl.DataFrame, terms: pl.DataFrame, agreement: Agreement, rules: LineRules
           ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Lines with `unit`, `quantity`, `rate`, `amount`, approval columns, given the
-    agreement's `price_terms`; and warnings of lines that cannot be priced."""
+    """Lines with `quantity`, `rate`, `amount`, approval columns, given the agreement's
+    `price_terms`; and warnings of lines that cannot be priced."""
     seconds = pl.col("seconds").cast(MONEY)
     hourly = pl.col("hourly_rate")
-    priced = lines.join(terms, on=["salary_type", "day"], how="left")
+    priced = lines.join(terms, on=["rule_no", "day"], how="left")
     charged = pl.col("method").is_in(["hourly_rate", "fixed_rate", "supplement"])
     no_hourly = charged & pl.col("uses_hourly") & hourly.is_null()
     no_rate = charged & pl.col("factor").is_null()
@@ -99,7 +103,7 @@ def price(lines: pl.DataFrame, terms: pl.DataFrame, agreement: Agreement
         pl.coalesce(pl.col("quantity"), seconds / pl.lit(3600, MONEY)).alias("quantity"),
         no_hourly.alias("no_hourly"), (no_hourly | no_rate).alias("unpriced"),
     ).with_columns(pl.when(~pl.col("unpriced") & charged).then(rate).alias("rate"))
-    warnings = priced.filter(pl.col("unpriced")).select(
+    warnings = named(priced.filter(pl.col("unpriced")), rules).select(
         "employee_id", pl.col("day").alias("date"),
         pl.when(pl.col("no_hourly"))
         .then(pl.format("employee has no hourly_rate for salary type {}", pl.col("salary_type")))

@@ -15,6 +15,7 @@ import polars as pl
 from paycalc.compiled import Agreement
 from paycalc.engine.columns import SLICE
 from paycalc.engine.exprs import day_of, lookup
+from paycalc.engine.line_rules import AgreementRules
 
 
 def _day_layout(windows: pl.DataFrame) -> pl.DataFrame:
@@ -62,10 +63,10 @@ def day_segments(agreement: Agreement, windows: pl.DataFrame, calendar: pl.DataF
     ).fill_null(0)
 
 
-def supplement_slices(pieces: pl.DataFrame, segments: pl.DataFrame,
-                      agreement: Agreement) -> pl.DataFrame:
-    """Seconds per employee, day and supplement (`salary_type`, `rule`, `source`) of the
-    pieces, given the agreement's `day_segments`."""
+def supplement_slices(pieces: pl.DataFrame, segments: pl.DataFrame, agreement: Agreement,
+                      numbers: AgreementRules) -> pl.DataFrame:
+    """Seconds per employee, day and supplement window (its `rule_no`) of the pieces, given
+    the agreement's `day_segments`."""
     supplements = agreement.time_rules.supplements
     if segments.is_empty():
         return pl.DataFrame(schema=SLICE)
@@ -86,17 +87,13 @@ def supplement_slices(pieces: pl.DataFrame, segments: pl.DataFrame,
     credits = pl.concat(parts).collect().sort("piece").with_columns(
         pl.lit(paid[name]).gather(pl.col("piece")).alias(name)
         for name in ("employee_id", "employee_day", "row_id"))
-    by_code = dict(enumerate(supplements))
     return credits.group_by("employee_day", "code").agg(
         pl.col("employee_id").first(), pl.col("seconds").sum(),
         pl.col("row_id").alias("input_ids"),
     ).select(
         "employee_id", "employee_day", day_of(pl.col("employee_day")).alias("day"),
-        lookup(pl.col("code"), {i: w.salary_type for i, w in by_code.items()},
-               pl.String()).alias("salary_type"),
-        lookup(pl.col("code"), {i: f"time_rules.supplements.{w.code}"
-                                for i, w in by_code.items()}, pl.String()).alias("rule"),
-        lookup(pl.col("code"), {i: str(w.source) for i, w in by_code.items()},
-               pl.String()).alias("source"),
+        lookup(pl.col("code"), {i: numbers.supplements[w.code]
+                                for i, w in enumerate(supplements)}, pl.Int64()
+               ).alias("rule_no"),
         "seconds", pl.col("input_ids").list.unique(maintain_order=True),
     ).cast(SLICE)

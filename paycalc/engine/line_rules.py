@@ -1,0 +1,104 @@
+"""The rules that make pay lines, numbered in the order pay lines sort by.
+
+A pay line names its salary type, unit, the rule that made it, the rule's place in the YAML
+(`source`) and its agreement. Those are few (tens per agreement) and known from the compiled
+agreements, so inside the engine a line carries only `rule_no`: the rule's row in
+`LineRules.table`, whose rows are sorted by salary type, rule and agreement. Sorting lines
+by the number sorts them by that text, and the text is gathered once, when a bucket's lines
+are complete, instead of being carried through every step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from paycalc.compiled import Agreement
+from paycalc.inputs import FIGURE_KINDS
+
+TABLE = {"rule_no": pl.Int64, "agreement": pl.String, "salary_type": pl.String,
+         "unit": pl.String, "rule": pl.String, "source": pl.String}
+"""Columns of `LineRules.table`."""
+
+
+@dataclass(frozen=True)
+class AgreementRules:
+    """The numbers of one agreement's rules, by what the step making a line knows."""
+
+    paid_time_as: dict[str, int]
+    """By target salary type: paid time of an activity or punch with its own salary type."""
+    overtime: dict[tuple[str, int], int]
+    """By (`daily` or `weekly`, step)."""
+    ordinary: dict[None, int]
+    """The one ordinary-time rule, under None (empty without one)."""
+    supplements: dict[str, int]
+    """By window code."""
+    absences: dict[str, int]
+    """By the absence's salary type."""
+    figures: dict[str, int]
+    """By figure kind (only the kinds the agreement pays)."""
+
+
+@dataclass(frozen=True)
+class LineRules:
+    """Every rule of the evaluated agreements that can make a line: `table` (see `TABLE`)
+    and each agreement's numbers (`of`, by agreement id)."""
+
+    table: pl.DataFrame
+    of: dict[str, AgreementRules]
+
+
+def line_rules(agreements: list[Agreement]) -> LineRules:
+    """The rules of `agreements`, numbered in (salary type, rule, agreement) order."""
+    rows: list[tuple[str, str, str, str | None, str, dict[Any, int], object]] = []
+    of = {}
+    for a in agreements:
+        units: dict[str, str] = {st.code: st.unit for st in a.salary_types}
+        maps: dict[str, dict[Any, int]] = {name: {} for name in (
+            "paid_time_as", "overtime", "ordinary", "supplements", "absences", "figures")}
+
+        def add(code: str, rule: str, source: object, kind: str, key: object,
+                agreement: Agreement = a, units: dict[str, str] = units,
+                maps: dict[str, dict[Any, int]] = maps) -> None:
+            rows.append((code, rule, agreement.id, units.get(code), str(source), maps[kind],
+                         key))
+
+        rules = a.time_rules
+        for st in a.salary_types:
+            add(st.code, f"paid time as {st.code}", st.source, "paid_time_as", st.code)
+            add(st.code, "absences", st.source, "absences", st.code)
+        for period, overtime in (("daily", rules.daily_overtime),
+                                 ("weekly", rules.weekly_overtime)):
+            for i, step in enumerate(overtime.steps if overtime else ()):
+                add(step.salary_type, f"time_rules.overtime.{period}.steps[{i}]",
+                    step.source, "overtime", (period, i))
+        if rules.ordinary_salary_type is not None:
+            add(rules.ordinary_salary_type, "time_rules.ordinary_salary_type", rules.source,
+                "ordinary", None)
+        for w in rules.supplements:
+            add(w.salary_type, f"time_rules.supplements.{w.code}", w.source, "supplements",
+                w.code)
+        for kind in FIGURE_KINDS:
+            code = getattr(a.figures, kind)
+            if code is not None:
+                add(code, f"figures.{kind}", a.salary_type(code).source, "figures", kind)
+        of[a.id] = AgreementRules(maps["paid_time_as"], maps["overtime"],
+                                  maps["ordinary"], maps["supplements"], maps["absences"],
+                                  maps["figures"])
+    rows.sort(key=lambda row: (row[0], row[1], row[2]))
+    for no, row in enumerate(rows):
+        row[5][row[6]] = no
+    table = pl.DataFrame([(no, agreement, code, unit, rule, source)
+                          for no, (code, rule, agreement, unit, source, _, _) in enumerate(rows)],
+                         schema=TABLE, orient="row")
+    return LineRules(table, of)
+
+
+def named(lines: pl.DataFrame, rules: LineRules) -> pl.DataFrame:
+    """`lines` with the text of their `rule_no`: agreement, salary type, unit, rule and
+    source."""
+    return lines.with_columns(
+        pl.lit(rules.table[name]).gather(pl.col("rule_no")).alias(name)
+        for name in ("agreement", "salary_type", "unit", "rule", "source"))
