@@ -74,19 +74,19 @@ def day_of(key: pl.Expr) -> pl.Expr:
     return (key % 2**32 - 2**31).cast(pl.Date)
 
 
-OF_THE_DAY = (pl.col("employee_id").first(), pl.col("employee_no").first(),
-              pl.col("day").first())
+DAY_COLUMNS = ("employee_id", "employee_no", "day")
+"""The employee and day an `employee_day` key stands for, as columns of per-day frames."""
+OF_THE_DAY = tuple(pl.col(name).first() for name in DAY_COLUMNS)
 """What a group by `employee_day` keeps of its employee and day."""
 
 
 def full_join_days(left: pl.DataFrame, right: pl.DataFrame, *more: str) -> pl.DataFrame:
     """The full join of two frames on `employee_day` and `more`, each with the
-    `OF_THE_DAY` columns: a row of either side keeps its employee and day."""
-    day = ("employee_id", "employee_no", "day")
+    `DAY_COLUMNS`: a row of either side keeps its employee and day."""
     joined = left.join(right, on=["employee_day", *more], how="full", coalesce=True,
                        suffix="_right")
-    return joined.with_columns(pl.coalesce(name, f"{name}_right") for name in day).drop(
-        *(f"{name}_right" for name in day))
+    return joined.with_columns(pl.coalesce(name, f"{name}_right") for name in DAY_COLUMNS
+                               ).drop(*(f"{name}_right" for name in DAY_COLUMNS))
 
 
 def by_employee_and_day(frame: pl.DataFrame, day: str, *more: pl.Expr | str,

@@ -7,7 +7,14 @@ import polars as pl
 
 from paycalc.compiled import Agreement, SetPaidTime
 from paycalc.engine.calendar import kinds_match
-from paycalc.engine.exprs import OF_THE_DAY, among, full_join_days, lookup, running_total
+from paycalc.engine.exprs import (
+    DAY_COLUMNS,
+    OF_THE_DAY,
+    among,
+    full_join_days,
+    lookup,
+    running_total,
+)
 from paycalc.engine.pieces import REGULAR
 from paycalc.inputs import schema
 
@@ -77,7 +84,7 @@ def paid_time_changes(pieces: pl.DataFrame, planned: pl.DataFrame, calendar: pl.
     for rule in rules:
         candidates = _apply(candidates, rule)
     return candidates.filter(pl.col("paid_time").is_not_null()).select(
-        "employee_id", "employee_no", "day", *DAY_KEY, "activity",
+        *DAY_COLUMNS, *DAY_KEY, "activity",
         lookup(pl.col("activity"), own, pl.String()).alias("target"),
         (pl.col("paid_time") - pl.col("spent")).alias("delta")).cast(CHANGES)
 
