@@ -52,18 +52,16 @@ class LineRules:
 
 def line_rules(agreements: list[Agreement]) -> LineRules:
     """The rules of `agreements`, numbered in (salary type, rule, agreement) order."""
-    rows: list[tuple[str, str, str, str | None, str, dict[Any, int], object]] = []
+    rows: list[tuple[str, str, str, str, str, dict[Any, int], object]] = []
     of = {}
     for a in agreements:
-        units: dict[str, str] = {st.code: st.unit for st in a.salary_types}
         maps: dict[str, dict[Any, int]] = {name: {} for name in (
             "paid_time_as", "overtime", "ordinary", "supplements", "absences", "figures")}
 
         def add(code: str, rule: str, source: object, kind: str, key: object,
-                agreement: Agreement = a, units: dict[str, str] = units,
-                maps: dict[str, dict[Any, int]] = maps) -> None:
-            rows.append((code, rule, agreement.id, units.get(code), str(source), maps[kind],
-                         key))
+                agreement: Agreement = a, maps: dict[str, dict[Any, int]] = maps) -> None:
+            rows.append((code, rule, agreement.id, agreement.salary_type(code).unit,
+                         str(source), maps[kind], key))
 
         rules = a.time_rules
         for st in a.salary_types:

@@ -71,11 +71,11 @@ def price_terms(agreement: Agreement, rules: LineRules, calendar: pl.DataFrame
     """The pricing terms of the salary type of every rule of the agreement that makes
     lines (`rule_no`, see `line_rules`) on every day of the calendar: worked out once per
     agreement, then joined to the lines."""
-    codes = {st.code: st for st in agreement.salary_types}
     terms = [calendar.select(pl.lit(no, pl.Int64).alias("rule_no"), "day", **{
-        name: expr.cast(_TERMS[name]) for name, expr in _terms(codes[code], pl.col("day")).items()})
+        name: expr.cast(_TERMS[name])
+        for name, expr in _terms(agreement.salary_type(code), pl.col("day")).items()})
         for no, code in rules.table.filter(pl.col("agreement") == agreement.id).select(
-            "rule_no", "salary_type").iter_rows() if code in codes]
+            "rule_no", "salary_type").iter_rows()]
     return pl.concat(terms) if terms else pl.DataFrame(
         schema={"rule_no": pl.Int64, "day": pl.Date, **_TERMS})
 
