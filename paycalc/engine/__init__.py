@@ -240,7 +240,7 @@ class _Days:
     """An agreement's days, worked out once for all buckets: the first day its evaluation
     looks at (the day before the week of the period's start), its calendar with a margin,
     its zone's offsets over the calendar, the segments where its supplement windows win
-    (`supplements.day_segments`) and its salary types' pricing terms on each day."""
+    (`supplements.day_segments`) and the pricing terms of its rules on each day."""
 
     first: dt.date
     calendar: pl.DataFrame
@@ -256,13 +256,14 @@ def _days(agreement: Agreement, period: Period, rules: LineRules) -> _Days:
     calendar = day_calendar(agreement, first - dt.timedelta(days=2),
                             period.end + dt.timedelta(days=2))
     return _Days(first, calendar, zone_offsets(calendar, agreement.time_zone),
-                 day_segments(agreement, window_instances(agreement, calendar), calendar),
+                 day_segments(agreement, rules.of[agreement.id],
+                              window_instances(agreement, calendar), calendar),
                  price_terms(agreement, rules, calendar))
 
 
 def _evaluate(agreement: Agreement, days: _Days, rules: LineRules,
-              tables: dict[str, pl.DataFrame],
-              mains: pl.DataFrame, period: Period, with_time_sheet: bool, with_day_facts: bool
+              tables: dict[str, pl.DataFrame], mains: pl.DataFrame, period: Period,
+              with_time_sheet: bool, with_day_facts: bool
               ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, DayFacts, pl.DataFrame]:
     """One agreement's pay lines, rejects, warnings, day facts (worked and scheduled time
     only `with_day_facts`: links read them) and time sheet (only `with_time_sheet`)."""
@@ -283,7 +284,7 @@ def _evaluate(agreement: Agreement, days: _Days, rules: LineRules,
         "seconds", "input_ids")
     regular = pools.filter(pl.col("target") == REGULAR).drop("target")
     overtime, overtime_warnings = overtime_slices(regular, scheduled, agreement, numbers)
-    supplements = supplement_slices(pieces, days.segments, agreement, numbers)
+    supplements = supplement_slices(pieces, days.segments)
     absences, absence_rejects, leave = absence_lines(tables["absences"], tables["employees"],
                                               scheduled, calendar, mains,
                                               tables["assignments"], agreement, numbers,

@@ -14,7 +14,7 @@ import polars as pl
 
 from paycalc.compiled import Agreement
 from paycalc.engine.columns import SLICE
-from paycalc.engine.exprs import day_of, lookup
+from paycalc.engine.exprs import day_of
 from paycalc.engine.line_rules import AgreementRules
 
 
@@ -36,16 +36,15 @@ def _day_layout(windows: pl.DataFrame) -> pl.DataFrame:
     return winners.select("day", "code", "a", "b")
 
 
-def day_segments(agreement: Agreement, windows: pl.DataFrame, calendar: pl.DataFrame
-                 ) -> pl.DataFrame:
+def day_segments(agreement: Agreement, numbers: AgreementRules, windows: pl.DataFrame,
+                 calendar: pl.DataFrame) -> pl.DataFrame:
     """One row per day from the first to the last day the windows touch: the day's k-th
-    winning segment [a_k, b_k) and the place c_k of its window among the agreement's
-    supplements, for k from 0 to the most segments a day has; a day with fewer segments
-    has the empty segment [0, 0) there. Worked out once per agreement.
+    winning segment [a_k, b_k) and the rule number c_k of its window (`line_rules`), for k
+    from 0 to the most segments a day has; a day with fewer segments has the empty segment
+    [0, 0) there. Worked out once per agreement.
 
     When days are split at midnight a piece of day d lies within d's bounds, so the
     segments are cut to them: a piece then meets 3 segments on average instead of 7."""
-    codes = {w.code: i for i, w in enumerate(agreement.time_rules.supplements)}
     layout = _day_layout(windows)
     if agreement.time_rules.day_attribution == "split_at_midnight":
         layout = layout.join(calendar.select("day", "day_start", "day_end"), on="day",
@@ -56,18 +55,16 @@ def day_segments(agreement: Agreement, windows: pl.DataFrame, calendar: pl.DataF
         return pl.DataFrame(schema={"day": pl.Date})
     layout = layout.sort("day", "a", "code").with_columns(
         pl.int_range(pl.len()).over("day").alias("k"),
-        pl.col("code").replace_strict(codes, return_dtype=pl.Int64).alias("c"))
+        pl.col("code").replace_strict(numbers.supplements, return_dtype=pl.Int64).alias("c"))
     first, last = layout.select(pl.col("day").min().alias("a"), pl.col("day").max()).row(0)
     return pl.DataFrame({"day": pl.date_range(first, last, eager=True)}).join(
         layout.pivot(on="k", index="day", values=["a", "b", "c"]), on="day", how="left"
     ).fill_null(0)
 
 
-def supplement_slices(pieces: pl.DataFrame, segments: pl.DataFrame, agreement: Agreement,
-                      numbers: AgreementRules) -> pl.DataFrame:
+def supplement_slices(pieces: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
     """Seconds per employee, day and supplement window (its `rule_no`) of the pieces, given
     the agreement's `day_segments`."""
-    supplements = agreement.time_rules.supplements
     if segments.is_empty():
         return pl.DataFrame(schema=SLICE)
     first, last = segments["day"][0], segments["day"][-1]
@@ -82,18 +79,16 @@ def supplement_slices(pieces: pl.DataFrame, segments: pl.DataFrame, agreement: A
     for k in range((segments.width - 1) // 3):
         a, b, c = (pl.lit(segments[f"{x}_{k}"]).gather(pl.col("row")) for x in "abc")
         overlap = pl.min_horizontal(end, b) - pl.max_horizontal(start, a)
-        parts.append(paid.lazy().select(pl.int_range(pl.len()).alias("piece"), c.alias("code"),
-                                        overlap.alias("seconds")).filter(pl.col("seconds") > 0))
+        parts.append(paid.lazy().select(pl.int_range(pl.len()).alias("piece"),
+                                        c.alias("rule_no"), overlap.alias("seconds"))
+                     .filter(pl.col("seconds") > 0))
     credits = pl.concat(parts).collect().sort("piece").with_columns(
         pl.lit(paid[name]).gather(pl.col("piece")).alias(name)
         for name in ("employee_id", "employee_day", "row_id"))
-    return credits.group_by("employee_day", "code").agg(
+    return credits.group_by("employee_day", "rule_no").agg(
         pl.col("employee_id").first(), pl.col("seconds").sum(),
         pl.col("row_id").alias("input_ids"),
     ).select(
         "employee_id", "employee_day", day_of(pl.col("employee_day")).alias("day"),
-        lookup(pl.col("code"), {i: numbers.supplements[w.code]
-                                for i, w in enumerate(supplements)}, pl.Int64()
-               ).alias("rule_no"),
-        "seconds", pl.col("input_ids").list.unique(maintain_order=True),
+        "rule_no", "seconds", pl.col("input_ids").list.unique(maintain_order=True),
     ).cast(SLICE)
