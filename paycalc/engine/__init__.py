@@ -218,10 +218,12 @@ def _buckets(tables: dict[str, pl.DataFrame]) -> list[dict[str, pl.DataFrame]]:
     bucket's frames stay small; without it the work grows faster than the data.
     """
     count = max(1, -(-tables["punches"].height // BUCKET_PUNCHES))
-    people = pl.concat([t.select("employee_id") for t in tables.values()]).unique(
-        ).drop_nulls().sort("employee_id").with_columns(
+    # each table's ids made unique on its own (in parallel) before the few are merged
+    people = pl.concat([t.lazy().select(pl.col("employee_id").unique())
+                        for t in tables.values()]).unique().drop_nulls().sort(
+        "employee_id").with_columns(
         pl.int_range(pl.len()).alias("employee_no"),
-        (pl.int_range(pl.len()) * count // pl.len()).alias("bucket"))
+        (pl.int_range(pl.len()) * count // pl.len()).alias("bucket")).collect()
     # a row without an employee id has no employee_no either: like its id, it matches
     # no assignment, so it is rejected as before
     numbered = {name: frame.join(people, on="employee_id", how="left").with_columns(
