@@ -10,6 +10,8 @@ Each measurement runs in a fresh process so its peak memory is its own:
   stage takes trackers - engine;
 - floor: read the same Parquet and only split the punches into local day pieces with Polars
   (what any engine must at least do);
+- inputs: read every table and split both the punches and the schedules into local day
+  pieces (what any engine that pays ordinary time against the schedule must at least do);
 - reference: the row-by-row reference evaluator on the first `--sample` employees; and
   reference_trackers, the same with the tracker reference after it.
 Figures are printed as one table, with throughput in punches per second and the ratios.
@@ -32,6 +34,7 @@ import polars as pl
 
 from paycalc.bundled import AGREEMENTS_DIR
 from paycalc.compile import compile_agreement
+from paycalc.compiled import Agreement
 from paycalc.datadir import read_tables
 from paycalc.engine import evaluate
 from paycalc.engine.calendar import day_calendar
@@ -86,21 +89,30 @@ def measure(stage: str, folder: Path, days: int, sample: int) -> dict[str, float
         punches = inputs.punches.height if inputs.punches is not None else 0
     else:
         began = time.perf_counter()
-        punches_frame = pl.read_parquet(folder / "punches.parquet")
         calendar = day_calendar(agreement, period.start - dt.timedelta(days=2),
                                 period.end + dt.timedelta(days=2))
-        zone = agreement.time_zone
-        frame = punches_frame.select(
-            "employee_id", "punch_id",
-            pl.col("start").dt.replace_time_zone(zone).dt.epoch("s").alias("start"),
-            pl.col("end").dt.replace_time_zone(zone).dt.epoch("s").alias("end"),
-        ).with_columns(local_date(pl.col("start"), zone).alias("start_day"))
-        pieces = split_days(frame, agreement, calendar)
-        rows = pieces.group_by("employee_id", "day").agg(
-            (pl.col("end") - pl.col("start")).sum()).height
+        names = ["punches"] if stage == "floor" else [p.stem for p in folder.glob("*.parquet")]
+        read = {name: pl.read_parquet(folder / f"{name}.parquet") for name in names}
+        rows = sum(_day_seconds(read[name], agreement, calendar).height
+                   for name in ("punches", "schedules") if name in read)
         seconds = time.perf_counter() - began
-        punches = punches_frame.height
+        punches = read["punches"].height
     return {"seconds": seconds, "punches": punches, "rows": rows, "peak_mb": _peak_mb()}
+
+
+def _day_seconds(rows: pl.DataFrame, agreement: Agreement, calendar: pl.DataFrame
+                 ) -> pl.DataFrame:
+    """Seconds per employee and local day of the [start, end) rows (punches, with their
+    ids, or schedules), split at the agreement's day bounds: the floors' only work on a
+    table."""
+    zone = agreement.time_zone
+    frame = rows.select(
+        *[name for name in ("employee_id", "punch_id") if name in rows.columns],
+        pl.col("start").dt.replace_time_zone(zone).dt.epoch("s").alias("start"),
+        pl.col("end").dt.replace_time_zone(zone).dt.epoch("s").alias("end"),
+    ).with_columns(local_date(pl.col("start"), zone).alias("start_day"))
+    return split_days(frame, agreement, calendar).group_by("employee_id", "day").agg(
+        (pl.col("end") - pl.col("start")).sum())
 
 
 def main() -> None:
@@ -109,8 +121,8 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--sample", type=int, default=100,
                         help="employees evaluated by the reference evaluator")
-    parser.add_argument("--stage", choices=["engine", "trackers", "floor", "reference",
-                                            "reference_trackers"])
+    parser.add_argument("--stage", choices=["engine", "trackers", "floor", "inputs",
+                                            "reference", "reference_trackers"])
     parser.add_argument("--folder", type=Path)
     args = parser.parse_args()
     if args.stage:
@@ -120,7 +132,8 @@ def main() -> None:
         folder = Path(tmp)
         _write(generate(args.employees, args.days), folder)
         results = {}
-        for stage in ("floor", "engine", "trackers", "reference", "reference_trackers"):
+        for stage in ("floor", "inputs", "engine", "trackers", "reference",
+                      "reference_trackers"):
             done = subprocess.run(
                 [sys.executable, "-m", "benchmarks.pay_lines", "--stage", stage, "--folder",
                  str(folder), "--days", str(args.days), "--sample", str(args.sample)],
@@ -137,6 +150,9 @@ def main() -> None:
     print(f"engine vs reference (punches/s): {rate['engine'] / rate['reference']:.1f}x faster")
     slower = results["engine"]["seconds"] / results["floor"]["seconds"]
     print(f"engine vs floor (seconds):       {slower:.2f}x")
+    inputs = results["inputs"]["seconds"]
+    print(f"inputs floor vs floor (seconds): {inputs / results['floor']['seconds']:.2f}x; "
+          f"engine vs inputs floor: {results['engine']['seconds'] / inputs:.2f}x")
     stage = results["trackers"]["seconds"] - results["engine"]["seconds"]
     reference_stage = (results["reference_trackers"]["seconds"]
                        - results["reference"]["seconds"])
