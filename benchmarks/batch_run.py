@@ -18,10 +18,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from paycalc.batch import period_of, run_directory
-from paycalc.bundled import AGREEMENTS_DIR
-from paycalc.datadir import read_directory, read_tables, write_tables
-from paycalc.sample_data import START, generate
+from paycalc.batch.run import period_of, run_directory
+from paycalc.spec.bundled import AGREEMENTS_DIR
+from paycalc.tables.datadir import read_directory, read_tables, write_tables
+from paycalc.tables.sample_data import START, generate
 
 
 def main() -> None:

@@ -32,18 +32,18 @@ from pathlib import Path
 
 import polars as pl
 
-from paycalc.bundled import AGREEMENTS_DIR
-from paycalc.compile import compile_agreement
-from paycalc.compiled import Agreement
-from paycalc.datadir import read_tables
 from paycalc.engine import evaluate
 from paycalc.engine.calendar import day_calendar
 from paycalc.engine.pieces import split_days
 from paycalc.engine.zones import local_date
-from paycalc.inputs import Inputs, Period
-from paycalc.reference_evaluator import evaluate_reference
-from paycalc.reference_trackers import evaluate_trackers_reference
-from paycalc.sample_data import START, generate
+from paycalc.reference.pay_lines import evaluate_reference
+from paycalc.reference.trackers import evaluate_trackers_reference
+from paycalc.rules.compiled import Agreement
+from paycalc.spec.bundled import AGREEMENTS_DIR
+from paycalc.spec.compile import compile_agreement
+from paycalc.tables.datadir import read_tables
+from paycalc.tables.inputs import Inputs, Period
+from paycalc.tables.sample_data import START, generate
 
 
 def _peak_mb() -> float:

@@ -3,7 +3,7 @@
 The library entry points of the agreement language:
 
 >>> from paycalc import compile_agreement
->>> from paycalc.bundled import AGREEMENTS_DIR
+>>> from paycalc.spec.bundled import AGREEMENTS_DIR
 >>> retail = compile_agreement(AGREEMENTS_DIR / "retail.yaml")
 >>> retail.tracker("VAC").deduction_order, str(retail.tracker("VAC").year_start)
 ('oldest_first', '04-01')
@@ -51,21 +51,21 @@ of a run's time sheet; `read_tables` and `write_tables` read and write the
 interchange tables of a directory without checks.
 """
 
-from paycalc.batch import Batch, run_directory
-from paycalc.catalogue import Checked, check_paths
-from paycalc.compile import compile_agreement, compile_document
-from paycalc.compiled import Agreement, TrackerConflict
-from paycalc.datadir import DataError, Intake, read_directory, read_tables, write_tables
+from paycalc.batch.explain import explain_day
+from paycalc.batch.run import Batch, run_directory
+from paycalc.batch.store import RunStore, StoreError
+from paycalc.batch.time_reports import ReportOptions, time_report
+from paycalc.batch.transfer import transfer_run
+from paycalc.batch.write import write_run
 from paycalc.engine import Evaluation, evaluate
-from paycalc.explain import explain_day
-from paycalc.inputs import InputError, Inputs, Opening, Period
-from paycalc.problems import AgreementError, Problem
-from paycalc.resolve import Catalog
-from paycalc.store import RunStore, StoreError
-from paycalc.time_reports import ReportOptions, time_report
-from paycalc.transfer import transfer_run
+from paycalc.rules.compiled import Agreement, TrackerConflict
+from paycalc.spec.catalogue import Checked, check_paths
+from paycalc.spec.compile import compile_agreement, compile_document
+from paycalc.spec.problems import AgreementError, Problem
+from paycalc.spec.resolve import Catalog
+from paycalc.tables.datadir import DataError, Intake, read_directory, read_tables, write_tables
+from paycalc.tables.inputs import InputError, Inputs, Opening, Period
 from paycalc.version import __version__
-from paycalc.write import write_run
 
 __all__ = [
     "Agreement",

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 import click
 from rich.console import Console
 
-from paycalc.bundled import AGREEMENTS_DIR
-from paycalc.catalogue import Checked, check_paths
-from paycalc.problems import AgreementError, Problem
+from paycalc.spec.bundled import AGREEMENTS_DIR
+from paycalc.spec.catalogue import Checked, check_paths
+from paycalc.spec.problems import AgreementError, Problem
 
 if TYPE_CHECKING:
-    from paycalc.batch import Batch
-    from paycalc.inputs import Period
+    from paycalc.batch.run import Batch
+    from paycalc.tables.inputs import Period
 
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -94,7 +94,7 @@ def _report(checked: Checked) -> None:
               show_default=True, help="Schema of an agreement file or of a rule-set file.")
 def schema(kind: str) -> None:
     """Print the JSON Schema of the agreement language."""
-    from paycalc.schema import schema_text
+    from paycalc.spec.schema import schema_text
 
     click.echo(schema_text(kind), nl=False)  # type: ignore[arg-type]
 
@@ -104,9 +104,9 @@ def schema(kind: str) -> None:
 @_with_dirs
 def show(agreement: str, agreement_dirs: tuple[Path, ...], rule_dirs: tuple[Path, ...]) -> None:
     """Print the compiled AGREEMENT (a file, or the id of a shipped template)."""
-    from paycalc.compile import compile_agreement
-    from paycalc.render import render_agreement
-    from paycalc.resolve import Catalog
+    from paycalc.spec.compile import compile_agreement
+    from paycalc.spec.render import render_agreement
+    from paycalc.spec.resolve import Catalog
 
     path = Path(agreement)
     if not path.is_file():
@@ -131,8 +131,8 @@ def show(agreement: str, agreement_dirs: tuple[Path, ...], rule_dirs: tuple[Path
 def demo(out: Path) -> None:
     """Run the shipped sample data (36 employees, January and February 2025) under the
     shipped agreements and write the outputs and the HTML report."""
-    from paycalc.batch import period_of
-    from paycalc.bundled import SAMPLE_DIR, SAMPLE_FROM, SAMPLE_TO
+    from paycalc.batch.run import period_of
+    from paycalc.spec.bundled import SAMPLE_DIR, SAMPLE_FROM, SAMPLE_TO
 
     _, written = _run_and_write(SAMPLE_DIR, [AGREEMENTS_DIR], period_of(SAMPLE_FROM, SAMPLE_TO),
                                 out)
@@ -144,11 +144,11 @@ def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, o
                    ) -> tuple[Batch, dict[str, Path]]:
     """Run with the stages shown, write the outputs and print the summary; exits with the
     code of the problem when the agreements, the data or the run store refuse the run."""
-    from paycalc.batch import run_directory
-    from paycalc.datadir import DataError
-    from paycalc.progress import stages, summary_table
-    from paycalc.store import RunStore, StoreError
-    from paycalc.write import write_run
+    from paycalc.batch.progress import stages, summary_table
+    from paycalc.batch.run import run_directory
+    from paycalc.batch.store import RunStore, StoreError
+    from paycalc.batch.write import write_run
+    from paycalc.tables.datadir import DataError
 
     with stages(["compile agreements", "read data", "evaluate", "write"]) as step:
         try:
@@ -194,7 +194,7 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
     read (with --strict: a bad row); 4 done, with rejected rows (see rejects); 5 refused by
     the run store.
     """
-    from paycalc.batch import period_of
+    from paycalc.batch.run import period_of
 
     try:
         period = period_of(start.date(), end.date())
@@ -219,8 +219,8 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
 def transfer(run_dir: Path, store: Path, kind: str | None, out: Path) -> None:
     """Transfer the run written to RUN_DIR to payroll: the export files, and with
     --definitive the lock of its period in the run store (one transaction)."""
-    from paycalc.store import RunStore, StoreError
-    from paycalc.transfer import transfer_run
+    from paycalc.batch.store import RunStore, StoreError
+    from paycalc.batch.transfer import transfer_run
 
     if kind is None:
         raise click.UsageError("say --preliminary or --definitive")
@@ -258,8 +258,9 @@ def report(run_dir: Path, out: Path, detailed: bool, unit: str, employees: tuple
     """Write a CSV report of the run written to RUN_DIR: planned, system, reported and
     salary time, points, revenue, profit, commission, sales, bonus, salary and approval,
     per employee or (--detailed) per employee and day."""
-    from paycalc.time_reports import COLUMNS, SHEET, ReportOptions, time_report
-    from paycalc.write import read_output
+    from paycalc.batch.time_reports import COLUMNS, ReportOptions, time_report
+    from paycalc.batch.write import read_output
+    from paycalc.tables.outputs import SHEET
 
     try:
         options = ReportOptions(detailed=detailed, unit="days" if unit == "days" else "hours",
@@ -289,7 +290,7 @@ def explain(employee: str, day: dt.datetime, tracker: str | None, run_dir: Path,
             data: Path | None) -> None:
     """Explain EMPLOYEE's DAY (YYYY-MM-DD): each pay line and tracker transaction with the
     rule or link, level, factor, dated rate and input rows that made it."""
-    from paycalc.explain import explain_day
+    from paycalc.batch.explain import explain_day
 
     _out.print(explain_day(run_dir, employee, day.date(), tracker=tracker, data=data),
                markup=False, end="")

@@ -11,8 +11,8 @@ from typing import Any
 import polars as pl
 from hypothesis import strategies as st
 
-from paycalc.compiled import Agreement
-from paycalc.inputs import Inputs, Period
+from paycalc.rules.compiled import Agreement
+from paycalc.tables.inputs import Inputs, Period
 
 # days worth testing around: DST nights (EU, US), 29 February, Christmas, New Year
 ANCHORS = [dt.date(2025, 3, 29), dt.date(2025, 10, 25), dt.date(2025, 3, 8),

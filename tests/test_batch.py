@@ -14,14 +14,14 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from paycalc.batch import period_of, run_directory
-from paycalc.bundled import AGREEMENTS_DIR
+from paycalc.batch.run import period_of, run_directory
 from paycalc.cli import EXIT_DATA, EXIT_OK, EXIT_REJECTS, main
-from paycalc.compile import compile_agreement
-from paycalc.datadir import DataError, read_directory, write_tables
 from paycalc.engine import evaluate
-from paycalc.inputs import InputError, Inputs
-from paycalc.sample_data import generate
+from paycalc.spec.bundled import AGREEMENTS_DIR
+from paycalc.spec.compile import compile_agreement
+from paycalc.tables.datadir import DataError, read_directory, write_tables
+from paycalc.tables.inputs import InputError, Inputs
+from paycalc.tables.sample_data import generate
 
 BAD_ROWS = Path(__file__).resolve().parent.parent / "fixtures" / "batch" / "bad_rows"
 SPRING = period_of(dt.date(2025, 3, 1), dt.date(2025, 6, 30))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from paycalc.catalogue import check_paths
+from paycalc.spec.catalogue import check_paths
 
 BROKEN = Path(__file__).parent / "broken"
 SUPPORT = BROKEN / "support"

@@ -8,10 +8,10 @@ import polars as pl
 import pytest
 
 import paycalc.engine as engine
-from paycalc.bundled import AGREEMENTS_DIR
-from paycalc.compile import compile_agreement
-from paycalc.inputs import Inputs, Period
-from paycalc.sample_data import START, generate
+from paycalc.spec.bundled import AGREEMENTS_DIR
+from paycalc.spec.compile import compile_agreement
+from paycalc.tables.inputs import Inputs, Period
+from paycalc.tables.sample_data import START, generate
 
 
 def test_buckets_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from paycalc.bundled import AGREEMENTS_DIR, RULES_DIR
 from paycalc.cli import main
-from paycalc.problems import display_name
+from paycalc.spec.bundled import AGREEMENTS_DIR, RULES_DIR
+from paycalc.spec.problems import display_name
 
 BROKEN = Path(__file__).parent / "broken"
 

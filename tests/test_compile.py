@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from paycalc.bundled import AGREEMENTS_DIR
-from paycalc.compile import compile_agreement
-from paycalc.compiled import ALWAYS, Dated, Money
-from paycalc.language.values import MonthDay
+from paycalc.rules.compiled import ALWAYS, Dated, Money
+from paycalc.rules.dates import MonthDay
+from paycalc.spec.bundled import AGREEMENTS_DIR
+from paycalc.spec.compile import compile_agreement
 
 
 @pytest.fixture(scope="module")

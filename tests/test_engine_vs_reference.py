@@ -14,12 +14,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from input_strategies import scenarios
 
-from paycalc.compile import compile_document
 from paycalc.engine import BALANCES, PAY_LINES, TIME_SHEET, TRANSACTIONS, evaluate
-from paycalc.inputs import Inputs, Period
-from paycalc.language.document import AgreementDocument
-from paycalc.reference_evaluator import evaluate_reference
-from paycalc.reference_trackers import evaluate_trackers_reference
+from paycalc.reference.pay_lines import evaluate_reference
+from paycalc.reference.trackers import evaluate_trackers_reference
+from paycalc.spec.compile import compile_document
+from paycalc.spec.language.document import AgreementDocument
+from paycalc.tables.inputs import Inputs, Period
 
 
 @st.composite

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from paycalc.batch import period_of, run_directory
+from paycalc.batch.run import period_of, run_directory
+from paycalc.batch.write import write_run
 from paycalc.cli import main
-from paycalc.write import write_run
 
 REPO = Path(__file__).resolve().parent.parent
 BAD_ROWS = REPO / "fixtures" / "batch" / "bad_rows"

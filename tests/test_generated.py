@@ -11,10 +11,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from paycalc.bundled import AGREEMENTS_DIR, RULES_DIR
-from paycalc.load import load_file
-from paycalc.reference import reference_markdown
-from paycalc.schema import json_schema, schema_path, schema_text
+from paycalc.spec.bundled import AGREEMENTS_DIR, RULES_DIR
+from paycalc.spec.language_docs import reference_markdown
+from paycalc.spec.load import load_file
+from paycalc.spec.schema import json_schema, schema_path, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(AGREEMENTS_DIR.glob("*.yaml")) + sorted(RULES_DIR.glob("*.yaml"))

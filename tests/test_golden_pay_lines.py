@@ -16,12 +16,12 @@ from typing import Any
 import polars as pl
 import pytest
 
-from paycalc.compile import compile_agreement
-from paycalc.datadir import read_tables
 from paycalc.engine import evaluate
-from paycalc.inputs import Inputs, Period
-from paycalc.load import load_file
-from paycalc.reference_evaluator import evaluate_reference
+from paycalc.reference.pay_lines import evaluate_reference
+from paycalc.spec.compile import compile_agreement
+from paycalc.spec.load import load_file
+from paycalc.tables.datadir import read_tables
+from paycalc.tables.inputs import Inputs, Period
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "pay_lines"
 SCENARIOS = sorted(p for p in GOLDEN.iterdir() if (p / "scenario.yaml").is_file())

@@ -17,10 +17,10 @@ import pytest
 from test_golden_pay_lines import _load
 
 from paycalc.engine import evaluate
-from paycalc.inputs import Opening
-from paycalc.load import load_file
-from paycalc.reference_evaluator import evaluate_reference
-from paycalc.reference_trackers import evaluate_trackers_reference
+from paycalc.reference.pay_lines import evaluate_reference
+from paycalc.reference.trackers import evaluate_trackers_reference
+from paycalc.spec.load import load_file
+from paycalc.tables.inputs import Opening
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "trackers"
 SCENARIOS = sorted(p for p in GOLDEN.iterdir() if (p / "scenario.yaml").is_file())

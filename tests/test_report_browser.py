@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from paycalc.batch import period_of, run_directory
-from paycalc.bundled import AGREEMENTS_DIR
-from paycalc.write import write_run
+from paycalc.batch.run import period_of, run_directory
+from paycalc.batch.write import write_run
+from paycalc.spec.bundled import AGREEMENTS_DIR
 
 BAD_ROWS = Path(__file__).resolve().parent.parent / "fixtures" / "batch" / "bad_rows"
 CHART_LINE = (217, 72, 15)   # the polyline's colour, used nowhere else on the page

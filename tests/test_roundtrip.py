@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from paycalc.compile import compile_document
-from paycalc.language.document import AgreementDocument
-from paycalc.load import load_text
-from paycalc.validate import validate_document
+from paycalc.spec.compile import compile_document
+from paycalc.spec.language.document import AgreementDocument
+from paycalc.spec.load import load_text
+from paycalc.spec.validate import validate_document
 
 
 def _decimal(representer: Any, value: Decimal) -> Any:

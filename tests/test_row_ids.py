@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from paycalc.inputs import with_row_ids
+from paycalc.tables.inputs import with_row_ids
 
 ROW = pl.int_range(1, pl.len() + 1)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import runpy
 from pathlib import Path
 
-from paycalc.batch import period_of, run_directory
-from paycalc.bundled import AGREEMENTS_DIR, SAMPLE_DIR, SAMPLE_FROM, SAMPLE_TO
-from paycalc.datadir import write_tables
+from paycalc.batch.run import period_of, run_directory
+from paycalc.spec.bundled import AGREEMENTS_DIR, SAMPLE_DIR, SAMPLE_FROM, SAMPLE_TO
+from paycalc.tables.datadir import write_tables
 
 TOOL = Path(__file__).resolve().parent.parent / "tools" / "make_sample_data.py"
 

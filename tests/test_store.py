@@ -18,14 +18,14 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from paycalc.batch import Batch, period_of, run_directory
-from paycalc.bundled import AGREEMENTS_DIR
+from paycalc.batch.run import Batch, period_of, run_directory
+from paycalc.batch.store import RunStore, StoreError
+from paycalc.batch.transfer import transfer_run
+from paycalc.batch.write import write_run
 from paycalc.cli import EXIT_OK, EXIT_STORE, main
-from paycalc.datadir import write_tables
-from paycalc.inputs import Inputs
-from paycalc.store import RunStore, StoreError
-from paycalc.transfer import transfer_run
-from paycalc.write import write_run
+from paycalc.spec.bundled import AGREEMENTS_DIR
+from paycalc.tables.datadir import write_tables
+from paycalc.tables.inputs import Inputs
 
 JUNE_2, JUNE_3 = dt.date(2025, 6, 2), dt.date(2025, 6, 3)
 
@@ -141,8 +141,8 @@ def test_the_export_in_csv_and_paxml(locked: tuple[RunStore, Path]) -> None:
 
 KILLED_TRANSFER = """
 import pathlib, sys, time
-import paycalc.store as store
-from paycalc.transfer import transfer_run
+import paycalc.batch.store as store
+from paycalc.batch.transfer import transfer_run
 
 def stall(db, transfer, balances):
     pathlib.Path(sys.argv[3]).write_text("lines written, balances next")

@@ -12,10 +12,10 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from paycalc.batch import Batch, period_of, run_directory
+from paycalc.batch.run import Batch, period_of, run_directory
+from paycalc.batch.time_reports import ReportOptions, time_report
 from paycalc.cli import main
-from paycalc.load import load_file
-from paycalc.time_reports import ReportOptions, time_report
+from paycalc.spec.load import load_file
 
 DESK = Path(__file__).resolve().parent.parent / "fixtures" / "reports" / "contact_desk"
 SPEC = load_file(DESK / "scenario.yaml").data

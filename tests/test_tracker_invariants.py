@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from test_engine_vs_reference import cases
 
 from paycalc.engine import evaluate
-from paycalc.inputs import Inputs, Opening
+from paycalc.tables.inputs import Inputs, Opening
 
 
 @settings(max_examples=40)

@@ -10,8 +10,6 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from paycalc.bundled import AGREEMENTS_DIR
-from paycalc.compile import compile_agreement
 from paycalc.engine.calendar import day_calendar
 from paycalc.engine.zones import (
     local_seconds,
@@ -19,6 +17,8 @@ from paycalc.engine.zones import (
     wall_instants_by,
     zone_offsets,
 )
+from paycalc.spec.bundled import AGREEMENTS_DIR
+from paycalc.spec.compile import compile_agreement
 
 RETAIL = compile_agreement(AGREEMENTS_DIR / "retail.yaml")
 ZONES = {

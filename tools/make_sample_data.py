@@ -19,9 +19,9 @@ from pathlib import Path
 
 import polars as pl
 
-from paycalc.datadir import write_tables
-from paycalc.inputs import Inputs
-from paycalc.sample_data import generate
+from paycalc.tables.datadir import write_tables
+from paycalc.tables.inputs import Inputs
+from paycalc.tables.sample_data import generate
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "paycalc" / "sample"
 NUMBER = pl.col("employee_id").str.slice(1).cast(pl.Int64)

@@ -3,8 +3,8 @@ paycalc/schemas/ and docs/language.md. Run after changing a model; tests fail un
 
 from pathlib import Path
 
-from paycalc.reference import reference_markdown
-from paycalc.schema import schema_path, schema_text
+from paycalc.spec.language_docs import reference_markdown
+from paycalc.spec.schema import schema_path, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

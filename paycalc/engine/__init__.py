@@ -2,7 +2,7 @@
 
 `evaluate` works agreement by agreement (each has its own time zone and rules); inside an
 agreement every step is a Polars expression over all employees and days at once. Its
-results must equal `paycalc.reference_evaluator`, which defines the semantics.
+results must equal `paycalc.reference.pay_lines`, which defines the semantics.
 """
 
 from __future__ import annotations
@@ -14,23 +14,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from paycalc.compiled import Agreement, Tracker, trackers_by_code
 from paycalc.engine.absences import absence_lines, figure_lines
 from paycalc.engine.balances import balances, limit_warnings, unlocked_warnings
 from paycalc.engine.calendar import day_calendar, window_instances
-from paycalc.engine.columns import (
-    AMOUNT,
-    BALANCES,
-    LINE,
-    OPENING,
-    PAY_LINES,
-    QUANTITY,
-    REJECTS,
-    TIME_SHEET,
-    TRANSACTIONS,
-    WARNINGS,
-    frame_of,
-)
 from paycalc.engine.exprs import OF_THE_DAY, among, full_join_days, lookup
 from paycalc.engine.ledger import ledger, opening_years
 from paycalc.engine.line_rules import LineRules, line_rules, named
@@ -51,7 +37,21 @@ from paycalc.engine.transactions import (
     salary_type_transactions,
 )
 from paycalc.engine.zones import zone_offsets
-from paycalc.inputs import Inputs, Opening, Period, prepare, schema
+from paycalc.rules.compiled import Agreement, Tracker, trackers_by_code
+from paycalc.tables.inputs import Inputs, Opening, Period, prepare, schema
+from paycalc.tables.outputs import (
+    AMOUNT,
+    BALANCES,
+    LINE,
+    OPENING,
+    PAY_LINES,
+    QUANTITY,
+    REJECTS,
+    TIME_SHEET,
+    TRANSACTIONS,
+    WARNINGS,
+    frame_of,
+)
 
 __all__ = ["BALANCES", "PAY_LINES", "TIME_SHEET", "TRANSACTIONS", "Evaluation", "Inputs",
            "Opening", "Period", "evaluate"]

@@ -13,12 +13,12 @@ import datetime as dt
 
 import polars as pl
 
-from paycalc.compiled import Agreement
-from paycalc.engine.columns import LINE
 from paycalc.engine.exprs import among, employee_day, failed_rows, first_failure, lookup
 from paycalc.engine.line_rules import AgreementRules
 from paycalc.engine.pieces import unassigned, under_agreement
-from paycalc.inputs import FIGURE_KINDS, MONEY
+from paycalc.rules.compiled import Agreement
+from paycalc.tables.inputs import FIGURE_KINDS, MONEY, nominal_day, whole_seconds
+from paycalc.tables.outputs import LINE
 
 
 def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl.DataFrame,
@@ -64,7 +64,7 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
     else:
         full_day = nominal_day()
     seconds = pl.when(pl.col("hours_per_day").is_not_null()).then(
-        _whole_seconds(pl.col("hours_per_day") * pl.lit(3600, MONEY))).otherwise(full_day)
+        whole_seconds(pl.col("hours_per_day") * pl.lit(3600, MONEY))).otherwise(full_day)
     unit_days = [s.code for s in agreement.salary_types if s.unit == "days"]
     lines = days.filter(counted).select(
         "employee_id", "employee_day", "day",
@@ -79,18 +79,6 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
     leave = days.select("employee_id", "day", "salary_type", pl.col("row_id").alias("absence_id"),
                         counted.alias("counted"), "weekday", "holiday", "eve")
     return lines.cast(LINE), rejects, leave
-
-
-def nominal_day() -> pl.Expr:
-    """An employee's nominal day in whole seconds (halves up): full-time weekly hours x
-    employment level / working days per week, over columns of the employees table."""
-    return _whole_seconds(pl.col("fulltime_hours_per_week") * pl.col("employment_level")
-                          * pl.lit(3600, MONEY) / pl.col("working_days_per_week").cast(MONEY))
-
-
-def _whole_seconds(value: pl.Expr) -> pl.Expr:
-    """A decimal number of seconds rounded to whole seconds, halves up."""
-    return value.round(0, mode="half_away_from_zero").cast(pl.Int64)
 
 
 def figure_lines(figures: pl.DataFrame, mains: pl.DataFrame, agreement: Agreement,

@@ -7,11 +7,11 @@ import datetime as dt
 
 import polars as pl
 
-from paycalc.compiled import Agreement, Tracker
-from paycalc.engine.columns import BALANCES
 from paycalc.engine.drivers import tracking_year
 from paycalc.engine.exprs import by_employee_and_day, running_total
 from paycalc.engine.ledger import MICRO, _per_tracker, micro, quantity, with_tracking_year
+from paycalc.rules.compiled import Agreement, Tracker
+from paycalc.tables.outputs import BALANCES
 
 
 def shown_on(tracker: Tracker, as_of: dt.date) -> dt.date:

@@ -7,11 +7,11 @@ import datetime as dt
 
 import polars as pl
 
-from paycalc.compiled import Agreement
 from paycalc.engine.exprs import among
 from paycalc.engine.zones import in_stretches, local_date, wall_to_instant
-from paycalc.holiday_days import holiday_days
-from paycalc.language.values import WEEKDAYS
+from paycalc.rules.compiled import Agreement
+from paycalc.rules.dates import WEEKDAYS
+from paycalc.rules.holiday_days import holiday_days
 
 
 def day_calendar(agreement: Agreement, first: dt.date, last: dt.date) -> pl.DataFrame:

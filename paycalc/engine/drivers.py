@@ -7,11 +7,11 @@ import datetime as dt
 
 import polars as pl
 
-from paycalc.compiled import Agreement, Link, Tracker
 from paycalc.engine.calendar import kinds_match
-from paycalc.engine.columns import QUANTITY
 from paycalc.engine.exprs import among
-from paycalc.language.values import WEEKDAYS
+from paycalc.rules.compiled import Agreement, Link, Tracker
+from paycalc.rules.dates import WEEKDAYS
+from paycalc.tables.outputs import QUANTITY
 
 FIRINGS = ["employee_id", "date", "value", "input_ids", "key"]
 SPAN = ["first", "last", "valid_from", "assignment"]

@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from paycalc.compiled import ALWAYS, Dated
+from paycalc.rules.compiled import ALWAYS, Dated
 
 
 def dated_expr(value: Dated[Any], day: pl.Expr, dtype: pl.DataType) -> pl.Expr:

@@ -20,11 +20,11 @@ from typing import Any
 
 import polars as pl
 
-from paycalc.compiled import Tracker
-from paycalc.engine.columns import QUANTITY, TRANSACTIONS
 from paycalc.engine.drivers import tracking_year
 from paycalc.engine.exprs import by_employee_and_day, dated_expr, lookup
-from paycalc.inputs import MONEY
+from paycalc.rules.compiled import Tracker
+from paycalc.tables.inputs import MONEY
+from paycalc.tables.outputs import QUANTITY, TRANSACTIONS
 
 MICRO = 1_000_000
 PHASE = {"set": 0, "link": 1, "salary_type": 2, "adjustment": 3, "expiry": 4}

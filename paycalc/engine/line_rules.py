@@ -15,8 +15,8 @@ from typing import Any
 
 import polars as pl
 
-from paycalc.compiled import Agreement
-from paycalc.inputs import FIGURE_KINDS
+from paycalc.rules.compiled import Agreement
+from paycalc.tables.inputs import FIGURE_KINDS
 
 TABLE = {"rule_no": pl.Int64, "agreement": pl.String, "salary_type": pl.String,
          "unit": pl.String, "rule": pl.String, "source": pl.String}

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from paycalc.compiled import Agreement, OvertimeRule
-from paycalc.engine.columns import SLICE, WARNINGS
 from paycalc.engine.exprs import dated_expr, running_total
 from paycalc.engine.line_rules import AgreementRules
+from paycalc.rules.compiled import Agreement, OvertimeRule
+from paycalc.tables.outputs import SLICE, WARNINGS
 
 
 def week_start(day: pl.Expr, first_weekday: int) -> pl.Expr:

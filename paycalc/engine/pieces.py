@@ -7,7 +7,6 @@ import datetime as dt
 
 import polars as pl
 
-from paycalc.compiled import Agreement, PunchRounding
 from paycalc.engine.calendar import local_days
 from paycalc.engine.exprs import (
     OF_THE_DAY,
@@ -18,6 +17,7 @@ from paycalc.engine.exprs import (
     lookup,
 )
 from paycalc.engine.zones import read_instants, with_local_seconds
+from paycalc.rules.compiled import Agreement, PunchRounding
 
 REGULAR = ""
 """Target of paid time that becomes ordinary time and overtime."""

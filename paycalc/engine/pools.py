@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from paycalc.compiled import Agreement, SetPaidTime
 from paycalc.engine.calendar import kinds_match
 from paycalc.engine.exprs import (
     DAY_COLUMNS,
@@ -16,7 +15,8 @@ from paycalc.engine.exprs import (
     running_total,
 )
 from paycalc.engine.pieces import REGULAR
-from paycalc.inputs import schema
+from paycalc.rules.compiled import Agreement, SetPaidTime
+from paycalc.tables.inputs import schema
 
 EIGHT_HOURS = 8 * 3600
 DAY_KEY = ["employee_day"]

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from paycalc.compiled import Agreement, Money, SalaryType
-from paycalc.engine.columns import AMOUNT, QUANTITY
 from paycalc.engine.exprs import dated_expr
 from paycalc.engine.line_rules import LineRules, named
-from paycalc.inputs import MONEY
+from paycalc.rules.compiled import Agreement, Money, SalaryType
+from paycalc.tables.inputs import MONEY
+from paycalc.tables.outputs import AMOUNT, QUANTITY
 
 SIX = 6
 

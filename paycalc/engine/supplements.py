@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from paycalc.compiled import Agreement
-from paycalc.engine.columns import SLICE
 from paycalc.engine.exprs import day_of
 from paycalc.engine.line_rules import AgreementRules
+from paycalc.rules.compiled import Agreement
+from paycalc.tables.outputs import SLICE
 
 
 def _day_layout(windows: pl.DataFrame) -> pl.DataFrame:

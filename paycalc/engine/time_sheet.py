@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from paycalc.compiled import Agreement
 from paycalc.engine.pieces import split_days
-from paycalc.inputs import Period
+from paycalc.rules.compiled import Agreement
+from paycalc.tables.inputs import Period
+from paycalc.tables.outputs import TIMES
 
-TIMES = ("planned", "system", "reported", "salary_time")
 KEY = ["employee_id", "day", "activity"]
 
 

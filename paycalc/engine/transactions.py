@@ -8,11 +8,11 @@ import datetime as dt
 
 import polars as pl
 
-from paycalc.compiled import Agreement, Link, Tracker
-from paycalc.engine.columns import QUANTITY, frame_of
 from paycalc.engine.drivers import firings, windows
 from paycalc.engine.exprs import among, by_employee_and_day, dated_expr, failed_rows, first_failure
-from paycalc.inputs import MONEY, schema
+from paycalc.rules.compiled import Agreement, Link, Tracker
+from paycalc.tables.inputs import MONEY, schema
+from paycalc.tables.outputs import QUANTITY, frame_of
 
 MADE = schema(employee_id=pl.String, tracker=pl.String, date=pl.Date, quantity=QUANTITY,
               operator=pl.String, kind=pl.String, made_by=pl.String, agreement=pl.String,

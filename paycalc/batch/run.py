@@ -1,0 +1,128 @@
+"""A batch run: a data directory and the agreements of a directory evaluated for a period,
+with every input row accounted for.
+
+The run reads the data directory row by row (`datadir.read_directory`), compiles every
+agreement it is given, evaluates, and then gives each reject of the evaluation the file and
+row it came from, so that the run's rejects hold every row not used, whichever stage
+refused it. Rows read = rows used + rows rejected, per table; a run where that does not hold
+raises rather than writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from paycalc.batch.corrections import with_corrections
+from paycalc.batch.store import RunStore, StoreError
+from paycalc.batch.time_sheet import sheet_of
+from paycalc.engine import Evaluation, evaluate
+from paycalc.rules.compiled import Agreement
+from paycalc.spec.catalogue import check_paths, yaml_files
+from paycalc.spec.problems import AgreementError
+from paycalc.tables.datadir import INTAKE_REJECTS, Intake, first_bad_row, read_directory
+from paycalc.tables.inputs import Period, schema
+
+ACCOUNTING = schema(table=pl.String, file=pl.String, read=pl.Int64, used=pl.Int64,
+                    rejected=pl.Int64)
+"""Rows per input file: read, used and rejected (a row with several reasons counts once)."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What a run found: its agreements and the files they came from, the evaluation, its
+    pay lines (with corrections of locked days when run from a store), the time sheet the
+    CSV reports are made from, every rejected row with its file and row, the row
+    accounting, and the lock it started from."""
+
+    period: Period
+    agreements: list[Agreement]
+    agreement_files: list[Path]
+    input_files: dict[str, Path]
+    evaluation: Evaluation
+    pay_lines: pl.DataFrame
+    time_sheet: pl.DataFrame
+    rejects: pl.DataFrame
+    accounting: pl.DataFrame
+    made_from: dt.date | None
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """The output tables of the run by name, in the order they are written."""
+        result = self.evaluation
+        return {"pay_lines": self.pay_lines,
+                "tracker_transactions": result.tracker_transactions,
+                "balances": result.balances, "time_sheet": self.time_sheet,
+                "warnings": result.warnings,
+                "rejects": self.rejects, "row_counts": self.accounting}
+
+
+def compile_directories(folders: Sequence[Path]) -> tuple[list[Agreement], list[Path]]:
+    """Every agreement in `folders` compiled (rule sets are looked up beside them and in the
+    shipped ones), and the YAML files read; raises `AgreementError` with every problem."""
+    checked = check_paths(folders, folders, ())
+    if checked.problems:
+        raise AgreementError(checked.problems)
+    return checked.agreements, yaml_files(folders)
+
+
+def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
+                  strict: bool = False, store: RunStore | None = None,
+                  step: Callable[[str], None] = lambda _: None) -> Batch:
+    """Read `data`, compile the agreements of `agreement_dirs` and evaluate `period`; with
+    a `store` that holds a lock, trackers start from the locked balances and lines of
+    locked days become corrections. `step` hears the name of each stage as it starts.
+    Raises `AgreementError`, `DataError` or `StoreError` (a period starting after the day
+    after the lock would leave days never paid)."""
+    opening = store.opening() if store else None
+    lock = opening.lock_date if opening else None
+    if lock is not None and period.start > lock + dt.timedelta(days=1):
+        raise StoreError(f"the store is locked to {lock}: the period must start on or "
+                         f"before {lock + dt.timedelta(days=1)}")
+    step("compile agreements")
+    agreements, files = compile_directories(agreement_dirs)
+    step("read data")
+    intake = read_directory(data, [a.id for a in agreements], strict=strict)
+    step("evaluate")
+    evaluation = evaluate(agreements, intake.inputs, period, opening=opening, time_sheet=True)
+    refused = evaluation.rejects.join(intake.origins, on=["table", "row_id"], how="left"
+                                      ).select(list(INTAKE_REJECTS))
+    if strict and len(refused):
+        raise first_bad_row(refused)
+    rejects = pl.concat([intake.rejects, refused]).sort("table", "row", "column", "reason",
+                                                         nulls_last=True)
+    transferred = store.transferred() if store and lock else None
+    lines = with_corrections(evaluation.pay_lines, transferred, lock)
+    return Batch(period, agreements, files, intake.files, evaluation, lines,
+                 sheet_of(evaluation, intake.inputs, period), rejects,
+                 accounting(intake, refused, rejects), lock)
+
+
+def accounting(intake: Intake, refused: pl.DataFrame, rejects: pl.DataFrame) -> pl.DataFrame:
+    """Rows read, used and rejected per file, from the reader's `intake`, the rows the
+    evaluation `refused` and all `rejects`; raises when they do not add up. Used rows are
+    the rows the reader passed on less those the evaluation refused; a used row may make no
+    line (a punch outside the period, say)."""
+    def distinct_rows(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+        return frame.group_by("table").agg(pl.col("row").n_unique().alias(name))
+
+    counts = (intake.counts
+              .join(distinct_rows(intake.origins, "passed"), on="table", how="left")
+              .join(distinct_rows(refused, "refused"), on="table", how="left")
+              .join(distinct_rows(rejects, "rejected"), on="table", how="left")
+              .with_columns(pl.col("passed", "refused", "rejected").fill_null(0))
+              .with_columns((pl.col("passed") - pl.col("refused")).alias("used")))
+    wrong = counts.filter(pl.col("read") != pl.col("used") + pl.col("rejected"))
+    if len(wrong):
+        raise RuntimeError(f"row accounting does not add up: {wrong.to_dicts()}")
+    return counts.select(list(ACCOUNTING)).cast(ACCOUNTING)
+
+
+def period_of(start: dt.date, end: dt.date) -> Period:
+    """The period from `start` to `end`, both included; raises ValueError when reversed."""
+    if end < start:
+        raise ValueError(f"the period ends ({end}) before it starts ({start})")
+    return Period(start, end)

@@ -1,0 +1,170 @@
+"""The run store: one SQLite file that remembers what was transferred to payroll.
+
+It keeps every transfer (preliminary or definitive, its period and the manifest hash of
+the run it came from), the pay lines of each definitive transfer, and the tracker balances
+locked by it per employee, tracker and tracking year. The lock is the last day of the
+latest definitive transfer: the next run starts its trackers from the balances locked then
+(`opening`), and lines of locked days become corrections against what was transferred.
+
+SQLite (in Python's standard library) was chosen over DuckDB because what matters here is
+an atomic, durable commit of a few small tables from one writer: a definitive transfer is
+one transaction, so a process killed in the middle leaves the store as it was before. Money
+and quantities are stored as decimal text, never as floating point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from paycalc.tables.inputs import MONEY, Opening, Period, schema
+from paycalc.tables.outputs import OPENING, QUANTITY
+
+Kind = Literal["preliminary", "definitive"]
+
+TRANSFERRED = schema(employee_id=pl.String, date=pl.Date, agreement=pl.String,
+                     salary_type=pl.String, unit=pl.String, seconds=pl.Int64,
+                     quantity=QUANTITY, amount=MONEY)
+"""The lines of definitive transfers, as the store gives them back."""
+
+_TABLES = """
+create table if not exists transfers (
+    id integer primary key, kind text not null check (kind in ('preliminary', 'definitive')),
+    period_from text not null, period_to text not null, run_manifest text not null,
+    lines integer not null);
+create table if not exists transferred_lines (
+    transfer_id integer not null references transfers(id), employee_id text not null,
+    date text not null, agreement text, salary_type text not null, unit text not null,
+    seconds integer, quantity text, amount text);
+create table if not exists locked_balances (
+    transfer_id integer not null references transfers(id), employee_id text not null,
+    tracker text not null, tracking_year text, balance text not null, accrued text not null);
+"""
+
+
+class StoreError(RuntimeError):
+    """A transfer the store refuses: a period already locked, or a run made from another
+    lock than the store's."""
+
+
+class RunStore:
+    """The run store at `path` (created when missing)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with self._connection() as db:
+            db.executescript(_TABLES)
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            db.execute("pragma foreign_keys = on")
+            yield db
+        finally:
+            db.close()
+
+    def lock(self) -> dt.date | None:
+        """The last locked day: the end of the latest definitive transfer (None before one)."""
+        with self._connection() as db:
+            return _lock_of(db)
+
+    def opening(self) -> Opening | None:
+        """Where the next run's trackers start: the balances locked with the lock."""
+        with self._connection() as db:
+            row = db.execute("select id, period_to from transfers where kind = 'definitive' "
+                             "order by period_to desc, id desc limit 1").fetchone()
+            if row is None:
+                return None
+            found = db.execute("select employee_id, tracker, tracking_year, balance, accrued "
+                               "from locked_balances where transfer_id = ?", (row[0],)).fetchall()
+        balances = pl.DataFrame(
+            [(e, t, dt.date.fromisoformat(y) if y else None, Decimal(b), Decimal(a))
+             for e, t, y, b, a in found],
+            schema=OPENING, orient="row")
+        return Opening(dt.date.fromisoformat(row[1]), balances)
+
+    def transferred(self) -> pl.DataFrame:
+        """Every line of every definitive transfer (corrections included)."""
+        with self._connection() as db:
+            rows = db.execute("select employee_id, date, agreement, salary_type, unit, seconds, "
+                              "quantity, amount from transferred_lines").fetchall()
+        return pl.DataFrame(
+            [(e, dt.date.fromisoformat(d), a, s, u, sec, _number(q), _number(m))
+             for e, d, a, s, u, sec, q, m in rows], schema=TRANSFERRED, orient="row")
+
+    def transfers(self) -> list[tuple[int, Kind, dt.date, dt.date, int]]:
+        """Every transfer: id, kind, period and number of lines, oldest first."""
+        with self._connection() as db:
+            rows = db.execute("select id, kind, period_from, period_to, lines from transfers "
+                              "order by id").fetchall()
+        return [(i, k, dt.date.fromisoformat(f), dt.date.fromisoformat(t), n)
+                for i, k, f, t, n in rows]
+
+    def transfer(self, kind: Kind, period: Period, lines: pl.DataFrame, balances: pl.DataFrame,
+                 *, manifest: str, made_from: dt.date | None) -> int:
+        """Record a transfer of `lines` (pay lines, payable ones) for `period`. A definitive
+        one also keeps the lines and `balances` (as of the period's end) and so locks the
+        period; all of it is one transaction. `made_from` is the lock the run started from:
+        a run made before a later lock is refused, as is a period already locked."""
+        with self._connection() as db:
+            db.execute("begin immediate")
+            try:
+                lock = _lock_of(db)
+                if kind == "definitive" and lock is not None and period.end <= lock:
+                    raise StoreError(f"{period.start} to {period.end} is already locked "
+                                     f"(to {lock})")
+                if lock != made_from:
+                    raise StoreError(f"the run started from the lock {made_from or 'none'}, "
+                                     f"but the store is locked to {lock}: run it again")
+                cursor = db.execute(
+                    "insert into transfers (kind, period_from, period_to, run_manifest, lines) "
+                    "values (?, ?, ?, ?, ?)", (kind, period.start.isoformat(),
+                                               period.end.isoformat(), manifest, len(lines)))
+                number = cursor.lastrowid
+                assert number is not None
+                if kind == "definitive":
+                    _insert_lines(db, number, lines)
+                    _insert_balances(db, number, balances)
+                db.execute("commit")
+            except BaseException:
+                db.execute("rollback")
+                raise
+        return number
+
+
+def _lock_of(db: sqlite3.Connection) -> dt.date | None:
+    (last,) = db.execute("select max(period_to) from transfers "
+                         "where kind = 'definitive'").fetchone()
+    return dt.date.fromisoformat(last) if last else None
+
+
+def _number(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _insert_lines(db: sqlite3.Connection, transfer: int, lines: pl.DataFrame) -> None:
+    db.executemany(
+        "insert into transferred_lines values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(transfer, r["employee_id"], r["date"].isoformat(), r["agreement"], r["salary_type"],
+          r["unit"], r["seconds"], _text(r["quantity"]), _text(r["amount"]))
+         for r in lines.iter_rows(named=True)])
+
+
+def _insert_balances(db: sqlite3.Connection, transfer: int, balances: pl.DataFrame) -> None:
+    db.executemany(
+        "insert into locked_balances values (?, ?, ?, ?, ?, ?)",
+        [(transfer, r["employee_id"], r["tracker"],
+          r["tracking_year"].isoformat() if r["tracking_year"] else None,
+          str(r["balance"]), str(r["accrued"])) for r in balances.iter_rows(named=True)])

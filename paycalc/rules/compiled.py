@@ -1,0 +1,405 @@
+"""Compiled rule objects: what the engine sees of an agreement.
+
+Immutable, with every default made explicit, inheritance and rule sets already merged,
+durations in whole seconds and numbers as Decimal. Each rule keeps the source location it
+was written at (not part of equality: a rule means the same wherever it is written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import (
+    ROUND_DOWN,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Decimal,
+)
+from functools import cached_property
+from typing import Generic, Literal, TypeVar
+
+from paycalc.rules.dates import MonthDay
+
+T = TypeVar("T")
+
+ALWAYS = dt.date.min
+"""Effective-from date of a value written without dates: it holds on every day."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a rule was written."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column} ({self.path})"
+
+
+@dataclass(frozen=True)
+class Dated(Generic[T]):
+    """A value by effective-from date: each holds from its date until the next one's."""
+
+    entries: tuple[tuple[dt.date, T], ...]
+
+    @classmethod
+    def always(cls, value: T) -> Dated[T]:
+        """A value that holds on every day."""
+        return cls(((ALWAYS, value),))
+
+    def at(self, day: dt.date) -> T:
+        """The value on `day`; LookupError before the first effective date."""
+        value: T | None = None
+        found = False
+        for start, candidate in self.entries:
+            if start > day:
+                break
+            value, found = candidate, True
+        if not found:
+            raise LookupError(f"no value before {self.entries[0][0]}")
+        return value  # type: ignore[return-value]
+
+    @property
+    def is_constant(self) -> bool:
+        """True when one value holds on every day."""
+        return len(self.entries) == 1 and self.entries[0][0] == ALWAYS
+
+    def __str__(self) -> str:
+        if self.is_constant:
+            return str(self.entries[0][1])
+        return ", ".join(f"{value} from {start}" for start, value in self.entries)
+
+
+_ROUNDING = {
+    "half_up": ROUND_HALF_UP,
+    "half_even": ROUND_HALF_EVEN,
+    "half_down": ROUND_HALF_DOWN,
+    "up": ROUND_UP,
+    "down": ROUND_DOWN,
+}
+
+
+@dataclass(frozen=True)
+class Money:
+    """The money rounding rule: every line's amount is rounded once, by this rule."""
+
+    currency: str | None
+    decimals: int
+    rounding: Literal["half_up", "half_even", "half_down", "up", "down"]
+
+    def round(self, amount: Decimal) -> Decimal:
+        """`amount` rounded to the agreement's decimals by its rule."""
+        return amount.quantize(Decimal(1).scaleb(-self.decimals), rounding=_ROUNDING[self.rounding])
+
+
+@dataclass(frozen=True)
+class TrackerEffect:
+    """Each use of a salary type moves `tracker` by sign x quantity x factor."""
+
+    tracker: str
+    sign: Literal[1, -1]
+    factor: Dated[Decimal]
+    source: Source = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """How a salary type's quantity becomes money; unused rates are None."""
+
+    method: Literal["none", "hourly_rate", "fixed_rate", "supplement", "as_given"]
+    multiplier: Dated[Decimal] | None = None
+    rate: Dated[Decimal] | None = None
+    per_hour: Dated[Decimal] | None = None
+    percent_of_hourly_rate: Dated[Decimal] | None = None
+
+
+@dataclass(frozen=True)
+class SalaryType:
+    """A salary type (pay code)."""
+
+    code: str
+    name: str
+    unit: Literal["hours", "days", "amount"]
+    pricing: Pricing
+    trackers: tuple[TrackerEffect, ...]
+    requires_approval: bool
+    export_code: str
+    source: Source = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class PunchRounding:
+    """Rounding of one end of a punch; step 0 keeps it as punched."""
+
+    step_seconds: int
+    direction: Literal["nearest", "up", "down"]
+
+
+@dataclass(frozen=True)
+class AutomaticBreak:
+    """A day whose worked time exceeds `after_seconds` contains at least `deduct_seconds`
+    of unpaid break."""
+
+    after_seconds: int
+    deduct_seconds: int
+
+
+@dataclass(frozen=True)
+class OvertimeStep:
+    """The next `length_seconds` of overtime (None: all the rest) paid as `salary_type`."""
+
+    salary_type: str
+    length_seconds: Dated[int] | None
+    source: Source = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class OvertimeRule:
+    """Overtime beyond a threshold per day or week; threshold None = the day's schedule."""
+
+    period: Literal["day", "week"]
+    threshold_seconds: Dated[int] | None
+    steps: tuple[OvertimeStep, ...]
+    source: Source = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Supplement:
+    """Worked time inside the window [start, end) of the listed days is paid `salary_type`;
+    an end at or before the start means the window runs into the next day."""
+
+    code: str
+    salary_type: str
+    days: frozenset[str]
+    start_seconds: int
+    end_seconds: int
+    group: str | None
+    priority: int
+    source: Source = field(compare=False, repr=False)
+
+    @property
+    def crosses_midnight(self) -> bool:
+        """True when the window ends on the day after it starts."""
+        return self.end_seconds <= self.start_seconds
+
+
+@dataclass(frozen=True)
+class ExtraDay:
+    """An agreement's own holiday or eve."""
+
+    date: dt.date
+    name: str
+    kind: Literal["holiday", "holiday_eve"]
+
+
+@dataclass(frozen=True)
+class HolidayCalendar:
+    """The public holiday calendar and the agreement's extra days."""
+
+    country: str | None
+    subdivision: str | None
+    categories: tuple[str, ...]
+    eves: Literal["day_before", "none"]
+    extra_days: tuple[ExtraDay, ...]
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A punch or schedule activity."""
+
+    code: str
+    name: str
+    paid: bool
+    salary_type: str | None
+    source: Source = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class SetPaidTime:
+    """A set-paid-time rule over a day's planned activities (empty = all, every day)."""
+
+    code: str
+    rule: Literal["zero_hours", "eight_hours", "custom_even", "custom_proportional"]
+    time_seconds: int | None
+    activities: frozenset[str]
+    days: frozenset[str]
+    source: Source = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class TimeRules:
+    """How worked time is measured and split into salary types."""
+
+    day_attribution: Literal["split_at_midnight", "start_day"]
+    week_starts: int
+    """0 = Monday ... 6 = Sunday."""
+    rounding_start: PunchRounding
+    rounding_end: PunchRounding
+    use_punched_breaks: bool
+    automatic_breaks: tuple[AutomaticBreak, ...]
+    ordinary_salary_type: str | None
+    daily_overtime: OvertimeRule | None
+    weekly_overtime: OvertimeRule | None
+    supplements: tuple[Supplement, ...]
+    holidays: HolidayCalendar
+    activities: tuple[Activity, ...]
+    set_paid_time: tuple[SetPaidTime, ...]
+    full_absence_day: Literal["schedule_or_nominal", "nominal"]
+    source: Source = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """A time tracker."""
+
+    code: str
+    name: str
+    unit: Literal["hours", "days"]
+    periodised: bool
+    year_start: MonthDay
+    deduction_order: Literal["current_year", "oldest_first", "current_then_oldest"]
+    max_accrual_per_year: Dated[Decimal]
+    """0 = unlimited."""
+    decimals: int
+    total_start_date: dt.date | None
+    show_on_time_card: bool
+    balance_as_of: Literal["actual", "next_occurrence"]
+    balance_month_day: MonthDay | None
+    min: Decimal | None
+    max: Decimal | None
+    type: Literal["normal", "holiday"]
+    save_up_to: Decimal | None
+    expire_after_years: int | None
+    source: Source = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Driver:
+    """A value adjuster; settings not used by `kind` are empty."""
+
+    kind: str
+    salary_types: frozenset[str] = frozenset()
+    month: int | None = None
+    day: int | None = None
+    month_day: MonthDay | None = None
+    counted_weekdays: frozenset[str] = frozenset()
+    never_counted: frozenset[str] = frozenset()
+    day_numbers_from: int = 1
+    day_numbers_to: int | None = None
+
+
+@dataclass(frozen=True)
+class Level:
+    """A level of a factor-level table; factor None = no transaction on this level."""
+
+    threshold: Dated[Decimal]
+    factor: Dated[Decimal] | None
+    source: Source = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Levels:
+    """A factor-level table and its regulator."""
+
+    regulator: Literal["employment_years", "age_years", "accumulated_value"]
+    link: str | None
+    table: tuple[Level, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link from a value adjuster to a tracker. Exactly one of `factor` and `levels`."""
+
+    code: str
+    name: str
+    tracker: str
+    driver: Driver
+    main_agreement_only: bool
+    include_all_employee_data: bool
+    operator: Literal["add", "set"]
+    carry_over_up_to: Dated[Decimal] | None
+    factor: Dated[Decimal] | None
+    levels: Levels | None
+    multiply_by_driver_value: bool
+    thresholds_only: bool
+    multiply_by_employment_level: bool
+    multiply_by_average_nominal_hours: bool
+    source: Source = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Salary type paying each kind of figure; None = reported, not paid."""
+
+    bonus: str | None
+    commission: str | None
+    revenue: str | None
+    profit: str | None
+    points: str | None
+    sales: str | None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A compiled agreement template."""
+
+    id: str
+    name: str
+    description: str
+    time_zone: str
+    money: Money
+    salary_types: tuple[SalaryType, ...]
+    time_rules: TimeRules
+    figures: Figures
+    trackers: tuple[Tracker, ...]
+    links: tuple[Link, ...]
+    warn_unlocked_after_days: int
+    files: tuple[str, ...] = field(compare=False)
+    """The agreement's file first, then every base template and rule set it merged."""
+
+    @cached_property
+    def _by_code(self) -> dict[str, dict[str, object]]:
+        return {
+            "salary_type": {s.code: s for s in self.salary_types},
+            "tracker": {t.code: t for t in self.trackers},
+            "link": {k.code: k for k in self.links},
+        }
+
+    def salary_type(self, code: str) -> SalaryType:
+        """The salary type `code`; KeyError if the agreement has none."""
+        return self._by_code["salary_type"][code]  # type: ignore[return-value]
+
+    def tracker(self, code: str) -> Tracker:
+        """The tracker `code`; KeyError if the agreement has none."""
+        return self._by_code["tracker"][code]  # type: ignore[return-value]
+
+    def link(self, code: str) -> Link:
+        """The link `code`; KeyError if the agreement has none."""
+        return self._by_code["link"][code]  # type: ignore[return-value]
+
+
+class TrackerConflict(ValueError):
+    """Two agreements define one tracker code differently."""
+
+
+def trackers_by_code(agreements: list[Agreement]) -> dict[str, Tracker]:
+    """Every tracker of `agreements` by code.
+
+    A tracker code is one balance per employee whatever agreement moves it (an employee
+    moving from full time to part time keeps their vacation days), so every agreement that
+    defines a code must define it the same way.
+    """
+    found: dict[str, Tracker] = {}
+    for agreement in agreements:
+        for tracker in agreement.trackers:
+            known = found.setdefault(tracker.code, tracker)
+            if known != tracker:
+                raise TrackerConflict(
+                    f"tracker {tracker.code} is defined differently at {known.source} and at "
+                    f"{tracker.source}; one code is one balance, so its settings must agree")
+    return found

@@ -1,0 +1,53 @@
+"""Checking many agreement and rule-set files at once, as `paycalc validate` does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from paycalc.rules.compiled import Agreement
+from paycalc.spec.compile import compile_resolved
+from paycalc.spec.language.document import AgreementDocument
+from paycalc.spec.problems import AgreementError, Problem
+from paycalc.spec.resolve import Catalog, resolve_agreement, resolve_rule_set
+
+
+@dataclass
+class Checked:
+    """The outcome of checking files: compiled agreements, rule sets, every problem."""
+
+    agreements: list[Agreement] = field(default_factory=list)
+    rule_sets: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def yaml_files(paths: Iterable[Path]) -> list[Path]:
+    """The given files, and the `.yaml` files of given directories, in name order."""
+    found: list[Path] = []
+    for path in paths:
+        found += sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    return found
+
+
+def check_paths(paths: Iterable[Path], agreement_dirs: Sequence[Path],
+                rule_dirs: Sequence[Path]) -> Checked:
+    """Load, validate and compile every file; a rule set is checked with the rule sets it
+    uses (its references are checked in each agreement that uses it)."""
+    files = yaml_files(paths)
+    catalog = Catalog.around(files, agreement_dirs, rule_dirs)
+    checked = Checked()
+    seen: set[Problem] = set()
+    for path in files:
+        try:
+            document = catalog.document(path)
+            if isinstance(document, AgreementDocument):
+                checked.agreements.append(compile_resolved(resolve_agreement(path, catalog)))
+            else:
+                resolve_rule_set(path, catalog)
+                checked.rule_sets.append(document.rule_set)
+        except AgreementError as exc:
+            checked.problems += [p for p in exc.problems if p not in seen]
+            seen.update(exc.problems)
+    checked.problems.sort()
+    return checked

@@ -1,0 +1,183 @@
+"""The interchange tables as the evaluators receive them: columns, types and defaults.
+
+`Inputs` holds one Polars frame per table (any may be missing). `prepare` gives every
+table its documented columns with defaults filled in and a `row_id` (kept when the reader
+gave one; else `punch_id` where the exporter gave one, else `TABLE:ROW` counting from 1),
+so every output row can name the input rows behind it. Datetimes may carry a time zone
+(any) or be naive (local time in the agreement's zone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+import polars as pl
+
+from paycalc.tables.convert import convert
+
+
+def schema(**columns: pl.DataType | type[pl.DataType]) -> pl.Schema:
+    """A frame schema written as column=type."""
+    return pl.Schema(columns)
+
+
+MONEY = pl.Decimal(38, 18)
+"""The working type of every rate and amount until the single rounding of a line."""
+
+COLUMNS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
+    "employees": {
+        "employee_id": pl.String, "birth_date": pl.Date, "employment_start": pl.Date,
+        "employment_end": pl.Date, "employment_level": MONEY,
+        "fulltime_hours_per_week": MONEY, "working_days_per_week": pl.Int64,
+        "hourly_rate": MONEY, "monthly_salary": MONEY, "team": pl.String,
+    },
+    "assignments": {
+        "employee_id": pl.String, "agreement": pl.String, "valid_from": pl.Date,
+        "valid_to": pl.Date, "main": pl.Boolean,
+    },
+    "punches": {
+        "punch_id": pl.String, "employee_id": pl.String, "start": pl.Datetime,
+        "end": pl.Datetime, "activity": pl.String, "salary_type": pl.String,
+        "break_minutes": pl.Int64,
+    },
+    "schedules": {
+        "employee_id": pl.String, "start": pl.Datetime, "end": pl.Datetime,
+        "activity": pl.String, "paid": pl.Boolean,
+    },
+    "absences": {
+        "employee_id": pl.String, "start_date": pl.Date, "end_date": pl.Date,
+        "salary_type": pl.String, "hours_per_day": MONEY,
+    },
+    "figures": {
+        "employee_id": pl.String, "date": pl.Date, "kind": pl.String, "value": MONEY,
+        "note": pl.String, "approved": pl.Boolean,
+    },
+    "adjustments": {
+        "employee_id": pl.String, "tracker": pl.String, "date": pl.Date, "quantity": MONEY,
+        "note": pl.String,
+    },
+}
+
+FIGURE_KINDS = ("bonus", "commission", "revenue", "profit", "points", "sales")
+"""The kinds of figure a `figures` row may have."""
+
+_DEFAULTS: dict[str, dict[str, object]] = {
+    "employees": {"employment_level": Decimal(1), "fulltime_hours_per_week": Decimal(40),
+                  "working_days_per_week": 5},
+    "assignments": {"main": True},
+    "punches": {"break_minutes": 0},
+    "schedules": {"paid": True},
+    "figures": {"approved": True},
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days to produce lines for, both included."""
+
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The interchange tables; a missing table is empty."""
+
+    employees: pl.DataFrame | None = None
+    assignments: pl.DataFrame | None = None
+    punches: pl.DataFrame | None = None
+    schedules: pl.DataFrame | None = None
+    absences: pl.DataFrame | None = None
+    figures: pl.DataFrame | None = None
+    adjustments: pl.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class Opening:
+    """Where a locked evaluation starts: the tracker balances at the end of `lock_date`
+    (the last day transferred definitively) per employee, tracker and tracking year.
+
+    `balances` has the columns of `Evaluation.balances` that matter here: employee_id,
+    tracker, tracking_year (null when not periodised), balance, and accrued (the year's
+    additions counted against max_accrual_per_year). The balances of a run as of the lock
+    date are exactly that.
+    """
+
+    lock_date: dt.date
+    balances: pl.DataFrame
+
+
+class InputError(ValueError):
+    """A table passed to the engine with a value that does not convert exactly to its
+    column's type (30.5 break minutes, a datetime at 09:00 as a date)."""
+
+
+def nominal_day() -> pl.Expr:
+    """An employee's nominal day in whole seconds (halves up): full-time weekly hours x
+    employment level / working days per week, over columns of the employees table."""
+    return whole_seconds(pl.col("fulltime_hours_per_week") * pl.col("employment_level")
+                          * pl.lit(3600, MONEY) / pl.col("working_days_per_week").cast(MONEY))
+
+
+def whole_seconds(value: pl.Expr) -> pl.Expr:
+    """A decimal number of seconds rounded to whole seconds, halves up."""
+    return value.round(0, mode="half_away_from_zero").cast(pl.Int64)
+
+
+def prepare(inputs: Inputs) -> dict[str, pl.DataFrame]:
+    """Every table with all its documented columns, defaults filled in, and a `row_id`.
+
+    Raises `InputError` at the first value that does not convert exactly to its column's
+    type (a data directory's reader rejects such rows instead)."""
+    return {item.name: _prepare(item.name, getattr(inputs, item.name))
+            for item in fields(inputs)}
+
+
+def _prepare(name: str, frame: pl.DataFrame | None) -> pl.DataFrame:
+    columns = COLUMNS[name]
+    if frame is None:
+        schema = {c: pl.Datetime("us") if t is pl.Datetime else t for c, t in columns.items()}
+        return pl.DataFrame(schema={**schema, "row_id": pl.String})
+    frame = frame.with_columns(_converted(name, frame[column], dtype)
+                               for column, dtype in columns.items()
+                               if column in frame.columns and dtype is not pl.Datetime
+                               and frame.schema[column] != dtype)
+    exprs = []
+    for column, dtype in columns.items():
+        if column in frame.columns:
+            expr = pl.col(column)
+        else:
+            expr = pl.lit(None, dtype=pl.Datetime("us") if dtype is pl.Datetime else dtype)
+        default = _DEFAULTS.get(name, {}).get(column)
+        if default is not None:
+            expr = expr.fill_null(pl.lit(default, dtype=None if dtype is pl.Datetime else dtype))
+        exprs.append(expr.alias(column))
+    if "row_id" in frame.columns:
+        return frame.select(*exprs, "row_id")
+    return with_row_ids(frame.select(*exprs), name, pl.int_range(1, pl.len() + 1))
+
+
+def with_row_ids(frame: pl.DataFrame, table: str, row: pl.Expr) -> pl.DataFrame:
+    """`frame`, rows of `table`, with the `row_id` of each row given its row number `row`
+    (from 1): the punch_id where the exporter gave one, else TABLE:ROW (only written out
+    where needed: formatting millions of row numbers is not free)."""
+    numbered = pl.format(f"{table}:{{}}", row)
+    if table != "punches":
+        return frame.with_columns(numbered.alias("row_id"))
+    if frame["punch_id"].null_count() == 0:
+        return frame.with_columns(pl.col("punch_id").alias("row_id"))
+    return frame.with_columns(pl.coalesce(pl.col("punch_id"), numbered).alias("row_id"))
+
+
+def _converted(table: str, values: pl.Series, dtype: pl.DataType | type[pl.DataType]
+               ) -> pl.Series:
+    """The column converted exactly to `dtype`; raises `InputError` at the first value
+    that does not convert."""
+    converted, reason = convert(values, dtype)
+    failed = reason.is_not_null()
+    if failed.any():
+        row = int(failed.arg_true()[0])
+        raise InputError(f"{table}: row {row + 1}: {values.name}: {reason[row]}")
+    return converted

@@ -1,0 +1,79 @@
+"""The columns of the frames that pass between engine stages and of its outputs."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from paycalc.tables.inputs import MONEY, schema
+
+AMOUNT = pl.Decimal(38, 4)
+"""Amounts: rounded to the agreement's decimals (at most 4)."""
+QUANTITY = pl.Decimal(38, 6)
+"""Quantities and rates as shown: 6 decimals, half to even."""
+
+SLICE = schema(employee_id=pl.String, employee_day=pl.Int64, day=pl.Date,
+               rule_no=pl.Int64, seconds=pl.Int64, input_ids=pl.List(pl.String))
+"""Paid seconds of one rule (and so one salary type) on an employee's day (`employee_day`:
+see `exprs.employee_day`; `rule_no`: see `line_rules`)."""
+
+LINE = schema(**SLICE, quantity=MONEY, approved=pl.Boolean, id_rank=pl.Int64)
+"""A line before pricing: a slice, or a line with a quantity of its own (days, figures).
+`id_rank` orders the lines one rule makes on one day by their input row (the rank of the
+row id among its table's; 0 where a rule makes one line a day)."""
+
+PAY_LINES = schema(
+    employee_id=pl.String, date=pl.Date, agreement=pl.String, salary_type=pl.String,
+    unit=pl.String, seconds=pl.Int64, quantity=QUANTITY, rate=QUANTITY, amount=AMOUNT,
+    requires_approval=pl.Boolean, approved=pl.Boolean, payable=pl.Boolean, rule=pl.String,
+    source=pl.String, input_ids=pl.List(pl.String))
+"""Columns of `Evaluation.pay_lines`; rows sorted by employee, date, salary type, rule,
+agreement and first input row."""
+
+TIMES = ("planned", "system", "reported", "salary_time")
+"""The time columns of a time sheet, in order."""
+FIGURES = ("points", "revenue", "profit", "commission", "sales", "bonus")
+"""Figure kinds, in the order of the time sheet's and the time reports' columns."""
+
+TIME_SHEET = schema(employee_id=pl.String, date=pl.Date, agreement=pl.String,
+                    activity=pl.String, **dict.fromkeys(TIMES, pl.Int64))
+"""Columns of `Evaluation.time_sheet`: seconds per employee, day and activity (empty = time
+without an activity): planned in schedules, clocked as punched, worked after rounding and
+breaks, and paid (salary time); sorted by employee, date, agreement and activity."""
+
+
+def frame_of(parts: list[pl.DataFrame], columns: pl.Schema) -> pl.DataFrame:
+    """`parts` with exactly `columns`, one below the other (empty when there are none)."""
+    parts = [p.select(list(columns)).cast(columns) for p in parts]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=columns)
+
+
+OPENING = schema(employee_id=pl.String, tracker=pl.String, tracking_year=pl.Date,
+                 balance=QUANTITY, accrued=QUANTITY)
+"""Columns of `Opening.balances`: the locked balance and the year's accrual so far."""
+
+REJECTS = schema(table=pl.String, row_id=pl.String, column=pl.String, reason=pl.String)
+"""Input rows the evaluation could not use: the table, row_id, the column at fault and why;
+sorted by table, row_id, column and reason."""
+WARNINGS = schema(employee_id=pl.String, date=pl.Date, message=pl.String)
+
+TRANSACTIONS = schema(
+    employee_id=pl.String, tracker=pl.String, date=pl.Date, tracking_year=pl.Date,
+    quantity=QUANTITY, unit=pl.String, operator=pl.String, set_to=QUANTITY, kind=pl.String,
+    made_by=pl.String, agreement=pl.String, driver_value=QUANTITY, level=pl.Int64,
+    factor=MONEY, source=pl.String, input_ids=pl.List(pl.String))
+"""Columns of `Evaluation.tracker_transactions`: the ledger's rows in ledger order (see
+docs/trackers.md). `kind` is salary_type, link, adjustment, max_accrual or expiry;
+`made_by` the salary type, link, or rule; `level` counts from 1."""
+
+BALANCES = schema(
+    employee_id=pl.String, tracker=pl.String, tracking_year=pl.Date, as_of=pl.Date,
+    balance=QUANTITY, accrued=QUANTITY, shown_on=pl.Date, shown_balance=QUANTITY,
+    unit=pl.String, decimals=pl.Int64, show_on_time_card=pl.Boolean)
+"""Columns of `Evaluation.balances`, sorted by employee, tracker and tracking year."""
+
+SHEET = schema(employee_id=pl.String, team=pl.String, date=pl.Date, activity=pl.String,
+               **dict.fromkeys(TIMES, pl.Int64), nominal_day=pl.Int64,
+               **dict.fromkeys(FIGURES, MONEY), salary=AMOUNT, approval=pl.String)
+"""Columns of a run's `time_sheet`: seconds per employee, day and activity (activity empty
+on the row that also holds the day's figures, salary and approval), with the employee's
+team and nominal day in seconds; sorted by employee, date and activity (empty first)."""

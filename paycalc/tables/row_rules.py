@@ -1,0 +1,295 @@
+"""The row rules of a data directory, declared as dataframely schemas, and the reason a
+consultant reads for each.
+
+dataframely (a validation library written for Polars) checks the rules of a whole table
+in one lazy pass and tells, per row and rule, whether the row broke it; the schemas below
+declare which values a table needs and which rows are wrong, and `check_tables` turns every
+broken rule into a reject with its column and reason. Checks that need another table
+(unknown employee, dates outside employment) or other rows (overlapping punches) are
+worked out first as helper columns (`_known`, `_from`, `_to`, `_overlaps`), which the rules
+then read. Exact duplicates are taken out before the rules: the first copy stays, each
+later copy is rejected naming the first.
+"""
+
+from __future__ import annotations
+
+import dataframely as dy
+import polars as pl
+
+from paycalc.tables.inputs import FIGURE_KINDS
+
+
+class Employees(dy.Schema):
+    """Who is paid: one row per employee."""
+
+    employee_id = dy.String(primary_key=True)
+    birth_date = dy.Date(nullable=True)
+    employment_start = dy.Date(nullable=True)
+    employment_end = dy.Date(nullable=True)
+    employment_level = dy.Decimal(38, 18, nullable=True, min=0, max=1)
+    working_days_per_week = dy.Int64(nullable=True, min=1, max=7)
+
+    @dy.rule()
+    def employment_ends_after_start(cls) -> pl.Expr:
+        return pl.col("employment_end") >= pl.col("employment_start")
+
+
+class _OfAnEmployee(dy.Schema):
+    """A table whose rows belong to an employee, checked with helper columns: whether the
+    employee is known, and the first and last day of employment (null when open)."""
+
+    employee_id = dy.String(nullable=False)
+    _known = dy.Bool(nullable=False)
+    _from = dy.Date(nullable=True)
+    _to = dy.Date(nullable=True)
+
+    @dy.rule()
+    def known_employee(cls) -> pl.Expr:
+        return pl.col("_known")
+
+
+class Assignments(_OfAnEmployee):
+    """Which agreement applies to an employee from when to when."""
+
+    agreement = dy.String(nullable=False)
+    valid_from = dy.Date(nullable=False)
+    valid_to = dy.Date(nullable=True)
+    _agreement_known = dy.Bool(nullable=False)
+
+    @dy.rule()
+    def known_agreement(cls) -> pl.Expr:
+        return pl.col("_agreement_known")
+
+    @dy.rule()
+    def valid_to_after_from(cls) -> pl.Expr:
+        return pl.col("valid_to") >= pl.col("valid_from")
+
+
+class _FromStartToEnd(_OfAnEmployee):
+    """A table of an employee's times from `start` to `end`, which must not be reversed."""
+
+    start = dy.Datetime(nullable=False)
+    end = dy.Datetime(nullable=False)
+
+    @dy.rule()
+    def end_after_start(cls) -> pl.Expr:
+        return pl.col("end") >= pl.col("start")
+
+
+class _OfADay(_OfAnEmployee):
+    """A table of an employee's entries of a `date` within the employment."""
+
+    date = dy.Date(nullable=False)
+
+    @dy.rule()
+    def date_within_employment(cls) -> pl.Expr:
+        return _within(pl.col("date"))
+
+
+class Punches(_FromStartToEnd):
+    """Worked time as punched: one row per punch in and out."""
+
+    punch_id = dy.String(nullable=True, unique=True)
+    _overlaps = dy.String(nullable=True)
+
+    @dy.rule()
+    def start_within_employment(cls) -> pl.Expr:
+        return _within(pl.col("start").dt.date())
+
+    @dy.rule()
+    def no_overlap(cls) -> pl.Expr:
+        return pl.col("_overlaps").is_null()
+
+
+class Schedules(_FromStartToEnd):
+    """Planned time."""
+
+
+class Absences(_OfAnEmployee):
+    """Days away, each paid as its salary type."""
+
+    start_date = dy.Date(nullable=False)
+    end_date = dy.Date(nullable=False)
+    salary_type = dy.String(nullable=False)
+
+    @dy.rule()
+    def end_date_after_start_date(cls) -> pl.Expr:
+        return pl.col("end_date") >= pl.col("start_date")
+
+    @dy.rule()
+    def dates_within_employment(cls) -> pl.Expr:
+        return _within(pl.col("start_date")) & _within(pl.col("end_date"))
+
+
+class Figures(_OfADay):
+    """Commission, bonus and other figures of a day."""
+
+    kind = dy.String(nullable=False)
+    value = dy.Decimal(precision=38, scale=18, nullable=False)
+
+    @dy.rule()
+    def known_kind(cls) -> pl.Expr:
+        return pl.col("kind").is_in(FIGURE_KINDS)
+
+
+class Adjustments(_OfADay):
+    """Manual tracker corrections."""
+
+    tracker = dy.String(nullable=False)
+    quantity = dy.Decimal(precision=38, scale=18, nullable=False)
+
+
+def _within(day: pl.Expr) -> pl.Expr:
+    return ((pl.col("_from").is_null() | (day >= pl.col("_from")))
+            & (pl.col("_to").is_null() | (day <= pl.col("_to"))))
+
+
+SCHEMAS: dict[str, type[dy.Schema]] = {
+    "employees": Employees, "assignments": Assignments, "punches": Punches,
+    "schedules": Schedules, "absences": Absences, "figures": Figures,
+    "adjustments": Adjustments,
+}
+
+_EMPLOYMENT = pl.format("outside employment ({} to {})",
+                        pl.col("_from").cast(pl.String).fill_null("open"),
+                        pl.col("_to").cast(pl.String).fill_null("open"))
+
+# What a broken rule means: the column at fault and the reason, as expressions over the
+# rejected row; "SCHEMA:RULE" for one table only. Nullability rules ("COLUMN|nullability")
+# read "missing value" unless named here.
+REASONS: dict[str, tuple[str | None, pl.Expr]] = {
+    "primary_key": ("employee_id", pl.format("employee '{}' is on more than one row",
+                                             pl.col("employee_id"))),
+    "employment_ends_after_start": ("employment_end", pl.lit("employment ends before it starts")),
+    "known_employee": ("employee_id", pl.format(
+        "unknown employee '{}' (not a usable row of employees)", pl.col("employee_id"))),
+    "known_agreement": ("agreement", pl.format("unknown agreement '{}'", pl.col("agreement"))),
+    "valid_to_after_from": ("valid_to", pl.lit("valid_to is before valid_from")),
+    "end_after_start": ("end", pl.lit("end before start")),
+    "start_within_employment": ("start", _EMPLOYMENT),
+    "dates_within_employment": ("start_date", _EMPLOYMENT),
+    "date_within_employment": ("date", _EMPLOYMENT),
+    "punch_id|unique": ("punch_id", pl.format("punch_id '{}' is on more than one row",
+                                              pl.col("punch_id"))),
+    "no_overlap": ("start", pl.format("overlaps punch {}", pl.col("_overlaps"))),
+    "end_date_after_start_date": ("end_date", pl.lit("end_date is before start_date")),
+    "Punches:end|nullability": ("end", pl.lit("open punch: no end")),
+    "known_kind": ("kind", pl.format("unknown figure kind '{}' (the kinds are {})",
+                                     pl.col("kind"), pl.lit(", ".join(FIGURE_KINDS)))),
+    "employment_level|min": ("employment_level", pl.lit("employment_level is below 0")),
+    "employment_level|max": ("employment_level", pl.lit("employment_level is above 1")),
+    "working_days_per_week|min": ("working_days_per_week",
+                                  pl.lit("working_days_per_week is below 1")),
+    "working_days_per_week|max": ("working_days_per_week",
+                                  pl.lit("working_days_per_week is above 7")),
+}
+
+
+def check_tables(tables: dict[str, pl.DataFrame], agreements: set[str]
+                 ) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """Each table's rows that keep every rule, and its rejected rows (`_row`, `column`,
+    `row_id`, `reason`). Tables carry `_row` and `row_id`; employees are checked first,
+    since a row of another table needs a usable employee."""
+    kept, rejected = {}, {}
+    staff = pl.DataFrame(schema={"employee_id": pl.String, "employment_start": pl.Date,
+                                 "employment_end": pl.Date})
+    for table in SCHEMAS:
+        if table not in tables:
+            continue
+        frame, repeats = _without_repeats(tables[table])
+        if table != "employees":
+            frame = _with_helpers(frame, table, staff, agreements)
+        kept[table], broken = _check(frame, SCHEMAS[table])
+        rejected[table] = pl.concat([repeats, broken])
+        if table == "employees":
+            staff = kept[table]
+    return {t: f.select(tables[t].columns) for t, f in kept.items()}, rejected
+
+
+_FOUND = {"_row": pl.Int64, "column": pl.String, "row_id": pl.String, "reason": pl.String}
+
+
+def _without_repeats(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    values = [c for c in frame.columns if c not in ("_row", "row_id")]
+    first = pl.col("_row").min().over(values)
+    marked = frame.with_columns(first.alias("_first"))
+    repeats = marked.filter(pl.col("_row") != pl.col("_first")).select(
+        "_row", pl.lit(None, pl.String).alias("column"), "row_id",
+        pl.format("exact duplicate of row {}", pl.col("_first")).alias("reason"))
+    return marked.filter(pl.col("_row") == pl.col("_first")).drop("_first"), repeats
+
+
+def _with_helpers(frame: pl.DataFrame, table: str, staff: pl.DataFrame,
+                  agreements: set[str]) -> pl.DataFrame:
+    def day(column: str) -> pl.Expr:
+        return pl.col(column) if column in staff.columns else pl.lit(None, pl.Date)
+
+    employment = staff.select("employee_id", pl.lit(True).alias("_known"),
+                              day("employment_start").alias("_from"),
+                              day("employment_end").alias("_to"))
+    frame = frame.join(employment, on="employee_id", how="left", maintain_order="left"
+                       ).with_columns(pl.col("_known").fill_null(False))
+    if table == "assignments":
+        frame = frame.with_columns(
+            pl.col("agreement").is_in(sorted(agreements)).fill_null(True).alias("_agreement_known"))
+    if table == "punches":
+        frame = frame.with_columns(_overlapping())
+    return frame
+
+
+def _overlapping() -> pl.Expr:
+    """The row_id of a punch of the same employee that overlaps this one (or null): an
+    earlier-starting punch ending after this one starts, or the next one starting before
+    this one ends. Both punches of an overlap are rejected: neither can be trusted."""
+    def by_start(value: pl.Expr) -> pl.Expr:
+        return value.over("employee_id", order_by=["start", "_row"])
+
+    earlier_end = by_start(pl.col("end").cum_max().shift(1))
+    earlier_id = by_start(pl.col("row_id").shift(1))
+    next_start = by_start(pl.col("start").shift(-1))
+    next_id = by_start(pl.col("row_id").shift(-1))
+    return (pl.when(earlier_end > pl.col("start")).then(earlier_id)
+            .when(next_start < pl.col("end")).then(next_id)
+            .alias("_overlaps"))
+
+
+def _check(frame: pl.DataFrame, table: type[dy.Schema]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows of `frame` that keep every rule of `table`, and one reject per broken rule
+    of the others."""
+    declared = table.columns()
+    checked = frame.select(*[_naive(c, frame.schema[c]) if c in frame.columns
+                             else pl.lit(None, declared[c].dtype).alias(c)
+                             for c in table.column_names()], "_row")
+    # dataframely keeps only the schema's columns: `_row` rides along as a schema column
+    with_row: type[dy.Schema] = type(table.__name__, (table,),
+                                     {"_row": dy.Int64(nullable=False)})
+    good, failure = with_row.filter(checked)
+    details = failure.details()
+    broken = [
+        details.filter(pl.col(rule) == "invalid").select(
+            "_row", pl.lit(_reason(table, rule)[0], pl.String).alias("column"),
+            _reason(table, rule)[1].alias("reason"))
+        for rule in details.columns if rule not in checked.columns
+    ]
+    found = pl.concat([b.cast({"_row": pl.Int64}) for b in broken]) if broken else \
+        pl.DataFrame(schema={k: v for k, v in _FOUND.items() if k != "row_id"})
+    found = found.join(frame.select("_row", "row_id"), on="_row").select(list(_FOUND))
+    return frame.filter(pl.col("_row").is_in(good["_row"].implode())), found
+
+
+def _naive(column: str, dtype: pl.DataType) -> pl.Expr:
+    """Datetimes with a zone compared as UTC wall time: the schemas declare naive ones."""
+    if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
+        return pl.col(column).dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    return pl.col(column)
+
+
+def _reason(table: type[dy.Schema], rule: str) -> tuple[str | None, pl.Expr]:
+    for key in (f"{table.__name__}:{rule}", rule):
+        if key in REASONS:
+            return REASONS[key]
+    column, _, check = rule.partition("|")
+    if check == "nullability":
+        return column, pl.lit("missing value")
+    return (column or None), pl.lit(f"breaks the rule {rule}")
+
