@@ -51,21 +51,84 @@ of a run's time sheet; `read_tables` and `write_tables` read and write the
 interchange tables of a directory without checks.
 """
 
-from paycalc.batch.explain import explain_day
-from paycalc.batch.run import Batch, run_directory
-from paycalc.batch.store import RunStore, StoreError
-from paycalc.batch.time_reports import ReportOptions, time_report
-from paycalc.batch.transfer import transfer_run
-from paycalc.batch.write import write_run
-from paycalc.engine import Evaluation, evaluate
-from paycalc.rules.compiled import Agreement, TrackerConflict
-from paycalc.spec.catalogue import Checked, check_paths
-from paycalc.spec.compile import compile_agreement, compile_document
-from paycalc.spec.problems import AgreementError, Problem
-from paycalc.spec.resolve import Catalog
-from paycalc.tables.datadir import DataError, Intake, read_directory, read_tables, write_tables
-from paycalc.tables.inputs import InputError, Inputs, Opening, Period
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from paycalc.version import __version__
+
+if TYPE_CHECKING:
+    from paycalc.batch.explain import explain_day
+    from paycalc.batch.run import Batch, run_directory
+    from paycalc.batch.store import RunStore
+    from paycalc.batch.time_reports import ReportOptions, time_report
+    from paycalc.batch.transfer import transfer_run
+    from paycalc.batch.write import write_run
+    from paycalc.engine import Evaluation, evaluate
+    from paycalc.errors import (
+        AgreementError,
+        DataError,
+        InputError,
+        PaycalcError,
+        Problem,
+        StoreError,
+        TrackerConflict,
+    )
+    from paycalc.rules.compiled import Agreement
+    from paycalc.spec.catalogue import Checked, check_paths
+    from paycalc.spec.compile import compile_agreement, compile_document
+    from paycalc.spec.resolve import Catalog
+    from paycalc.tables.datadir import Intake, read_directory, read_tables, write_tables
+    from paycalc.tables.inputs import Inputs, Opening, Period
+
+_HOMES = {
+    "Agreement": "paycalc.rules.compiled",
+    "AgreementError": "paycalc.errors",
+    "Batch": "paycalc.batch.run",
+    "Catalog": "paycalc.spec.resolve",
+    "Checked": "paycalc.spec.catalogue",
+    "DataError": "paycalc.errors",
+    "Evaluation": "paycalc.engine",
+    "InputError": "paycalc.errors",
+    "Inputs": "paycalc.tables.inputs",
+    "Intake": "paycalc.tables.datadir",
+    "Opening": "paycalc.tables.inputs",
+    "PaycalcError": "paycalc.errors",
+    "Period": "paycalc.tables.inputs",
+    "Problem": "paycalc.errors",
+    "ReportOptions": "paycalc.batch.time_reports",
+    "RunStore": "paycalc.batch.store",
+    "StoreError": "paycalc.errors",
+    "TrackerConflict": "paycalc.errors",
+    "check_paths": "paycalc.spec.catalogue",
+    "compile_agreement": "paycalc.spec.compile",
+    "compile_document": "paycalc.spec.compile",
+    "evaluate": "paycalc.engine",
+    "explain_day": "paycalc.batch.explain",
+    "read_directory": "paycalc.tables.datadir",
+    "read_tables": "paycalc.tables.datadir",
+    "run_directory": "paycalc.batch.run",
+    "time_report": "paycalc.batch.time_reports",
+    "transfer_run": "paycalc.batch.transfer",
+    "write_run": "paycalc.batch.write",
+    "write_tables": "paycalc.tables.datadir",
+}
+"""Where each name of the public API lives. They are imported when first used, so that
+importing one stage (`paycalc.rules`, `paycalc.spec`) loads only what that stage needs."""
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'paycalc' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])
+
 
 __all__ = [
     "Agreement",
@@ -79,6 +142,7 @@ __all__ = [
     "Inputs",
     "Intake",
     "Opening",
+    "PaycalcError",
     "Period",
     "Problem",
     "ReportOptions",

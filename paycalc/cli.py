@@ -13,9 +13,19 @@ from typing import TYPE_CHECKING
 import click
 from rich.console import Console
 
+from paycalc.errors import (
+    EXIT_DATA,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_REJECTS,
+    EXIT_STORE,
+    EXIT_USAGE,
+    DataError,
+    PaycalcError,
+    Problem,
+)
 from paycalc.spec.bundled import AGREEMENTS_DIR
 from paycalc.spec.catalogue import Checked, check_paths
-from paycalc.spec.problems import AgreementError, Problem
 
 if TYPE_CHECKING:
     from paycalc.batch.run import Batch
@@ -24,13 +34,24 @@ if TYPE_CHECKING:
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_DATA, EXIT_REJECTS, EXIT_STORE = 0, 1, 2, 3, 4, 5
-"""Exit codes: done; agreement problems; wrong command line; a data directory that cannot
-be read (or, with --strict, a bad row); done, but some input rows were rejected; refused by
-the run store (a period already locked, a run made from an older lock)."""
+__all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_REJECTS", "EXIT_STORE", "EXIT_USAGE",
+           "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+class _Commands(click.Group):
+    """The command group: any `PaycalcError` a command raises ends it with the error's
+    lines on standard error and its exit code (see `paycalc.errors`), never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except PaycalcError as exc:
+            for line in exc.lines():
+                _err.print(line, markup=False)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]},
              invoke_without_command=True)
 @click.version_option(package_name="paycalc")
 @click.pass_context
@@ -116,11 +137,7 @@ def show(agreement: str, agreement_dirs: tuple[Path, ...], rule_dirs: tuple[Path
             _err.print(f"no agreement file or shipped template '{agreement}' (shipped: "
                        f"{known})", markup=False)
             sys.exit(EXIT_USAGE)
-    try:
-        compiled = compile_agreement(path, Catalog.around([path], agreement_dirs, rule_dirs))
-    except AgreementError as exc:
-        _print_problems(exc.problems)
-        sys.exit(EXIT_PROBLEMS)
+    compiled = compile_agreement(path, Catalog.around([path], agreement_dirs, rule_dirs))
     _out.print(render_agreement(compiled), markup=False, end="")
 
 
@@ -142,27 +159,16 @@ def demo(out: Path) -> None:
 def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, out: Path,
                    fmt: str = "parquet", *, strict: bool = False, store: Path | None = None
                    ) -> tuple[Batch, dict[str, Path]]:
-    """Run with the stages shown, write the outputs and print the summary; exits with the
-    code of the problem when the agreements, the data or the run store refuse the run."""
+    """Run with the stages shown, write the outputs and print the summary (the agreements,
+    the data or the run store may refuse the run with a `PaycalcError`)."""
     from paycalc.batch.progress import stages, summary_table
     from paycalc.batch.run import run_directory
-    from paycalc.batch.store import RunStore, StoreError
+    from paycalc.batch.store import RunStore
     from paycalc.batch.write import write_run
-    from paycalc.tables.datadir import DataError
 
     with stages(["compile agreements", "read data", "evaluate", "write"]) as step:
-        try:
-            batch = run_directory(data, agreement_dirs, period, strict=strict, step=step,
-                                  store=RunStore(store) if store else None)
-        except AgreementError as exc:
-            _print_problems(exc.problems)
-            sys.exit(EXIT_PROBLEMS)
-        except DataError as exc:
-            _err.print(f"cannot read {data}: {exc}", markup=False)
-            sys.exit(EXIT_DATA)
-        except StoreError as exc:
-            _err.print(f"run store {store}: {exc}", markup=False)
-            sys.exit(EXIT_STORE)
+        batch = run_directory(data, agreement_dirs, period, strict=strict, step=step,
+                              store=RunStore(store) if store else None)
         step("write")
         written = write_run(batch, out, "csv" if fmt == "csv" else "parquet")
     _out.print(summary_table(batch))
@@ -170,7 +176,7 @@ def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, o
 
 
 @main.command()
-@click.argument("data", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("data", type=click.Path(path_type=Path))
 @click.option("--agreements", "agreement_dirs", multiple=True, required=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Directory of the agreements to run (repeatable).")
@@ -207,7 +213,7 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
 
 
 @main.command()
-@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--store", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The run store (an SQLite file, created when missing).")
 @click.option("--preliminary", "kind", flag_value="preliminary",
@@ -219,23 +225,19 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
 def transfer(run_dir: Path, store: Path, kind: str | None, out: Path) -> None:
     """Transfer the run written to RUN_DIR to payroll: the export files, and with
     --definitive the lock of its period in the run store (one transaction)."""
-    from paycalc.batch.store import RunStore, StoreError
+    from paycalc.batch.store import RunStore
     from paycalc.batch.transfer import transfer_run
 
     if kind is None:
         raise click.UsageError("say --preliminary or --definitive")
-    try:
-        number, files = transfer_run(run_dir, RunStore(store), "definitive"
-                                     if kind == "definitive" else "preliminary", out)
-    except StoreError as exc:
-        _err.print(f"run store {store}: {exc}", markup=False)
-        sys.exit(EXIT_STORE)
+    number, files = transfer_run(run_dir, RunStore(store), "definitive"
+                                 if kind == "definitive" else "preliminary", out)
     _out.print(f"transfer {number} ({kind}) recorded in {store}; export: "
                + ", ".join(str(f) for f in files), markup=False)
 
 
 @main.command()
-@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The CSV file to write.")
 @click.option("--detailed", is_flag=True,
@@ -268,11 +270,11 @@ def report(run_dir: Path, out: Path, detailed: bool, unit: str, employees: tuple
                                 columns=columns or COLUMNS, skip_empty=skip_empty)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--column") from exc
+    sheet = read_output(run_dir, "time_sheet", SHEET)
     try:
-        frame = time_report(read_output(run_dir, "time_sheet", SHEET), options)
+        frame = time_report(sheet, options)
     except ValueError as exc:
-        _err.print(f"cannot report {run_dir}: {exc}", markup=False)
-        sys.exit(EXIT_DATA)
+        raise DataError(f"cannot report {run_dir}: {exc}") from exc
     frame.write_csv(out)
     _out.print(f"{len(frame)} rows in {out}", markup=False)
 
@@ -282,7 +284,7 @@ def report(run_dir: Path, out: Path, detailed: bool, unit: str, employees: tuple
 @click.argument("day", type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--tracker", help="Only this tracker's transactions.")
 @click.option("--run", "run_dir", default=Path("paycalc-demo"), show_default=True,
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              type=click.Path(path_type=Path),
               help="The output directory of the run to explain.")
 @click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="The run's data directory, to show the input rows' values.")

@@ -17,10 +17,11 @@ from click.testing import CliRunner
 from paycalc.batch.run import period_of, run_directory
 from paycalc.cli import EXIT_DATA, EXIT_OK, EXIT_REJECTS, main
 from paycalc.engine import evaluate
+from paycalc.errors import DataError, InputError
 from paycalc.spec.bundled import AGREEMENTS_DIR
 from paycalc.spec.compile import compile_agreement
-from paycalc.tables.datadir import DataError, read_directory, write_tables
-from paycalc.tables.inputs import InputError, Inputs
+from paycalc.tables.datadir import read_directory, write_tables
+from paycalc.tables.inputs import Inputs
 from paycalc.tables.sample_data import generate
 
 BAD_ROWS = Path(__file__).resolve().parent.parent / "fixtures" / "batch" / "bad_rows"

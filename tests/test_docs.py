@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from paycalc.errors import AgreementError
 from paycalc.spec.compile import compile_document
 from paycalc.spec.load import load_text
-from paycalc.spec.problems import AgreementError
 from paycalc.spec.validate import validate_document
 
 HOWTO = Path(__file__).resolve().parent.parent / "docs" / "first-agreement.md"

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from paycalc.errors import AgreementError
 from paycalc.spec.load import load_text
-from paycalc.spec.problems import AgreementError
 
 
 def test_values_stay_as_written() -> None:

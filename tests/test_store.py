@@ -19,10 +19,11 @@ import pytest
 from click.testing import CliRunner
 
 from paycalc.batch.run import Batch, period_of, run_directory
-from paycalc.batch.store import RunStore, StoreError
+from paycalc.batch.store import RunStore
 from paycalc.batch.transfer import transfer_run
 from paycalc.batch.write import write_run
 from paycalc.cli import EXIT_OK, EXIT_STORE, main
+from paycalc.errors import StoreError
 from paycalc.spec.bundled import AGREEMENTS_DIR
 from paycalc.tables.datadir import write_tables
 from paycalc.tables.inputs import Inputs

@@ -18,12 +18,12 @@ from pathlib import Path
 import polars as pl
 
 from paycalc.batch.corrections import with_corrections
-from paycalc.batch.store import RunStore, StoreError
+from paycalc.batch.store import RunStore
 from paycalc.batch.time_sheet import sheet_of
 from paycalc.engine import Evaluation, evaluate
+from paycalc.errors import AgreementError, StoreError
 from paycalc.rules.compiled import Agreement
 from paycalc.spec.catalogue import check_paths, yaml_files
-from paycalc.spec.problems import AgreementError
 from paycalc.tables.datadir import INTAKE_REJECTS, Intake, first_bad_row, read_directory
 from paycalc.tables.inputs import Period, schema
 

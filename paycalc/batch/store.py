@@ -24,6 +24,7 @@ from typing import Literal
 
 import polars as pl
 
+from paycalc.errors import StoreError
 from paycalc.tables.inputs import MONEY, Opening, Period, schema
 from paycalc.tables.outputs import OPENING, QUANTITY
 
@@ -49,11 +50,6 @@ create table if not exists locked_balances (
 """
 
 
-class StoreError(RuntimeError):
-    """A transfer the store refuses: a period already locked, or a run made from another
-    lock than the store's."""
-
-
 class RunStore:
     """The run store at `path` (created when missing)."""
 
@@ -64,10 +60,15 @@ class RunStore:
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot be opened as a run store: {exc}") from exc
         try:
             db.execute("pragma foreign_keys = on")
             yield db
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a run store, or a damaged one: {exc}") from exc
         finally:
             db.close()
 

@@ -25,6 +25,7 @@ import polars as pl
 from paycalc.batch.corrections import CORRECTED_LINES
 from paycalc.batch.store import Kind, RunStore
 from paycalc.batch.write import read_output, sha256
+from paycalc.errors import DataError
 from paycalc.tables.inputs import Period
 from paycalc.tables.outputs import BALANCES
 
@@ -45,7 +46,11 @@ class RunOutputs:
 
 def read_run(folder: Path) -> RunOutputs:
     """The manifest, pay lines and balances a `paycalc run` wrote to `folder`."""
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{folder}: not the output folder of a complete run (its "
+                        f"manifest.json cannot be read: {exc})") from exc
     period = Period(dt.date.fromisoformat(manifest["period"]["from"]),
                     dt.date.fromisoformat(manifest["period"]["to"]))
     made_from = manifest.get("made_from_lock")

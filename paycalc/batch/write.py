@@ -19,6 +19,7 @@ import polars as pl
 
 from paycalc.batch.report import render_report
 from paycalc.batch.run import Batch
+from paycalc.errors import DataError
 from paycalc.tables.datadir import write_frame
 from paycalc.version import __version__
 
@@ -73,10 +74,16 @@ def read_output(folder: Path, name: str, columns: pl.Schema) -> pl.DataFrame:
     """The output table `name` a run wrote to `folder` (Parquet or CSV), typed as
     `columns`."""
     stem = folder / name
-    parquet = stem.with_suffix(".parquet")
-    if parquet.is_file():
-        return pl.read_parquet(parquet).cast(columns)
-    text = pl.read_csv(stem.with_suffix(".csv"), infer_schema=False)
+    parquet, csv = stem.with_suffix(".parquet"), stem.with_suffix(".csv")
+    if not parquet.is_file() and not csv.is_file():
+        raise DataError(f"{folder}: not the output folder of a run (no {name}.parquet or "
+                        f"{name}.csv)")
+    try:
+        if parquet.is_file():
+            return pl.read_parquet(parquet).cast(columns)
+        text = pl.read_csv(csv, infer_schema=False)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise DataError(f"{stem}: cannot be read as an output table: {exc}") from exc
     typed = []
     for name, dtype in columns.items():
         value = pl.col(name)

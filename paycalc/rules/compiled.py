@@ -20,6 +20,7 @@ from decimal import (
 from functools import cached_property
 from typing import Generic, Literal, TypeVar
 
+from paycalc.errors import Problem, TrackerConflict
 from paycalc.rules.dates import MonthDay
 
 T = TypeVar("T")
@@ -383,10 +384,6 @@ class Agreement:
         return self._by_code["link"][code]  # type: ignore[return-value]
 
 
-class TrackerConflict(ValueError):
-    """Two agreements define one tracker code differently."""
-
-
 def trackers_by_code(agreements: list[Agreement]) -> dict[str, Tracker]:
     """Every tracker of `agreements` by code.
 
@@ -400,6 +397,13 @@ def trackers_by_code(agreements: list[Agreement]) -> dict[str, Tracker]:
             known = found.setdefault(tracker.code, tracker)
             if known != tracker:
                 raise TrackerConflict(
-                    f"tracker {tracker.code} is defined differently at {known.source} and at "
-                    f"{tracker.source}; one code is one balance, so its settings must agree")
+                    _conflict(tracker.code, here, there)
+                    for here, there in ((known, tracker), (tracker, known)))
     return found
+
+
+def _conflict(code: str, here: Tracker, there: Tracker) -> Problem:
+    """The problem at `here`: tracker `code` is defined otherwise at `there`."""
+    return Problem(here.source.file, here.source.line, here.source.column, here.source.path,
+                   f"tracker {code} is defined differently at {there.source}; one code is one "
+                   "balance, so agreements evaluated together must define it alike")

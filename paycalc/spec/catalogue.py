@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from paycalc.errors import AgreementError, Problem
 from paycalc.rules.compiled import Agreement
 from paycalc.spec.compile import compile_resolved
 from paycalc.spec.language.document import AgreementDocument
-from paycalc.spec.problems import AgreementError, Problem
 from paycalc.spec.resolve import Catalog, resolve_agreement, resolve_rule_set
 
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import holidays
 
+from paycalc.errors import AgreementError, Problem
 from paycalc.rules import compiled as c
 from paycalc.rules.dates import WEEKDAYS
 from paycalc.spec.language import links as ll
@@ -26,7 +27,7 @@ from paycalc.spec.language import time_rules as lt
 from paycalc.spec.language import trackers as lk
 from paycalc.spec.language.base import Section
 from paycalc.spec.language.document import AgreementDocument
-from paycalc.spec.problems import AgreementError, Problem, did_you_mean, format_path
+from paycalc.spec.problems import did_you_mean, format_path
 from paycalc.spec.resolve import Catalog, Resolved, resolve_agreement
 
 U = TypeVar("U")

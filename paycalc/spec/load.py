@@ -26,7 +26,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from paycalc.spec.problems import AgreementError, Problem, display_name, format_path
+from paycalc.errors import AgreementError, Problem
+from paycalc.spec.problems import display_name, format_path
 
 KeyPath = tuple[Any, ...]
 Mark = tuple[int, int]

@@ -1,44 +1,17 @@
-"""Problems found in agreement files, as data.
+"""Helpers for the problems found in agreement files: key paths as a consultant writes
+them, file names as shown, and did-you-mean hints.
 
-Every stage (load, validate, resolve, check) reports what is wrong as `Problem` values and
-collects them, so a consultant sees all the mistakes of a file at once. A problem names the
-file, line and column, the key path, what was wrong and what is allowed.
+Every stage (load, validate, resolve, check) reports what is wrong as `Problem` values
+(`paycalc.errors`) and collects them, so a consultant sees all the mistakes of a file at
+once. A problem names the file, line and column, the key path, what was wrong and what is
+allowed.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One mistake in an agreement or rule-set file."""
-
-    file: str
-    line: int
-    column: int
-    path: str
-    message: str
-    allowed: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        key = f" {self.path}:" if self.path else ""
-        text = f"{where}:{key} {self.message}"
-        if self.allowed:
-            text += f" (allowed: {self.allowed})"
-        return text
-
-
-class AgreementError(Exception):
-    """Raised with every problem found when agreement files cannot be compiled."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems)))
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

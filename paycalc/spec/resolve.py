@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from paycalc.errors import AgreementError, Problem
 from paycalc.spec.bundled import AGREEMENTS_DIR, RULES_DIR
 from paycalc.spec.language.base import Section
 from paycalc.spec.language.document import AgreementDocument, RulesBody, RuleSetDocument
 from paycalc.spec.load import KeyPath, load_file
-from paycalc.spec.problems import AgreementError, Problem, did_you_mean
+from paycalc.spec.problems import did_you_mean
 from paycalc.spec.validate import Document, validate_document
 
 _BODY_FIELDS = tuple(name for name in RulesBody.model_fields if name != "use")

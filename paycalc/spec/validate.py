@@ -14,10 +14,11 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from paycalc.errors import AgreementError, Problem
 from paycalc.spec.language.base import Section
 from paycalc.spec.language.document import AgreementDocument, RuleSetDocument
 from paycalc.spec.load import KeyPath, SourceDocument
-from paycalc.spec.problems import AgreementError, Problem, did_you_mean
+from paycalc.spec.problems import did_you_mean
 
 Document = AgreementDocument | RuleSetDocument
 

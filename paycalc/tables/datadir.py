@@ -21,6 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
+from paycalc.errors import DataError
 from paycalc.tables.convert import convert
 from paycalc.tables.inputs import COLUMNS, Inputs, schema, with_row_ids
 from paycalc.tables.outputs import frame_of
@@ -35,11 +36,6 @@ from, the column at fault (empty when the row as a whole is), its row_id, and wh
 
 ROW_COUNTS = schema(table=pl.String, file=pl.String, read=pl.Int64)
 ORIGINS = schema(table=pl.String, row_id=pl.String, file=pl.String, row=pl.Int64)
-
-
-class DataError(ValueError):
-    """A data directory that cannot be read: a file without a required column, or (when
-    reading strictly) the first bad row."""
 
 
 def first_bad_row(rejects: pl.DataFrame) -> DataError:
@@ -65,7 +61,10 @@ class Intake:
 
 
 def table_files(folder: Path) -> dict[str, Path]:
-    """The file of each table present in `folder` (Parquet preferred over CSV)."""
+    """The file of each table present in `folder` (Parquet preferred over CSV); raises
+    `DataError` when `folder` is not a directory."""
+    if not folder.is_dir():
+        raise DataError(f"{folder}: no such data directory")
     found = {}
     for table in TABLES:
         for suffix in (".parquet", ".csv"):
@@ -148,10 +147,14 @@ def read_table(path: Path, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One table with its documented columns converted, a `_row` number from 1, and the
     values that did not convert (`row`, `column`, `reason`). Raises `DataError` when a
     column the table needs is missing."""
-    if path.suffix == ".parquet":
-        raw = pl.read_parquet(path)
-    else:
-        raw = pl.read_csv(path, infer_schema=False, comment_prefix="#")
+    try:
+        if path.suffix == ".parquet":
+            raw = pl.read_parquet(path)
+        else:
+            raw = pl.read_csv(path, infer_schema=False, comment_prefix="#")
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise DataError(f"{path}: cannot be read as {path.suffix[1:].upper()}: "
+                        f"{_first_line(exc)}") from exc
     types = COLUMNS[table]
     missing = [c for c in _REQUIRED_COLUMNS[table] if c not in raw.columns]
     if missing:
@@ -168,6 +171,12 @@ def read_table(path: Path, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.int_range(1, pl.len() + 1).alias("_row"))
     bad = frame_of(problems, schema(row=pl.Int64, column=pl.String, reason=pl.String))
     return frame, bad.sort("row", "column")
+
+
+def _first_line(exc: Exception) -> str:
+    """The first line of an error from a file reader: what went wrong, without its hints."""
+    return next((line.strip() for line in str(exc).splitlines() if line.strip()),
+                type(exc).__name__)
 
 
 _REQUIRED_COLUMNS = {

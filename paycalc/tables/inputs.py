@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from paycalc.errors import InputError
 from paycalc.tables.convert import convert
 
 
@@ -109,11 +110,6 @@ class Opening:
     balances: pl.DataFrame
 
 
-class InputError(ValueError):
-    """A table passed to the engine with a value that does not convert exactly to its
-    column's type (30.5 break minutes, a datetime at 09:00 as a date)."""
-
-
 def nominal_day() -> pl.Expr:
     """An employee's nominal day in whole seconds (halves up): full-time weekly hours x
     employment level / working days per week, over columns of the employees table."""
@@ -164,7 +160,7 @@ def with_row_ids(frame: pl.DataFrame, table: str, row: pl.Expr) -> pl.DataFrame:
     (from 1): the punch_id where the exporter gave one, else TABLE:ROW (only written out
     where needed: formatting millions of row numbers is not free)."""
     numbered = pl.format(f"{table}:{{}}", row)
-    if table != "punches":
+    if table != "punches" or "punch_id" not in frame.columns:
         return frame.with_columns(numbered.alias("row_id"))
     if frame["punch_id"].null_count() == 0:
         return frame.with_columns(pl.col("punch_id").alias("row_id"))

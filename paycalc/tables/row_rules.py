@@ -89,8 +89,13 @@ class _OfADay(_OfAnEmployee):
 class Punches(_FromStartToEnd):
     """Worked time as punched: one row per punch in and out."""
 
-    punch_id = dy.String(nullable=True, unique=True)
+    punch_id = dy.String(nullable=True)
     _overlaps = dy.String(nullable=True)
+
+    @dy.rule()
+    def punch_id_unique(cls) -> pl.Expr:
+        # a punch without an id is numbered by its row: only given ids must be unique
+        return pl.col("punch_id").is_null() | (pl.len().over("punch_id") == 1)
 
     @dy.rule()
     def start_within_employment(cls) -> pl.Expr:
@@ -169,7 +174,7 @@ REASONS: dict[str, tuple[str | None, pl.Expr]] = {
     "start_within_employment": ("start", _EMPLOYMENT),
     "dates_within_employment": ("start_date", _EMPLOYMENT),
     "date_within_employment": ("date", _EMPLOYMENT),
-    "punch_id|unique": ("punch_id", pl.format("punch_id '{}' is on more than one row",
+    "punch_id_unique": ("punch_id", pl.format("punch_id '{}' is on more than one row",
                                               pl.col("punch_id"))),
     "no_overlap": ("start", pl.format("overlaps punch {}", pl.col("_overlaps"))),
     "end_date_after_start_date": ("end_date", pl.lit("end_date is before start_date")),

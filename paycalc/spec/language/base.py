@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-from paycalc.spec.problems import Problem
+from paycalc.errors import Problem
 
 
 class Section(BaseModel):
