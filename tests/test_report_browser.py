@@ -4,6 +4,7 @@ and the DOM it built and the screenshot it took must show the tables and the cha
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -26,7 +27,11 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 def _chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
-        pytest.fail("Chromium is needed for the report test (.ci/run installs Debian's)")
+        message = ("Chromium is needed to render the report: install Debian's package "
+                   "(apt-get install chromium), as .ci/run does")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     return found
 
 

@@ -1,0 +1,153 @@
+"""Every error a user can cause at the command line ends in a message and the documented
+exit code (`paycalc.errors`), never in a Python traceback.
+
+Each case runs the real `paycalc` command in a child process, as a payroll team's batch
+job would, and checks the exit code, that the last line of standard error says what is
+wrong, and that no traceback was printed.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from paycalc.errors import EXIT_DATA, EXIT_OK, EXIT_PROBLEMS, EXIT_STORE, EXIT_USAGE
+from paycalc.spec.bundled import AGREEMENTS_DIR, SAMPLE_DIR
+
+PERIOD = ["--from", "2025-01-01", "--to", "2025-01-31"]
+
+
+def paycalc(*args: str | Path, cwd: Path) -> tuple[int, str, str]:
+    """Exit code, standard output and standard error of `paycalc ARGS` run in `cwd`."""
+    done = subprocess.run([sys.executable, "-m", "paycalc", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+    return done.returncode, done.stdout, done.stderr
+
+
+def last_line(text: str) -> str:
+    return [line for line in text.splitlines() if line.strip()][-1]
+
+
+def assert_refused(result: tuple[int, str, str], code: int, *words: str) -> None:
+    """The command ended with `code`, its last line on standard error holds every one of
+    `words`, and nothing printed a traceback."""
+    exit_code, out, err = result
+    assert exit_code == code, (out, err)
+    assert "Traceback" not in out + err, err
+    line = last_line(err)
+    assert all(word in line for word in words), line
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the shipped sample data directory."""
+    folder = tmp_path_factory.mktemp("sample") / "data"
+    shutil.copytree(SAMPLE_DIR, folder)
+    return folder
+
+
+def test_a_missing_data_directory(tmp_path: Path) -> None:
+    result = paycalc("run", "nowhere", "--agreements", AGREEMENTS_DIR, *PERIOD, "--out", "out",
+                     cwd=tmp_path)
+    assert_refused(result, EXIT_DATA, "nowhere", "no such data directory")
+
+
+def test_a_ragged_csv_row(tmp_path: Path, sample: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(sample, data)
+    with (data / "punches.csv").open("a", encoding="utf-8") as stream:
+        stream.write("p-extra,e1,2025-01-05T08:00:00,2025-01-05T09:00:00,0,SALES,x,y\n")
+    result = paycalc("run", data, "--agreements", AGREEMENTS_DIR, *PERIOD, "--out", "out",
+                     cwd=tmp_path)
+    assert_refused(result, EXIT_DATA, "punches.csv", "cannot be read as CSV")
+
+
+def test_punches_without_the_optional_punch_id_column_pay_the_same(
+        tmp_path: Path, sample: Path) -> None:
+    """Rows without a punch id are numbered by their row; before this was mended every such
+    row was rejected without a reason and nothing was paid."""
+    data = tmp_path / "data"
+    shutil.copytree(sample, data)
+    with (sample / "punches.csv").open(encoding="utf-8") as stream:
+        rows = list(csv.reader(stream))
+    drop = rows[0].index("punch_id")
+    with (data / "punches.csv").open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows([v for i, v in enumerate(row) if i != drop]
+                                     for row in rows)
+    runs = {}
+    for name, folder in (("with", sample), ("without", data)):
+        code, _, err = paycalc("run", folder, "--agreements", AGREEMENTS_DIR, *PERIOD,
+                                 "--out", name, "--format", "csv", cwd=tmp_path)
+        assert code == EXIT_OK and "Traceback" not in err, err
+        runs[name] = pl.read_csv(tmp_path / name / "pay_lines.csv", infer_schema=False)
+    assert runs["without"].height == runs["with"].height > 1000
+    assert runs["without"].drop("input_ids").equals(runs["with"].drop("input_ids"))
+    assert pl.read_csv(tmp_path / "without" / "rejects.csv").height == 0
+
+
+def test_a_tracker_defined_differently_by_two_agreements_of_one_employee(
+        tmp_path: Path) -> None:
+    """e1 works under `retail`, then under `retail_flex`, a copy whose FLEX tracker has
+    another maximum: one code would be two balances, so the run is refused with a problem
+    at each definition."""
+    agreements = tmp_path / "agreements"
+    agreements.mkdir()
+    retail = (AGREEMENTS_DIR / "retail.yaml").read_text(encoding="utf-8")
+    (agreements / "retail.yaml").write_text(retail, encoding="utf-8")
+    other = retail.replace("agreement: retail\n", "agreement: retail_flex\n").replace(
+        "    max: 60\n", "    max: 80\n")
+    assert other.count("max: 80") == 1
+    (agreements / "retail_flex.yaml").write_text(other, encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "employees.csv").write_text("employee_id,hourly_rate,employment_start\n"
+                                        "e1,150,2020-01-01\n", encoding="utf-8")
+    (data / "assignments.csv").write_text(
+        "employee_id,agreement,valid_from,valid_to\n"
+        "e1,retail,2025-01-01,2025-01-15\ne1,retail_flex,2025-01-16,\n", encoding="utf-8")
+    result = paycalc("run", data, "--agreements", agreements, *PERIOD, "--out", "out",
+                     cwd=tmp_path)
+    assert_refused(result, EXIT_PROBLEMS, "tracker FLEX is defined differently")
+    lines = [line for line in result[2].splitlines() if "tracker FLEX" in line]
+    assert len(lines) == 2
+    assert lines[0].startswith("agreements/retail.yaml:103:3: trackers.FLEX:"), lines
+    assert lines[1].startswith("agreements/retail_flex.yaml:103:3: trackers.FLEX:"), lines
+
+
+@pytest.mark.parametrize("command", [
+    ["transfer", "nowhere", "--store", "runs.sqlite", "--definitive", "--out", "export"],
+    ["report", "nowhere", "--out", "report.csv"],
+    ["explain", "e1", "2025-01-02", "--run", "nowhere"],
+])
+def test_a_missing_run_folder(tmp_path: Path, command: list[str]) -> None:
+    assert_refused(paycalc(*command, cwd=tmp_path), EXIT_DATA, "nowhere",
+                   "not the output folder of")
+
+
+def test_a_file_that_is_not_a_run_store(tmp_path: Path, sample: Path) -> None:
+    (tmp_path / "runs.sqlite").write_text("not a database\n", encoding="utf-8")
+    result = paycalc("run", sample, "--agreements", AGREEMENTS_DIR, *PERIOD, "--out", "out",
+                     "--store", "runs.sqlite", cwd=tmp_path)
+    assert_refused(result, EXIT_STORE, "runs.sqlite", "not a run store")
+
+
+def test_a_corrupt_parquet_file(tmp_path: Path, sample: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(sample, data)
+    (data / "punches.csv").unlink()
+    (data / "punches.parquet").write_bytes(b"PAR1 this is not parquet")
+    result = paycalc("run", data, "--agreements", AGREEMENTS_DIR, *PERIOD, "--out", "out",
+                     cwd=tmp_path)
+    assert_refused(result, EXIT_DATA, "punches.parquet", "cannot be read as PARQUET")
+
+
+def test_a_reversed_period_is_a_usage_error(tmp_path: Path, sample: Path) -> None:
+    result = paycalc("run", sample, "--agreements", AGREEMENTS_DIR, "--from", "2025-02-01",
+                     "--to", "2025-01-01", "--out", "out", cwd=tmp_path)
+    assert_refused(result, EXIT_USAGE, "ends (2025-01-01) before it starts")
