@@ -35,7 +35,7 @@ def _csv(path: Path) -> list[tuple[str, ...]]:
 def test_every_bad_row_is_rejected_with_its_file_row_column_and_reason() -> None:
     batch = run_directory(BAD_ROWS, [AGREEMENTS_DIR], SPRING)
     found = batch.rejects.select(pl.all().cast(pl.String)).select(
-        "file", "row", "column", "reason").rows()
+        "file", "row", "column", "code", "reason").rows()
     assert found == _csv(BAD_ROWS / "expected_rejects.csv")
     counts = batch.accounting.select(pl.all().cast(pl.String)).select(
         "file", "read", "used", "rejected").rows()

@@ -41,6 +41,7 @@ def test_a_row_without_employee_id_matches_no_assignment() -> None:
                                   "valid_from": [dt.date(2020, 1, 1)] * 2}))
     result = engine.evaluate([agreement], inputs,
                              Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31)))
-    assert result.rejects.rows() == [("punches", "p1", "start", "no main agreement on 2025-03-03")]
+    assert result.rejects.rows() == [("punches", "p1", "start", "NO_MAIN_AGREEMENT",
+                                      "no main agreement on 2025-03-03")]
     assert result.pay_lines.select("employee_id", "salary_type", "seconds").rows() == [
         ("e1", "OT100", 19800), ("e1", "OT50", 7200)]

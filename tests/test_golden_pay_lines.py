@@ -78,7 +78,7 @@ def test_golden_scenario(folder: Path) -> None:
     assert _actual(engine.pay_lines.to_dicts(), COMPARED) == expected
     assert _actual(reference.lines, COMPARED) == expected
     rejects = folder / "expected_rejects.csv"
-    expected_rejects = (_expected(rejects, ["table", "row_id", "column", "reason"])
+    expected_rejects = (_expected(rejects, ["table", "row_id", "column", "code", "reason"])
                         if rejects.is_file() else [])
     assert engine.rejects.to_dicts() == expected_rejects
     assert reference.rejects == expected_rejects

@@ -27,7 +27,7 @@ SCENARIOS = sorted(p for p in GOLDEN.iterdir() if (p / "scenario.yaml").is_file(
 TRANSACTIONS = ["employee_id", "tracker", "date", "tracking_year", "quantity", "kind",
                 "made_by", "level"]
 BALANCES = ["employee_id", "tracker", "tracking_year", "balance", "shown_balance"]
-WARNINGS = ["employee_id", "date", "message"]
+WARNINGS = ["employee_id", "date", "code", "message"]
 
 
 def _text(value: Any) -> str:
@@ -71,6 +71,6 @@ def test_golden_tracker_scenario(folder: Path) -> None:
     warned = folder / "expected_warnings.csv"
     if warned.is_file():
         tracker_warnings = [w for w in engine.warnings.to_dicts()
-                            if w["message"].startswith("tracker ")]
+                            if w["code"].startswith("BALANCE_")]
         assert _actual(tracker_warnings, WARNINGS) == _expected(warned)
 

@@ -92,7 +92,7 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
                                       ).select(list(INTAKE_REJECTS))
     if strict and len(refused):
         raise first_bad_row(refused)
-    rejects = pl.concat([intake.rejects, refused]).sort("table", "row", "column", "reason",
+    rejects = pl.concat([intake.rejects, refused]).sort("table", "row", "column", "code", "reason",
                                                          nulls_last=True)
     transferred = store.transferred() if store and lock else None
     lines = with_corrections(evaluation.pay_lines, transferred, lock)

@@ -16,8 +16,10 @@ import polars as pl
 from paycalc.engine.exprs import among, employee_day, failed_rows, first_failure, lookup
 from paycalc.engine.line_rules import AgreementRules
 from paycalc.engine.pieces import unassigned, under_agreement
+from paycalc.reasons import NO_MAIN_AGREEMENT_SPAN, UNKNOWN_EMPLOYEE, UNKNOWN_SALARY_TYPE
 from paycalc.rules.compiled import Agreement
 from paycalc.tables.inputs import FIGURE_KINDS, MONEY, nominal_day, whole_seconds
+from paycalc.tables.messages import because, rejected
 from paycalc.tables.outputs import LINE
 
 
@@ -38,7 +40,7 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
     nowhere = unassigned(days, "day", assignments).group_by("row_id").agg(
         pl.col("day").min().alias("from"), pl.col("day").max().alias("to")).select(
         pl.lit("absences").alias("table"), "row_id", pl.lit("start_date").alias("column"),
-        pl.format("no main agreement from {} to {}", "from", "to").alias("reason"))
+        *rejected(NO_MAIN_AGREEMENT_SPAN, first=pl.col("from"), last=pl.col("to")))
     days = under_agreement(days, "day", mains, agreement.id)
     codes = {s.code: s for s in agreement.salary_types}
     days = days.join(employees.select(
@@ -46,8 +48,8 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
         pl.lit(True).alias("known")), on="employee_id", how="left")
     days = days.with_columns(*first_failure([
         (~among("salary_type", codes, pl.String()), "salary_type",
-         pl.format("unknown salary type '{}'", pl.col("salary_type"))),
-        (pl.col("known").is_null(), "employee_id", pl.lit("unknown employee")),
+         because(UNKNOWN_SALARY_TYPE, salary_type=pl.col("salary_type"))),
+        (pl.col("known").is_null(), "employee_id", because(UNKNOWN_EMPLOYEE)),
     ]))
     rejects = pl.concat([failed_rows(days, "absences").unique(), nowhere])
     days = days.filter(pl.col("reason").is_null()).with_columns(

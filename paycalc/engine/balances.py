@@ -10,8 +10,10 @@ import polars as pl
 from paycalc.engine.drivers import tracking_year
 from paycalc.engine.exprs import by_employee_and_day, running_total
 from paycalc.engine.ledger import MICRO, _per_tracker, micro, quantity, with_tracking_year
+from paycalc.reasons import BALANCE_ABOVE_MAX, BALANCE_BELOW_MIN, UNLOCKED_OLD
 from paycalc.rules.compiled import Agreement, Tracker
-from paycalc.tables.outputs import BALANCES
+from paycalc.tables.messages import warned
+from paycalc.tables.outputs import BALANCES, WARNINGS, frame_of
 
 
 def shown_on(tracker: Tracker, as_of: dt.date) -> dt.date:
@@ -76,19 +78,18 @@ def limit_warnings(rows: pl.DataFrame, opening: pl.DataFrame,
         t = trackers[code]
         mine = daily.filter(pl.col("tracker") == code)
         shown = quantity(pl.col("after"))
-        for limit, word, crossed in (
-                (t.min, "below the minimum", lambda m: (pl.col("after") < m) & (m <= pl.col(
+        for limit, reason, crossed in (
+                (t.min, BALANCE_BELOW_MIN, lambda m: (pl.col("after") < m) & (m <= pl.col(
                     "before"))),
-                (t.max, "above the maximum", lambda m: (pl.col("before") <= m) & (m < pl.col(
+                (t.max, BALANCE_ABOVE_MAX, lambda m: (pl.col("before") <= m) & (m < pl.col(
                     "after")))):
             if limit is None:
                 continue
             bound = pl.lit(round(limit * MICRO), pl.Int64)
             parts.append(mine.filter(crossed(bound)).select(
-                "employee_id", "date", pl.format(f"tracker {code}: balance {{}} is {word} "
-                                                 f"{limit}", shown).alias("message")))
-    return pl.concat(parts) if parts else pl.DataFrame(
-        schema={"employee_id": pl.String, "date": pl.Date, "message": pl.String})
+                "employee_id", "date", *warned(reason, tracker=code, balance=shown,
+                                               limit=limit)))
+    return frame_of(parts, WARNINGS)
 
 
 def unlocked_warnings(rows: pl.DataFrame, assignments: pl.DataFrame,
@@ -104,6 +105,5 @@ def unlocked_warnings(rows: pl.DataFrame, assignments: pl.DataFrame,
             .alias("limit")), on="employee_id").group_by("employee_id").agg(
         pl.col("limit").min())
     return people.filter(pl.col("limit") < days).select(
-        "employee_id", pl.lit(first).alias("date"), pl.format(
-            f"{days} days of tracker data since {first} are not locked by a definitive "
-            "transfer (warning after {})", pl.col("limit")).alias("message"))
+        "employee_id", pl.lit(first).alias("date"),
+        *warned(UNLOCKED_OLD, days=days, first=first, limit=pl.col("limit")))

@@ -21,23 +21,27 @@ def dated_expr(value: Dated[Any], day: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return expr.otherwise(pl.lit(None, dtype=dtype))
 
 
-def first_failure(checks: list[tuple[pl.Expr, str, pl.Expr]]) -> tuple[pl.Expr, pl.Expr]:
-    """The column and reason of the first of `checks` (condition, column, reason) a row
-    fails, each null where it fails none: why an input row cannot be used."""
+def first_failure(checks: list[tuple[pl.Expr, str, tuple[pl.Expr, pl.Expr]]]
+                  ) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """The column, code and reason of the first of `checks` (condition, column, `because`)
+    a row fails, each null where it fails none: why an input row cannot be used."""
     column: Any = pl
+    code: Any = pl
     reason: Any = pl
-    for condition, name, why in checks:
+    for condition, name, (why_code, why) in checks:
         column = column.when(condition).then(pl.lit(name))
+        code = code.when(condition).then(why_code)
         reason = reason.when(condition).then(why)
     return (column.otherwise(pl.lit(None, pl.String)).alias("column"),
+            code.otherwise(pl.lit(None, pl.String)).alias("code"),
             reason.otherwise(pl.lit(None, pl.String)).alias("reason"))
 
 
 def failed_rows(frame: pl.DataFrame, table: str) -> pl.DataFrame:
     """The rows of `frame` that fail one of its `first_failure` checks, as rejects of
-    `table`: table, row_id, column and reason."""
+    `table`: table, row_id, column, code and reason."""
     return frame.filter(pl.col("reason").is_not_null()).select(
-        pl.lit(table).alias("table"), "row_id", "column", "reason")
+        pl.lit(table).alias("table"), "row_id", "column", "code", "reason")
 
 
 def among(column: str, values: Iterable[Any], dtype: pl.DataType) -> pl.Expr:

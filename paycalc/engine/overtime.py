@@ -12,7 +12,9 @@ import polars as pl
 
 from paycalc.engine.exprs import dated_expr, running_total
 from paycalc.engine.line_rules import AgreementRules
+from paycalc.reasons import NO_OVERTIME_THRESHOLD
 from paycalc.rules.compiled import Agreement, OvertimeRule
+from paycalc.tables.messages import warned
 from paycalc.tables.outputs import SLICE, WARNINGS
 
 
@@ -57,8 +59,7 @@ def _in_force(rule: OvertimeRule, at: pl.Expr) -> pl.Expr:
 def _not_in_force(frame: pl.DataFrame, period: str, at: str) -> pl.DataFrame:
     return frame.filter(~pl.col("in_force")).select(
         "employee_id", pl.col("day").alias("date"),
-        pl.format(f"time_rules.overtime.{period} has no value on {{}}", pl.col(at))
-        .alias("message"))
+        *warned(NO_OVERTIME_THRESHOLD, period=period, day=pl.col(at)))
 
 
 def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame, agreement: Agreement,

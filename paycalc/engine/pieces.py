@@ -8,16 +8,17 @@ import datetime as dt
 import polars as pl
 
 from paycalc.engine.calendar import local_days
-from paycalc.engine.exprs import (
-    OF_THE_DAY,
-    among,
-    employee_day,
-    failed_rows,
-    first_failure,
-    lookup,
+from paycalc.engine.exprs import OF_THE_DAY, among, employee_day, failed_rows, first_failure, lookup
+from paycalc.engine.zones import problem_checks, read_instants, with_local_seconds
+from paycalc.reasons import (
+    END_BEFORE_START,
+    NO_MAIN_AGREEMENT,
+    NOT_AN_HOURS_TYPE,
+    PUNCH_OPEN,
+    UNKNOWN_ACTIVITY,
 )
-from paycalc.engine.zones import read_instants, with_local_seconds
 from paycalc.rules.compiled import Agreement, PunchRounding
+from paycalc.tables.messages import because, rejected
 
 REGULAR = ""
 """Target of paid time that becomes ordinary time and overtime."""
@@ -98,20 +99,19 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
     frame = frame.filter(pl.col("local_day").is_between(first, last))
     nowhere = unassigned(frame, "local_day", assignments).select(
         pl.lit("punches").alias("table"), "row_id", pl.lit("start").alias("column"),
-        pl.format("no main agreement on {}", pl.col("local_day")).alias("reason"))
+        *rejected(NO_MAIN_AGREEMENT, day=pl.col("local_day")))
     frame = under_agreement(frame, "local_day", mains, agreement.id)
     activities = {a.code: a for a in agreement.time_rules.activities}
     hours_types = [s.code for s in agreement.salary_types if s.unit == "hours"]
     frame = frame.with_columns(*first_failure([
-        (pl.col("start_problem").is_not_null(), "start", pl.col("start_problem")),
-        (pl.col("end").is_null(), "end", pl.lit("open punch: no end")),
-        (pl.col("end_problem").is_not_null(), "end", pl.col("end_problem")),
-        (pl.col("end_at") < pl.col("start_at"), "end", pl.lit("end before start")),
+        *problem_checks("start", zone),
+        (pl.col("end").is_null(), "end", because(PUNCH_OPEN)),
+        *problem_checks("end", zone),
+        (pl.col("end_at") < pl.col("start_at"), "end", because(END_BEFORE_START)),
         (pl.col("activity").is_not_null() & ~among("activity", activities, pl.String()),
-         "activity", pl.format("unknown activity '{}'", pl.col("activity"))),
+         "activity", because(UNKNOWN_ACTIVITY, activity=pl.col("activity"))),
         (pl.col("salary_type").is_not_null() & ~among("salary_type", hours_types, pl.String()),
-         "salary_type", pl.format("salary type '{}' is not an hours type of the agreement",
-                                  pl.col("salary_type"))),
+         "salary_type", because(NOT_AN_HOURS_TYPE, salary_type=pl.col("salary_type"))),
     ]))
     rejects = pl.concat([failed_rows(frame, "punches"), nowhere])
     frame = frame.filter(pl.col("reason").is_null())
@@ -186,10 +186,8 @@ def schedule_days(schedules: pl.DataFrame, agreement: Agreement, mains: pl.DataF
                           offsets)
     frame = _start_day(frame, "start_day", calendar, zone)
     frame = under_agreement(frame, "start_day", mains, agreement.id)
-    frame = frame.with_columns(*first_failure([
-        (pl.col("start_problem").is_not_null(), "start", pl.col("start_problem")),
-        (pl.col("end_problem").is_not_null(), "end", pl.col("end_problem")),
-    ]))
+    frame = frame.with_columns(*first_failure([*problem_checks("start", zone),
+                                               *problem_checks("end", zone)]))
     rejects = failed_rows(frame, "schedules")
     frame = frame.filter(pl.col("reason").is_null() & pl.col("start_at").is_not_null()
                          & pl.col("end_at").is_not_null()

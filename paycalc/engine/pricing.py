@@ -11,8 +11,10 @@ import polars as pl
 
 from paycalc.engine.exprs import dated_expr
 from paycalc.engine.line_rules import LineRules, named
+from paycalc.reasons import NO_HOURLY_RATE, NO_RATE
 from paycalc.rules.compiled import Agreement, Money, SalaryType
 from paycalc.tables.inputs import MONEY
+from paycalc.tables.messages import because
 from paycalc.tables.outputs import AMOUNT, QUANTITY
 
 SIX = 6
@@ -103,12 +105,14 @@ def price(lines: pl.DataFrame, terms: pl.DataFrame, agreement: Agreement, rules:
         pl.coalesce(pl.col("quantity"), seconds / pl.lit(3600, MONEY)).alias("quantity"),
         no_hourly.alias("no_hourly"), (no_hourly | no_rate).alias("unpriced"),
     ).with_columns(pl.when(~pl.col("unpriced") & charged).then(rate).alias("rate"))
+    no_hourly_code, no_hourly_text = because(NO_HOURLY_RATE, salary_type=pl.col("salary_type"))
+    no_rate_code, no_rate_text = because(NO_RATE, salary_type=pl.col("salary_type"),
+                                         day=pl.col("day"))
     warnings = named(priced.filter(pl.col("unpriced")), rules).select(
         "employee_id", pl.col("day").alias("date"),
-        pl.when(pl.col("no_hourly"))
-        .then(pl.format("employee has no hourly_rate for salary type {}", pl.col("salary_type")))
-        .otherwise(pl.format("salary type {} has no rate on {}", pl.col("salary_type"),
-                             pl.col("day"))).alias("message"))
+        pl.when(pl.col("no_hourly")).then(no_hourly_code).otherwise(no_rate_code).alias("code"),
+        pl.when(pl.col("no_hourly")).then(no_hourly_text).otherwise(no_rate_text)
+        .alias("message"))
     priced = priced.with_columns(
         pl.when(~pl.col("unpriced")).then(exact).alias("exact"),
     ).with_columns(

@@ -10,8 +10,18 @@ import polars as pl
 
 from paycalc.engine.drivers import firings, windows
 from paycalc.engine.exprs import among, by_employee_and_day, dated_expr, failed_rows, first_failure
+from paycalc.reasons import (
+    MISSING_FIELD,
+    NO_BIRTH_DATE,
+    NO_CARRY_OVER_LIMIT,
+    NO_LINK_FACTOR,
+    NO_TRACKER_FACTOR,
+    UNKNOWN_EMPLOYEE,
+    UNKNOWN_TRACKER,
+)
 from paycalc.rules.compiled import Agreement, Link, Tracker
 from paycalc.tables.inputs import MONEY, schema
+from paycalc.tables.messages import because, warned
 from paycalc.tables.outputs import QUANTITY, frame_of
 
 MADE = schema(employee_id=pl.String, tracker=pl.String, date=pl.Date, quantity=QUANTITY,
@@ -19,7 +29,7 @@ MADE = schema(employee_id=pl.String, tracker=pl.String, date=pl.Date, quantity=Q
               driver_value=QUANTITY, level=pl.Int64, factor=MONEY, carry=MONEY,
               source=pl.String, input_ids=pl.List(pl.String))
 """A transaction as made, before the ledger places it."""
-NOTE = schema(employee_id=pl.String, date=pl.Date, message=pl.String)
+NOTE = schema(employee_id=pl.String, date=pl.Date, code=pl.String, message=pl.String)
 
 
 def _six(value: pl.Expr) -> pl.Expr:
@@ -38,9 +48,8 @@ def salary_type_transactions(lines: pl.DataFrame, agreement: Agreement
             rows = used.with_columns(dated_expr(effect.factor, pl.col("date"), MONEY)
                                      .alias("factor"))
             notes.append(rows.filter(pl.col("factor").is_null()).select(
-                "employee_id", "date", pl.format(
-                    f"salary type {st.code}: no tracker factor for {effect.tracker} on {{}}",
-                    pl.col("date")).alias("message")))
+                "employee_id", "date", *warned(NO_TRACKER_FACTOR, salary_type=st.code,
+                                               tracker=effect.tracker, day=pl.col("date"))))
             made.append(rows.filter(pl.col("factor").is_not_null()).select(
                 "employee_id", pl.lit(effect.tracker).alias("tracker"), "date",
                 _six(pl.col("quantity") * pl.col("factor") * effect.sign).alias("quantity"),
@@ -74,7 +83,7 @@ def link_transactions(agreement: Agreement, trackers: dict[str, Tracker],
         if link.driver.kind == "birthday":
             notes.append(spans.filter(pl.col("birth_date").is_null()).select(
                 "employee_id", pl.col("first").alias("date"),
-                pl.lit(f"link {link.code}: employee has no birth_date").alias("message")))
+                *warned(NO_BIRTH_DATE, link=link.code)))
         fired = fired.join(employees.select(
             "employee_id", "employment_start", "birth_date", "employment_level",
             "fulltime_hours_per_week", "working_days_per_week"), on="employee_id")
@@ -100,15 +109,13 @@ def _link_rows(link: Link, fired: pl.DataFrame, regulating: pl.DataFrame | None,
         fired = fired.with_columns(dated_expr(link.factor, pl.col("date"), MONEY).alias("factor"),
                                    pl.lit(None, pl.Int64).alias("level"))
         notes = fired.filter(pl.col("factor").is_null()).select(
-            "employee_id", "date",
-            pl.format(f"link {link.code}: no factor on {{}}", pl.col("date")).alias("message"))
+            "employee_id", "date", *warned(NO_LINK_FACTOR, link=link.code, day=pl.col("date")))
         fired = fired.filter(pl.col("factor").is_not_null())
     else:
         regulator = link.levels.regulator
         if regulator == "age_years":
             notes = fired.filter(pl.col("birth_date").is_null()).select(
-                "employee_id", "date",
-                pl.lit(f"link {link.code}: employee has no birth_date").alias("message"))
+                "employee_id", "date", *warned(NO_BIRTH_DATE, link=link.code))
             fired = fired.filter(pl.col("birth_date").is_not_null())
         if regulator == "accumulated_value":
             assert regulating is not None
@@ -161,9 +168,8 @@ def _link_rows(link: Link, fired: pl.DataFrame, regulating: pl.DataFrame | None,
         rows = rows.filter(pl.col("quantity") != 0)
     if link.carry_over_up_to is not None:
         notes = pl.concat([notes, rows.filter(pl.col("carry").is_null()).select(
-            "employee_id", "date", pl.format(f"link {link.code}: no carry_over_up_to on {{}}, "
-                                             "nothing carried over", pl.col("date"))
-            .alias("message"))])
+            "employee_id", "date", *warned(NO_CARRY_OVER_LIMIT, link=link.code,
+                                           day=pl.col("date")))])
     return rows.cast(MADE), notes
 
 
@@ -177,10 +183,10 @@ def adjustment_transactions(adjustments: pl.DataFrame, employees: pl.DataFrame,
                               ).join(employees.select("employee_id", pl.lit(True).alias("known")),
                                      on="employee_id", how="left")
     rows = rows.with_columns(*first_failure([
-        *[(pl.col(c).is_null(), c, pl.lit(f"missing {c}")) for c in required],
-        (pl.col("known").is_null(), "employee_id", pl.lit("unknown employee")),
+        *[(pl.col(c).is_null(), c, because(MISSING_FIELD, column=c)) for c in required],
+        (pl.col("known").is_null(), "employee_id", because(UNKNOWN_EMPLOYEE)),
         (~among("tracker", trackers, pl.String()), "tracker",
-         pl.format("unknown tracker '{}'", pl.col("tracker"))),
+         because(UNKNOWN_TRACKER, tracker=pl.col("tracker"))),
     ]))
     rejects = failed_rows(rows, "adjustments")
     made = rows.filter(pl.col("reason").is_null()).select(

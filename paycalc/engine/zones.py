@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from paycalc.reasons import DST_AMBIGUOUS, DST_GAP
+from paycalc.tables.messages import because
+
 UTC = "UTC"
 
 
@@ -111,7 +114,8 @@ def wall_to_instant(naive: pl.Expr, zone: str) -> pl.Expr:
 
 def read_instants(frame: pl.DataFrame, column: str, zone: str, offsets: pl.DataFrame
                   ) -> pl.DataFrame:
-    """Add `{column}_at` (epoch seconds) and `{column}_problem` (why it is unusable).
+    """Add `{column}_at` (epoch seconds) and `{column}_problem` (the code of why it is
+    unusable, see `problem_checks`).
 
     A datetime with a time zone is an instant as it is; a naive one is local time in `zone`
     and is a problem when that local time does not exist or happens twice. Wall times
@@ -138,11 +142,14 @@ def read_instants(frame: pl.DataFrame, column: str, zone: str, offsets: pl.DataF
     if bad.is_empty():
         return frame
     exists = value.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
-    text = value.dt.to_string("%Y-%m-%d %H:%M:%S")
-    bad = bad.with_columns(
-        pl.when(exists.is_null())
-        .then(pl.format("local time {} does not exist in " + zone + " (clocks moved forward)",
-                        text))
-        .otherwise(pl.format("local time {} is ambiguous in " + zone
-                             + " (clocks moved back); give an offset", text)).alias(problem))
+    bad = bad.with_columns(pl.when(exists.is_null()).then(pl.lit(DST_GAP.code))
+                           .otherwise(pl.lit(DST_AMBIGUOUS.code)).alias(problem))
     return pl.concat([frame.filter(~unusable), bad])
+
+
+def problem_checks(column: str, zone: str) -> list[tuple[pl.Expr, str, tuple[pl.Expr, pl.Expr]]]:
+    """The `exprs.first_failure` checks of the `{column}_problem` that `read_instants` found:
+    a local time that does not exist, or happens twice, in `zone`."""
+    time = pl.col(column).dt.to_string("%Y-%m-%d %H:%M:%S")
+    return [(pl.col(f"{column}_problem") == reason.code, column,
+             because(reason, time=time, zone=zone)) for reason in (DST_GAP, DST_AMBIGUOUS)]

@@ -16,6 +16,22 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from paycalc.reasons import (
+    DST_AMBIGUOUS,
+    DST_GAP,
+    END_BEFORE_START,
+    NO_HOURLY_RATE,
+    NO_MAIN_AGREEMENT,
+    NO_MAIN_AGREEMENT_SPAN,
+    NO_OVERTIME_THRESHOLD,
+    NO_RATE,
+    NOT_AN_HOURS_TYPE,
+    PUNCH_OPEN,
+    UNKNOWN_ACTIVITY,
+    UNKNOWN_EMPLOYEE,
+    UNKNOWN_SALARY_TYPE,
+    Reason,
+)
 from paycalc.rules.compiled import Agreement, SalaryType
 from paycalc.rules.dates import WEEKDAYS
 from paycalc.rules.holiday_days import holiday_days
@@ -79,7 +95,7 @@ def local_seconds(instant: int, zone: ZoneInfo) -> int:
     return instant + int(offset.total_seconds())
 
 
-def read_time(value: dt.datetime, zone: ZoneInfo) -> int | str:
+def read_time(value: dt.datetime, zone: ZoneInfo) -> int | Reason:
     """An input datetime as an instant, or why it cannot be one."""
     if value.tzinfo is not None:
         return int(value.timestamp())
@@ -87,8 +103,8 @@ def read_time(value: dt.datetime, zone: ZoneInfo) -> int | str:
     if first.utcoffset() != second.utcoffset():
         back = dt.datetime.fromtimestamp(first.timestamp(), zone).replace(tzinfo=None)
         if back != value:
-            return f"local time {value} does not exist in {zone.key} (clocks moved forward)"
-        return f"local time {value} is ambiguous in {zone.key} (clocks moved back); give an offset"
+            return DST_GAP
+        return DST_AMBIGUOUS
     return int(first.timestamp())
 
 
@@ -146,7 +162,7 @@ def evaluate_reference(agreements: Iterable[Agreement], inputs: Inputs,
                                      r["agreement"], r["input_ids"][:1]))
     unique = {tuple(r.values()): r for r in result.rejects}
     result.rejects = [unique[key] for key in sorted(unique)]
-    result.warnings.sort(key=lambda r: (r["employee_id"], r["date"], r["message"]))
+    result.warnings.sort(key=lambda r: (r["employee_id"], r["date"], r["code"], r["message"]))
     result.time_sheet.sort(key=lambda r: (r["employee_id"], r["date"], r["agreement"],
                                           r["activity"] or ""))
     return result
@@ -202,9 +218,14 @@ class _AgreementRun:
             start, day = stop, day + DAY
         return pieces
 
-    def reject(self, table: str, row: dict[str, Any], column: str, reason: str) -> None:
+    def reject(self, table: str, row: dict[str, Any], column: str, reason: Reason, /,
+               **values: object) -> None:
         self.result.rejects.append({"table": table, "row_id": row["row_id"], "column": column,
-                                    "reason": reason})
+                                    "code": reason.code, "reason": reason.text(**values)})
+
+    def reject_time(self, table: str, row: dict[str, Any], column: str, why: Reason) -> None:
+        """Reject `row` for the local time in `column` that `read_time` could not read."""
+        self.reject(table, row, column, why, time=row[column], zone=self.zone.key)
 
     # -- punches into pieces -----------------------------------------------------------------
 
@@ -238,34 +259,35 @@ class _AgreementRun:
             if row["start"] is None:
                 continue
             start = read_time(row["start"], self.zone)
-            day = row["start"].date() if isinstance(start, str) else local_date(start, self.zone)
+            day = row["start"].date() if isinstance(start, Reason) else local_date(start,
+                                                                                   self.zone)
             if not self.first <= day <= self.period.end:
                 continue
             if not self.has_main(row["employee_id"], day):
-                self.reject("punches", row, "start", f"no main agreement on {day}")
+                self.reject("punches", row, "start", NO_MAIN_AGREEMENT, day=day)
                 continue
             if not self.ours(row["employee_id"], day):
                 continue
-            if isinstance(start, str):
-                self.reject("punches", row, "start", start)
+            if isinstance(start, Reason):
+                self.reject_time("punches", row, "start", start)
                 continue
             if row["end"] is None:
-                self.reject("punches", row, "end", "open punch: no end")
+                self.reject("punches", row, "end", PUNCH_OPEN)
                 continue
             end = read_time(row["end"], self.zone)
-            if isinstance(end, str):
-                self.reject("punches", row, "end", end)
+            if isinstance(end, Reason):
+                self.reject_time("punches", row, "end", end)
                 continue
             if end < start:
-                self.reject("punches", row, "end", "end before start")
+                self.reject("punches", row, "end", END_BEFORE_START)
                 continue
             activity, own_type = row["activity"], row["salary_type"]
             if activity is not None and activity not in self.activities:
-                self.reject("punches", row, "activity", f"unknown activity '{activity}'")
+                self.reject("punches", row, "activity", UNKNOWN_ACTIVITY, activity=activity)
                 continue
             if own_type is not None and not self.is_hours_type(own_type):
-                self.reject("punches", row, "salary_type",
-                            f"salary type '{own_type}' is not an hours type of the agreement")
+                self.reject("punches", row, "salary_type", NOT_AN_HOURS_TYPE,
+                            salary_type=own_type)
                 continue
             for clock_day, a, b in self.split(start, end, day):
                 self.sheet[(row["employee_id"], clock_day, activity)]["system"] += b - a
@@ -322,15 +344,15 @@ class _AgreementRun:
                 continue
             start = read_time(row["start"], self.zone)
             end = read_time(row["end"], self.zone)
-            start_day = (row["start"].date() if isinstance(start, str)
+            start_day = (row["start"].date() if isinstance(start, Reason)
                          else local_date(start, self.zone))
             if not self.ours(row["employee_id"], start_day):
                 continue
-            if isinstance(start, str):
-                self.reject("schedules", row, "start", start)
+            if isinstance(start, Reason):
+                self.reject_time("schedules", row, "start", start)
                 continue
-            if isinstance(end, str):
-                self.reject("schedules", row, "end", end)
+            if isinstance(end, Reason):
+                self.reject_time("schedules", row, "end", end)
                 continue
             if end <= start:
                 continue
@@ -469,10 +491,10 @@ class _AgreementRun:
                 rate = None if hourly is None else (
                     hourly * p.percent_of_hourly_rate.at(day) / 100)
         except LookupError:
-            self.warn(employee, day, f"salary type {st.code} has no rate on {day}")
+            self.warn(employee, day, NO_RATE, salary_type=st.code, day=day)
             return None, None
         if rate is None:
-            self.warn(employee, day, f"employee has no hourly_rate for salary type {st.code}")
+            self.warn(employee, day, NO_HOURLY_RATE, salary_type=st.code)
             return None, None
         if seconds is not None and (st.unit == "hours" or p.method != "fixed_rate"):
             exact = Decimal(seconds) * rate / 3600
@@ -480,10 +502,10 @@ class _AgreementRun:
             exact = quantity * rate
         return rate, self.a.money.round(exact)
 
-    def warn(self, employee: str, day: dt.date, message: str) -> None:
+    def warn(self, employee: str, day: dt.date, reason: Reason, /, **values: object) -> None:
         if self.period.start <= day <= self.period.end:
             self.result.warnings.append({"employee_id": employee, "date": day,
-                                         "message": message})
+                                         "code": reason.code, "message": reason.text(**values)})
 
     def activity_lines(self, pools: dict, ids: dict) -> None:
         for (employee, day), targets in pools.items():
@@ -501,7 +523,7 @@ class _AgreementRun:
         for (employee, day), worked in regular.items():
             overtime = 0
             if rule is not None and not self.in_force(rule, day):
-                self.warn(employee, day, f"time_rules.overtime.daily has no value on {day}")
+                self.warn(employee, day, NO_OVERTIME_THRESHOLD, period="daily", day=day)
             elif rule is not None:
                 if rule.threshold_seconds is None:
                     threshold = scheduled.get((employee, day), 0)
@@ -520,8 +542,8 @@ class _AgreementRun:
             for (employee, start), days in weeks.items():
                 if not self.in_force(weekly, start):
                     for day in days:
-                        self.warn(employee, day,
-                                  f"time_rules.overtime.weekly has no value on {start}")
+                        self.warn(employee, day, NO_OVERTIME_THRESHOLD, period="weekly",
+                                  day=start)
                     continue
                 assert weekly.threshold_seconds is not None
                 threshold = weekly.threshold_seconds.at(start)
@@ -624,8 +646,8 @@ class _AgreementRun:
             window = [day for day in (row["start_date"] + DAY * n for n in range(span))
                       if self.first <= day <= self.period.end]
             if window and not any(self.has_main(employee, day) for day in window):
-                self.reject("absences", row, "start_date",
-                            f"no main agreement from {window[0]} to {window[-1]}")
+                self.reject("absences", row, "start_date", NO_MAIN_AGREEMENT_SPAN,
+                            first=window[0], last=window[-1])
                 continue
             days = [day for day in window if self.ours(employee, day)]
             if not days:
@@ -633,11 +655,11 @@ class _AgreementRun:
             try:
                 st = self.a.salary_type(code)
             except KeyError:
-                self.reject("absences", row, "salary_type", f"unknown salary type '{code}'")
+                self.reject("absences", row, "salary_type", UNKNOWN_SALARY_TYPE, salary_type=code)
                 continue
             person = self.employees.get(employee)
             if person is None:
-                self.reject("absences", row, "employee_id", "unknown employee")
+                self.reject("absences", row, "employee_id", UNKNOWN_EMPLOYEE)
                 continue
             has_schedule = any(scheduled.get((employee, d), 0) > 0 for d in days)
             for day in days:

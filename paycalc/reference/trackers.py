@@ -13,6 +13,19 @@ from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from paycalc.reasons import (
+    BALANCE_ABOVE_MAX,
+    BALANCE_BELOW_MIN,
+    MISSING_FIELD,
+    NO_BIRTH_DATE,
+    NO_CARRY_OVER_LIMIT,
+    NO_LINK_FACTOR,
+    NO_TRACKER_FACTOR,
+    UNKNOWN_EMPLOYEE,
+    UNKNOWN_TRACKER,
+    UNLOCKED_OLD,
+    Reason,
+)
 from paycalc.reference.pay_lines import ReferenceResult
 from paycalc.rules.compiled import Agreement, Dated, Link, Tracker, trackers_by_code
 from paycalc.rules.dates import WEEKDAYS
@@ -70,6 +83,13 @@ def value_at(value: Dated[Decimal], day: dt.date) -> Decimal | None:
         return None
 
 
+
+def _warning(employee: str, day: dt.date, reason: Reason, /, **values: object
+             ) -> dict[str, Any]:
+    """A row of the warnings: `reason` with its `values`, for `employee` on `day`."""
+    return {"employee_id": employee, "date": day, "code": reason.code,
+            "message": reason.text(**values)}
+
 class _Run:
     """Tracker evaluation of all employees under the given agreements."""
 
@@ -86,8 +106,8 @@ class _Run:
         self.warnings: list[dict[str, Any]] = []
         self.rejects: list[dict[str, Any]] = []
 
-    def warn(self, employee: str, day: dt.date, message: str) -> None:
-        self.warnings.append({"employee_id": employee, "date": day, "message": message})
+    def warn(self, employee: str, day: dt.date, reason: Reason, /, **values: object) -> None:
+        self.warnings.append(_warning(employee, day, reason, **values))
 
     def add(self, employee: str, tracker: str, day: dt.date, quantity: Decimal, *, kind: str,
             made_by: str, agreement: str | None, source: str, ids: list[str],
@@ -110,9 +130,8 @@ class _Run:
             for effect in st.trackers:
                 factor = value_at(effect.factor, line["date"])
                 if factor is None:
-                    self.warn(line["employee_id"], line["date"],
-                              f"salary type {st.code}: no tracker factor for {effect.tracker} "
-                              f"on {line['date']}")
+                    self.warn(line["employee_id"], line["date"], NO_TRACKER_FACTOR,
+                              salary_type=st.code, tracker=effect.tracker, day=line["date"])
                     continue
                 quantity = q6(effect.sign * line["quantity"] * factor)
                 if quantity != 0:
@@ -182,7 +201,7 @@ class _Run:
             since = person["employment_start" if d.kind == "employment_anniversary"
                            else "birth_date"]
             if since is None:
-                self.warn(employee, first, f"link {link.code}: employee has no birth_date")
+                self.warn(employee, first, NO_BIRTH_DATE, link=link.code)
             else:
                 for years in range(1, last.year - since.year + 2):
                     days.append((plus_years(since, years), Decimal(1), []))
@@ -247,7 +266,7 @@ class _Run:
                     assert link.factor is not None
                     factor = value_at(link.factor, day)
                     if factor is None:
-                        self.warn(employee, day, f"link {link.code}: no factor on {day}")
+                        self.warn(employee, day, NO_LINK_FACTOR, link=link.code, day=day)
                         continue
                 else:
                     regulator = self.regulator(agreement, link, person, day)
@@ -279,8 +298,7 @@ class _Run:
                     carry = value_at(link.carry_over_up_to, day)
                     self.transactions[-1]["carry"] = carry
                     if carry is None:
-                        self.warn(employee, day, f"link {link.code}: no carry_over_up_to on "
-                                  f"{day}, nothing carried over")
+                        self.warn(employee, day, NO_CARRY_OVER_LIMIT, link=link.code, day=day)
 
     def regulator(self, agreement: Agreement, link: Link, person: dict[str, Any],
                   day: dt.date) -> Decimal | None:
@@ -290,8 +308,7 @@ class _Run:
             return Decimal(whole_years(person["employment_start"], day))
         if kind == "age_years":
             if person["birth_date"] is None:
-                self.warn(person["employee_id"], day,
-                          f"link {link.code}: employee has no birth_date")
+                self.warn(person["employee_id"], day, NO_BIRTH_DATE, link=link.code)
                 return None
             return Decimal(whole_years(person["birth_date"], day))
         return sum((t["quantity"] for t in self.transactions
@@ -318,20 +335,21 @@ class _Run:
         for row in self.adjustments:
             missing = [c for c in ("date", "tracker", "quantity") if row[c] is None]
             if missing:
-                column, reason = missing[0], f"missing {missing[0]}"
+                column, reason, values = missing[0], MISSING_FIELD, {"column": missing[0]}
             elif not self.period.start <= row["date"] <= self.period.end:
                 continue
             elif row["employee_id"] not in self.employees:
-                column, reason = "employee_id", "unknown employee"
+                column, reason, values = "employee_id", UNKNOWN_EMPLOYEE, {}
             elif row["tracker"] not in self.trackers:
-                column, reason = "tracker", f"unknown tracker '{row['tracker']}'"
+                column, reason, values = "tracker", UNKNOWN_TRACKER, {"tracker": row["tracker"]}
             else:
                 self.add(row["employee_id"], row["tracker"], row["date"], row["quantity"],
                          kind="adjustment", made_by="adjustment", agreement=None,
                          source=row["note"] or "", ids=[row["row_id"]])
                 continue
             self.rejects.append({"table": "adjustments", "row_id": row["row_id"],
-                                 "column": column, "reason": reason})
+                                 "column": column, "code": reason.code,
+                                 "reason": reason.text(**values)})
 
     # -- the ledger ------------------------------------------------------------------------
 
@@ -534,13 +552,11 @@ def limit_warnings(trackers: dict[str, Tracker], rows: list[dict[str, Any]],
         for day in sorted(days):
             after = before + days[day]
             if tracker.min is not None and after < tracker.min <= before:
-                warnings.append({"employee_id": employee, "date": day, "message":
-                                 f"tracker {code}: balance {q6(after)} is below the minimum "
-                                 f"{tracker.min}"})
+                warnings.append(_warning(employee, day, BALANCE_BELOW_MIN, tracker=code,
+                                         balance=q6(after), limit=tracker.min))
             if tracker.max is not None and before <= tracker.max < after:
-                warnings.append({"employee_id": employee, "date": day, "message":
-                                 f"tracker {code}: balance {q6(after)} is above the maximum "
-                                 f"{tracker.max}"})
+                warnings.append(_warning(employee, day, BALANCE_ABOVE_MAX, tracker=code,
+                                         balance=q6(after), limit=tracker.max))
             before = after
     return warnings
 
@@ -567,9 +583,8 @@ def evaluate_trackers_reference(agreements: list[Agreement], inputs: Inputs, per
         limit = min((run.agreements[a["agreement"]].warn_unlocked_after_days
                      for a in run.assignments if a["employee_id"] == employee), default=None)
         if limit is not None and (period.end - first).days > limit:
-            unlocked.append({"employee_id": employee, "date": first, "message":
-                             f"{(period.end - first).days} days of tracker data since {first} "
-                             f"are not locked by a definitive transfer (warning after {limit})"})
+            unlocked.append(_warning(employee, first, UNLOCKED_OLD,
+                                     days=(period.end - first).days, first=first, limit=limit))
     return {
         "transactions": rows,
         "balances": balances(run.trackers, rows, opening, lock, as_of),

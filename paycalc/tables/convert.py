@@ -13,6 +13,16 @@ import re
 
 import polars as pl
 
+from paycalc.reasons import (
+    NOT_A_BOOLEAN,
+    NOT_A_DATE,
+    NOT_A_DATETIME,
+    NOT_A_NUMBER,
+    NOT_A_WHOLE_NUMBER,
+    NOT_TEXT,
+    Reason,
+)
+
 _OFFSET = r"(Z|[+-]\d\d:?\d\d)$"
 
 
@@ -26,27 +36,22 @@ def convert(values: pl.Series, dtype: pl.DataType | type[pl.DataType]
     if not failed.any():  # the usual case: no value needs showing as text
         return converted.alias(values.name), pl.repeat(None, len(values), dtype=pl.String,
                                                        eager=True)
+    expected = not_converted(dtype)
     reason = pl.select(pl.when(failed).then(pl.format(
-        f"'{{}}' {_EXPECTED[_kind(dtype)]}", values.cast(pl.String)))).to_series()
+        expected.positional(), values.cast(pl.String)))).to_series()
     return converted.alias(values.name), reason
 
 
-def _kind(dtype: pl.DataType | type[pl.DataType]) -> str:
-    for kind in ("Date", "Datetime", "Boolean", "Int64", "Decimal", "String"):
+def not_converted(dtype: pl.DataType | type[pl.DataType]) -> Reason:
+    """The reason a value does not convert to `dtype`."""
+    for kind, reason in _EXPECTED.items():
         if dtype == getattr(pl, kind):
-            return kind
-    return "String"
+            return reason
+    return NOT_TEXT
 
 
-_EXPECTED = {
-    "Date": "is not a date (YYYY-MM-DD)",
-    "Datetime": ("is not a date and time of this column's form (YYYY-MM-DDTHH:MM:SS, with an "
-                 "offset such as +01:00 or Z on every value of the column or on none)"),
-    "Boolean": "is not true or false",
-    "Int64": "is not a whole number",
-    "Decimal": "is not a number (digits with a dot for decimals)",
-    "String": "is not text",
-}
+_EXPECTED = {"Date": NOT_A_DATE, "Datetime": NOT_A_DATETIME, "Boolean": NOT_A_BOOLEAN,
+             "Int64": NOT_A_WHOLE_NUMBER, "Decimal": NOT_A_NUMBER, "String": NOT_TEXT}
 
 
 def _from_typed(values: pl.Series, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:

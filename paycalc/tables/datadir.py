@@ -22,7 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from paycalc.errors import DataError
-from paycalc.tables.convert import convert
+from paycalc.tables.convert import convert, not_converted
 from paycalc.tables.inputs import COLUMNS, Inputs, schema, with_row_ids
 from paycalc.tables.outputs import frame_of
 from paycalc.tables.row_rules import check_tables
@@ -30,9 +30,10 @@ from paycalc.tables.row_rules import check_tables
 TABLES = [item.name for item in fields(Inputs)]
 
 INTAKE_REJECTS = schema(table=pl.String, file=pl.String, row=pl.Int64, column=pl.String,
-                        row_id=pl.String, reason=pl.String)
+                        row_id=pl.String, code=pl.String, reason=pl.String)
 """Columns of a run's rejects: the table, file and data row (from 1) a rejected row came
-from, the column at fault (empty when the row as a whole is), its row_id, and why."""
+from, the column at fault (empty when the row as a whole is), its row_id, the reason's code
+(`paycalc.reasons`) and its message."""
 
 ROW_COUNTS = schema(table=pl.String, file=pl.String, read=pl.Int64)
 ORIGINS = schema(table=pl.String, row_id=pl.String, file=pl.String, row=pl.Int64)
@@ -132,7 +133,7 @@ def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = Fa
                 for t, f in found.items()]
     names = pl.DataFrame({"table": list(files), "file": [p.name for p in files.values()]})
     all_rejects = frame_of([r.join(names, on="table") for r in rejects], INTAKE_REJECTS).sort(
-        "table", "row", "column", "reason", nulls_last=True)
+        "table", "row", "column", "code", "reason", nulls_last=True)
     if strict and len(all_rejects):
         raise first_bad_row(all_rejects)
     origins = frame_of([f.select(pl.lit(t).alias("table"), "row_id", pl.col("_row").alias("row"))
@@ -145,7 +146,7 @@ def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = Fa
 
 def read_table(path: Path, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One table with its documented columns converted, a `_row` number from 1, and the
-    values that did not convert (`row`, `column`, `reason`). Raises `DataError` when a
+    values that did not convert (`row`, `column`, `code`, `reason`). Raises `DataError` when a
     column the table needs is missing."""
     try:
         if path.suffix == ".parquet":
@@ -166,10 +167,12 @@ def read_table(path: Path, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         columns.append(values)
         problems.append(pl.DataFrame({"row": pl.int_range(1, len(raw) + 1, eager=True),
                                       "reason": reason}).filter(pl.col("reason").is_not_null())
-                        .with_columns(pl.lit(column).alias("column")))
+                        .with_columns(pl.lit(column).alias("column"),
+                                      pl.lit(not_converted(types[column]).code).alias("code")))
     frame = pl.DataFrame(columns, height=len(raw)).with_columns(
         pl.int_range(1, pl.len() + 1).alias("_row"))
-    bad = frame_of(problems, schema(row=pl.Int64, column=pl.String, reason=pl.String))
+    bad = frame_of(problems, schema(row=pl.Int64, column=pl.String, code=pl.String,
+                                    reason=pl.String))
     return frame, bad.sort("row", "column")
 
 

@@ -51,10 +51,14 @@ OPENING = schema(employee_id=pl.String, tracker=pl.String, tracking_year=pl.Date
                  balance=QUANTITY, accrued=QUANTITY)
 """Columns of `Opening.balances`: the locked balance and the year's accrual so far."""
 
-REJECTS = schema(table=pl.String, row_id=pl.String, column=pl.String, reason=pl.String)
-"""Input rows the evaluation could not use: the table, row_id, the column at fault and why;
-sorted by table, row_id, column and reason."""
-WARNINGS = schema(employee_id=pl.String, date=pl.Date, message=pl.String)
+REJECTS = schema(table=pl.String, row_id=pl.String, column=pl.String, code=pl.String,
+                 reason=pl.String)
+"""Input rows the evaluation could not use: the table, row_id, the column at fault, the
+reason's code (`paycalc.reasons`) and its message; sorted by table, row_id, column, code and
+reason."""
+WARNINGS = schema(employee_id=pl.String, date=pl.Date, code=pl.String, message=pl.String)
+"""Warnings of an evaluation: the employee and day, the warning's code (`paycalc.reasons`)
+and its message; sorted by employee, date, code and message."""
 
 TRANSACTIONS = schema(
     employee_id=pl.String, tracker=pl.String, date=pl.Date, tracking_year=pl.Date,

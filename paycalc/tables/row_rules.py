@@ -16,7 +16,28 @@ from __future__ import annotations
 import dataframely as dy
 import polars as pl
 
+from paycalc.reasons import (
+    ABOVE_MAXIMUM,
+    BELOW_MINIMUM,
+    BROKEN_RULE,
+    DUPLICATE_EMPLOYEE,
+    DUPLICATE_PUNCH_ID,
+    EMPLOYMENT_ENDS_BEFORE_START,
+    END_BEFORE_START,
+    END_DATE_BEFORE_START_DATE,
+    EXACT_DUPLICATE,
+    MISSING_VALUE,
+    OUTSIDE_EMPLOYMENT,
+    PUNCH_OPEN,
+    PUNCH_OVERLAP,
+    UNKNOWN_AGREEMENT,
+    UNKNOWN_FIGURE_KIND,
+    UNUSABLE_EMPLOYEE,
+    VALID_TO_BEFORE_FROM,
+    Reason,
+)
 from paycalc.tables.inputs import FIGURE_KINDS
+from paycalc.tables.messages import rejected
 
 
 class Employees(dy.Schema):
@@ -155,38 +176,38 @@ SCHEMAS: dict[str, type[dy.Schema]] = {
     "adjustments": Adjustments,
 }
 
-_EMPLOYMENT = pl.format("outside employment ({} to {})",
-                        pl.col("_from").cast(pl.String).fill_null("open"),
-                        pl.col("_to").cast(pl.String).fill_null("open"))
+_EMPLOYMENT = {"start": pl.col("_from").cast(pl.String).fill_null("open"),
+               "end": pl.col("_to").cast(pl.String).fill_null("open")}
 
-# What a broken rule means: the column at fault and the reason, as expressions over the
-# rejected row; "SCHEMA:RULE" for one table only. Nullability rules ("COLUMN|nullability")
-# read "missing value" unless named here.
-REASONS: dict[str, tuple[str | None, pl.Expr]] = {
-    "primary_key": ("employee_id", pl.format("employee '{}' is on more than one row",
-                                             pl.col("employee_id"))),
-    "employment_ends_after_start": ("employment_end", pl.lit("employment ends before it starts")),
-    "known_employee": ("employee_id", pl.format(
-        "unknown employee '{}' (not a usable row of employees)", pl.col("employee_id"))),
-    "known_agreement": ("agreement", pl.format("unknown agreement '{}'", pl.col("agreement"))),
-    "valid_to_after_from": ("valid_to", pl.lit("valid_to is before valid_from")),
-    "end_after_start": ("end", pl.lit("end before start")),
-    "start_within_employment": ("start", _EMPLOYMENT),
-    "dates_within_employment": ("start_date", _EMPLOYMENT),
-    "date_within_employment": ("date", _EMPLOYMENT),
-    "punch_id_unique": ("punch_id", pl.format("punch_id '{}' is on more than one row",
-                                              pl.col("punch_id"))),
-    "no_overlap": ("start", pl.format("overlaps punch {}", pl.col("_overlaps"))),
-    "end_date_after_start_date": ("end_date", pl.lit("end_date is before start_date")),
-    "Punches:end|nullability": ("end", pl.lit("open punch: no end")),
-    "known_kind": ("kind", pl.format("unknown figure kind '{}' (the kinds are {})",
-                                     pl.col("kind"), pl.lit(", ".join(FIGURE_KINDS)))),
-    "employment_level|min": ("employment_level", pl.lit("employment_level is below 0")),
-    "employment_level|max": ("employment_level", pl.lit("employment_level is above 1")),
-    "working_days_per_week|min": ("working_days_per_week",
-                                  pl.lit("working_days_per_week is below 1")),
-    "working_days_per_week|max": ("working_days_per_week",
-                                  pl.lit("working_days_per_week is above 7")),
+# What a broken rule means: the column at fault, the reason and its values as expressions
+# over the rejected row; "SCHEMA:RULE" for one table only. Nullability rules
+# ("COLUMN|nullability") are MISSING_VALUE unless named here.
+RULES: dict[str, tuple[str | None, Reason, dict[str, pl.Expr]]] = {
+    "primary_key": ("employee_id", DUPLICATE_EMPLOYEE, {"employee_id": pl.col("employee_id")}),
+    "employment_ends_after_start": ("employment_end", EMPLOYMENT_ENDS_BEFORE_START, {}),
+    "known_employee": ("employee_id", UNUSABLE_EMPLOYEE, {"employee_id": pl.col("employee_id")}),
+    "known_agreement": ("agreement", UNKNOWN_AGREEMENT, {"agreement": pl.col("agreement")}),
+    "valid_to_after_from": ("valid_to", VALID_TO_BEFORE_FROM, {}),
+    "end_after_start": ("end", END_BEFORE_START, {}),
+    "start_within_employment": ("start", OUTSIDE_EMPLOYMENT, _EMPLOYMENT),
+    "dates_within_employment": ("start_date", OUTSIDE_EMPLOYMENT, _EMPLOYMENT),
+    "date_within_employment": ("date", OUTSIDE_EMPLOYMENT, _EMPLOYMENT),
+    "punch_id_unique": ("punch_id", DUPLICATE_PUNCH_ID, {"punch_id": pl.col("punch_id")}),
+    "no_overlap": ("start", PUNCH_OVERLAP, {"other": pl.col("_overlaps")}),
+    "end_date_after_start_date": ("end_date", END_DATE_BEFORE_START_DATE, {}),
+    "Punches:end|nullability": ("end", PUNCH_OPEN, {}),
+    "known_kind": ("kind", UNKNOWN_FIGURE_KIND, {"kind": pl.col("kind"),
+                                                 "kinds": pl.lit(", ".join(FIGURE_KINDS))}),
+    "employment_level|min": ("employment_level", BELOW_MINIMUM,
+                             {"column": pl.lit("employment_level"), "limit": pl.lit("0")}),
+    "employment_level|max": ("employment_level", ABOVE_MAXIMUM,
+                             {"column": pl.lit("employment_level"), "limit": pl.lit("1")}),
+    "working_days_per_week|min": ("working_days_per_week", BELOW_MINIMUM,
+                                  {"column": pl.lit("working_days_per_week"),
+                                   "limit": pl.lit("1")}),
+    "working_days_per_week|max": ("working_days_per_week", ABOVE_MAXIMUM,
+                                  {"column": pl.lit("working_days_per_week"),
+                                   "limit": pl.lit("7")}),
 }
 
 
@@ -211,7 +232,8 @@ def check_tables(tables: dict[str, pl.DataFrame], agreements: set[str]
     return {t: f.select(tables[t].columns) for t, f in kept.items()}, rejected
 
 
-_FOUND = {"_row": pl.Int64, "column": pl.String, "row_id": pl.String, "reason": pl.String}
+_FOUND = {"_row": pl.Int64, "column": pl.String, "row_id": pl.String, "code": pl.String,
+          "reason": pl.String}
 
 
 def _without_repeats(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -220,7 +242,7 @@ def _without_repeats(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     marked = frame.with_columns(first.alias("_first"))
     repeats = marked.filter(pl.col("_row") != pl.col("_first")).select(
         "_row", pl.lit(None, pl.String).alias("column"), "row_id",
-        pl.format("exact duplicate of row {}", pl.col("_first")).alias("reason"))
+        *rejected(EXACT_DUPLICATE, row=pl.col("_first")))
     return marked.filter(pl.col("_row") == pl.col("_first")).drop("_first"), repeats
 
 
@@ -270,12 +292,13 @@ def _check(frame: pl.DataFrame, table: type[dy.Schema]) -> tuple[pl.DataFrame, p
                                      {"_row": dy.Int64(nullable=False)})
     good, failure = with_row.filter(checked)
     details = failure.details()
-    broken = [
-        details.filter(pl.col(rule) == "invalid").select(
-            "_row", pl.lit(_reason(table, rule)[0], pl.String).alias("column"),
-            _reason(table, rule)[1].alias("reason"))
-        for rule in details.columns if rule not in checked.columns
-    ]
+    broken = []
+    for rule in details.columns:
+        if rule in checked.columns:
+            continue
+        column, reason, values = _meaning(table, rule)
+        broken.append(details.filter(pl.col(rule) == "invalid").select(
+            "_row", pl.lit(column, pl.String).alias("column"), *rejected(reason, **values)))
     found = pl.concat([b.cast({"_row": pl.Int64}) for b in broken]) if broken else \
         pl.DataFrame(schema={k: v for k, v in _FOUND.items() if k != "row_id"})
     found = found.join(frame.select("_row", "row_id"), on="_row").select(list(_FOUND))
@@ -289,12 +312,13 @@ def _naive(column: str, dtype: pl.DataType) -> pl.Expr:
     return pl.col(column)
 
 
-def _reason(table: type[dy.Schema], rule: str) -> tuple[str | None, pl.Expr]:
+def _meaning(table: type[dy.Schema], rule: str
+             ) -> tuple[str | None, Reason, dict[str, pl.Expr]]:
+    """The column, reason and values of a broken `rule` of `table` (see `RULES`)."""
     for key in (f"{table.__name__}:{rule}", rule):
-        if key in REASONS:
-            return REASONS[key]
+        if key in RULES:
+            return RULES[key]
     column, _, check = rule.partition("|")
     if check == "nullability":
-        return column, pl.lit("missing value")
-    return (column or None), pl.lit(f"breaks the rule {rule}")
-
+        return column, MISSING_VALUE, {}
+    return (column or None), BROKEN_RULE, {"rule": pl.lit(rule)}
