@@ -4,6 +4,8 @@ driver value, for all employees at once (see docs/trackers.md, "Drivers")."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import NamedTuple
 
 import polars as pl
 
@@ -54,85 +56,150 @@ def _years(frame: pl.DataFrame, first_year: pl.Expr) -> pl.DataFrame:
                               .alias("year")).explode("year").drop_nulls("year")
 
 
+class _Firing(NamedTuple):
+    """What a driver reads to find when its link fires: the link and its tracker, the
+    link's windows (`spans`), worked and scheduled time per day, the leave days, the
+    transactions made so far, and which rows are of the link's own agreement (`ours`)."""
+
+    link: Link
+    tracker: Tracker
+    spans: pl.DataFrame
+    days: pl.DataFrame
+    leave: pl.DataFrame
+    transactions: pl.DataFrame
+    ours: pl.Expr
+
+
+_ONE = pl.lit(1, QUANTITY)
+_NO_IDS = pl.lit([], pl.List(pl.String))
+
+
+def _transaction_anniversary(f: _Firing) -> pl.DataFrame:
+    """A year after each transaction of the tracker in the driver's direction (made by
+    one of its salary types, when it names some); the transaction tells firings apart."""
+    d = f.link.driver
+    sign = 1 if d.kind.startswith("increasing") else -1
+    chosen = f.transactions.filter(
+        (pl.col("tracker") == f.link.tracker) & (pl.col("quantity") * sign > 0) & f.ours)
+    if d.salary_types:
+        chosen = chosen.filter(among("made_by", d.salary_types, pl.String()))
+    return chosen.select("employee_id", pl.col("date").dt.offset_by("1y"),
+                         pl.col("quantity").alias("value"), "input_ids", "made_by",
+                         pl.col("made_by").alias("key"))
+
+
+def _tracking_year_start(f: _Firing) -> pl.DataFrame:
+    start = f.tracker.year_start
+    return _years(f.spans, pl.col("first").dt.year() - 1).select(
+        "employee_id", month_day(pl.col("year"), start.month, start.day).alias("date"),
+        _ONE.alias("value"), _NO_IDS.alias("input_ids"), *SPAN)
+
+
+def _time_of_day(f: _Firing) -> pl.DataFrame:
+    """Days with punched (hours or a day) or scheduled time."""
+    kind = f.link.driver.kind
+    seconds = pl.col("scheduled" if kind == "scheduled_days" else "worked")
+    value = ((seconds.cast(pl.Decimal(38, 18)) / 3600).round(6, mode="half_to_even")
+             if kind == "punched_hours" else _ONE)
+    return f.days.filter(f.ours & (seconds > 0)).select(
+        "employee_id", pl.col("day").alias("date"), value.cast(QUANTITY).alias("value"),
+        _NO_IDS.alias("input_ids"))
+
+
+def _agreement_active_days(f: _Firing) -> pl.DataFrame:
+    return f.spans.select("employee_id", pl.date_ranges("first", "last").alias("date"),
+                          _ONE.alias("value"), pl.concat_list("assignment").alias("input_ids"),
+                          *SPAN).explode("date")
+
+
+def _anniversary(f: _Firing) -> pl.DataFrame:
+    """Each anniversary of the employment start or of the birth date."""
+    since = pl.col("employment_start" if f.link.driver.kind == "employment_anniversary"
+                   else "birth_date")
+    return f.spans.filter(since.is_not_null()).with_columns(
+        pl.int_ranges(1, pl.col("last").dt.year() - since.dt.year() + 2).alias("n")
+    ).explode("n").select("employee_id", since.dt.offset_by(pl.format("{}y", pl.col("n")))
+                          .alias("date"), _ONE.alias("value"), _NO_IDS.alias("input_ids"), *SPAN)
+
+
+def _monthly_from_agreement_start_year(f: _Firing) -> pl.DataFrame:
+    d = f.link.driver
+    assert d.month is not None and d.day is not None
+    start = pl.col("valid_from").dt.year() * 12 + (d.month - 1)
+    return f.spans.with_columns(pl.int_ranges(
+        start, pl.col("last").dt.year() * 12 + pl.col("last").dt.month()).alias("n")
+    ).explode("n").drop_nulls("n").select(
+        "employee_id", month_day(pl.col("n") // 12, pl.col("n") % 12 + 1, d.day).alias("date"),
+        _ONE.alias("value"), _NO_IDS.alias("input_ids"), *SPAN)
+
+
+def _monthly_from_employment_date(f: _Firing) -> pl.DataFrame:
+    start = pl.col("employment_start")
+    months = (pl.col("last").dt.year() - start.dt.year()) * 12 + pl.col("last").dt.month() \
+        - start.dt.month()
+    return f.spans.with_columns(pl.int_ranges(1, months + 1).alias("n")).explode(
+        "n").drop_nulls("n").select(
+        "employee_id", start.dt.offset_by(pl.format("{}mo", pl.col("n"))).alias("date"),
+        _ONE.alias("value"), _NO_IDS.alias("input_ids"), *SPAN)
+
+
+def _yearly_from_agreement_start_year(f: _Firing) -> pl.DataFrame:
+    d = f.link.driver
+    assert d.month_day is not None
+    return _years(f.spans, pl.col("valid_from").dt.year()).select(
+        "employee_id", month_day(pl.col("year"), d.month_day.month, d.month_day.day)
+        .alias("date"), _ONE.alias("value"), _NO_IDS.alias("input_ids"), *SPAN)
+
+
+def _vacation_leave_days(f: _Firing) -> pl.DataFrame:
+    """Counted days of leave of the driver's salary types, within its day numbers."""
+    d = f.link.driver
+    weekday = pl.col("weekday").replace_strict(dict(enumerate(WEEKDAYS)),
+                                               return_dtype=pl.String())
+    counted = ((pl.col("counted") | among("weekday_name", d.counted_weekdays, pl.String()))
+               & ~kinds_match(d.never_counted))
+    chosen = f.leave.filter(f.ours & among("salary_type", d.salary_types, pl.String())
+                            ).with_columns(weekday.alias("weekday_name")).filter(counted)
+    number = pl.col("day").rank("ordinal").over("employee_id", "absence_id")
+    within = number >= d.day_numbers_from
+    if d.day_numbers_to is not None:
+        within = within & (number <= d.day_numbers_to)
+    return chosen.filter(within).select(
+        "employee_id", pl.col("day").alias("date"), _ONE.alias("value"),
+        pl.concat_list("absence_id").alias("input_ids"))
+
+
+DRIVERS: dict[str, Callable[[_Firing], pl.DataFrame]] = {
+    "increasing_transaction_anniversary": _transaction_anniversary,
+    "decreasing_transaction_anniversary": _transaction_anniversary,
+    "tracking_year_start": _tracking_year_start,
+    "punched_hours": _time_of_day,
+    "punched_days": _time_of_day,
+    "scheduled_days": _time_of_day,
+    "agreement_active_days": _agreement_active_days,
+    "employment_anniversary": _anniversary,
+    "birthday": _anniversary,
+    "monthly_from_agreement_start_year": _monthly_from_agreement_start_year,
+    "monthly_from_employment_date": _monthly_from_employment_date,
+    "yearly_from_agreement_start_year": _yearly_from_agreement_start_year,
+    "vacation_leave_days": _vacation_leave_days,
+}
+"""The days each kind of driver fires on, with its value and input rows (and `key` where
+firings of one day differ)."""
+
+
 def firings(link: Link, tracker: Tracker, spans: pl.DataFrame, days: pl.DataFrame,
             leave: pl.DataFrame, transactions: pl.DataFrame, agreement: Agreement
             ) -> pl.DataFrame:
     """Every firing of `link` inside `spans`, once per employee and day (and transaction,
     for anniversaries), as FIRINGS columns."""
     d = link.driver
-    one = pl.lit(1, QUANTITY)
-    no_ids = pl.lit([], pl.List(pl.String))
     ours = pl.lit(True) if link.include_all_employee_data else pl.col("agreement") == agreement.id
-    key = pl.lit("")
-    if d.kind.endswith("transaction_anniversary"):
-        sign = 1 if d.kind.startswith("increasing") else -1
-        chosen = transactions.filter(
-            (pl.col("tracker") == link.tracker) & (pl.col("quantity") * sign > 0) & ours)
-        if d.salary_types:
-            chosen = chosen.filter(among("made_by", d.salary_types, pl.String()))
-        fired = chosen.select("employee_id", pl.col("date").dt.offset_by("1y"),
-                              pl.col("quantity").alias("value"), "input_ids", "made_by")
-        key = pl.col("made_by")
-    elif d.kind == "tracking_year_start":
-        fired = _years(spans, pl.col("first").dt.year() - 1).select(
-            "employee_id", month_day(pl.col("year"), tracker.year_start.month,
-                                     tracker.year_start.day).alias("date"),
-            one.alias("value"), no_ids.alias("input_ids"), *SPAN)
-    elif d.kind in ("punched_hours", "punched_days", "scheduled_days"):
-        seconds = pl.col("scheduled" if d.kind == "scheduled_days" else "worked")
-        value = ((seconds.cast(pl.Decimal(38, 18)) / 3600).round(6, mode="half_to_even")
-                 if d.kind == "punched_hours" else one)
-        fired = days.filter(ours & (seconds > 0)).select(
-            "employee_id", pl.col("day").alias("date"), value.cast(QUANTITY).alias("value"),
-            no_ids.alias("input_ids"))
-    elif d.kind == "agreement_active_days":
-        fired = spans.select("employee_id", pl.date_ranges("first", "last").alias("date"),
-                             one.alias("value"), pl.concat_list("assignment").alias("input_ids"),
-                             *SPAN).explode("date")
-    elif d.kind in ("employment_anniversary", "birthday"):
-        since = pl.col("employment_start" if d.kind == "employment_anniversary" else "birth_date")
-        fired = spans.filter(since.is_not_null()).with_columns(
-            pl.int_ranges(1, pl.col("last").dt.year() - since.dt.year() + 2).alias("n")
-        ).explode("n").select("employee_id", since.dt.offset_by(pl.format("{}y", pl.col("n")))
-                              .alias("date"), one.alias("value"), no_ids.alias("input_ids"), *SPAN)
-    elif d.kind == "monthly_from_agreement_start_year":
-        assert d.month is not None and d.day is not None
-        start = pl.col("valid_from").dt.year() * 12 + (d.month - 1)
-        fired = spans.with_columns(pl.int_ranges(
-            start, pl.col("last").dt.year() * 12 + pl.col("last").dt.month()).alias("n")
-        ).explode("n").drop_nulls("n").select(
-            "employee_id", month_day(pl.col("n") // 12, pl.col("n") % 12 + 1, d.day).alias("date"),
-            one.alias("value"), no_ids.alias("input_ids"), *SPAN)
-    elif d.kind == "monthly_from_employment_date":
-        start = pl.col("employment_start")
-        months = (pl.col("last").dt.year() - start.dt.year()) * 12 + pl.col("last").dt.month() \
-            - start.dt.month()
-        fired = spans.with_columns(pl.int_ranges(1, months + 1).alias("n")).explode(
-            "n").drop_nulls("n").select(
-            "employee_id", start.dt.offset_by(pl.format("{}mo", pl.col("n"))).alias("date"),
-            one.alias("value"), no_ids.alias("input_ids"), *SPAN)
-    elif d.kind == "yearly_from_agreement_start_year":
-        assert d.month_day is not None
-        fired = _years(spans, pl.col("valid_from").dt.year()).select(
-            "employee_id", month_day(pl.col("year"), d.month_day.month, d.month_day.day)
-            .alias("date"), one.alias("value"), no_ids.alias("input_ids"), *SPAN)
-    else:  # vacation_leave_days
-        weekday = pl.col("weekday").replace_strict(dict(enumerate(WEEKDAYS)),
-                                                   return_dtype=pl.String())
-        counted = ((pl.col("counted") | among("weekday_name", d.counted_weekdays, pl.String()))
-                   & ~kinds_match(d.never_counted))
-        chosen = leave.filter(ours & among("salary_type", d.salary_types, pl.String())
-                              ).with_columns(weekday.alias("weekday_name")).filter(counted)
-        number = pl.col("day").rank("ordinal").over("employee_id", "absence_id")
-        within = number >= d.day_numbers_from
-        if d.day_numbers_to is not None:
-            within = within & (number <= d.day_numbers_to)
-        fired = chosen.filter(within).select(
-            "employee_id", pl.col("day").alias("date"), one.alias("value"),
-            pl.concat_list("absence_id").alias("input_ids"))
+    fired = DRIVERS[d.kind](_Firing(link, tracker, spans, days, leave, transactions, ours))
     if "made_by" not in fired.columns:
         fired = fired.with_columns(pl.lit("").alias("made_by"))
-    fired = fired.with_columns(key.alias("key"))
+    if "key" not in fired.columns:
+        fired = fired.with_columns(pl.lit("").alias("key"))
     if "assignment" not in fired.columns:  # read from data: inside any of the spans
         fired = fired.join(spans.select("employee_id", *SPAN), on="employee_id")
     inside = fired.filter(pl.col("date").is_between(pl.col("first"), pl.col("last")))
