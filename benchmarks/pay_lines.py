@@ -33,8 +33,7 @@ from pathlib import Path
 import polars as pl
 
 from paycalc.engine import evaluate
-from paycalc.engine.calendar import day_calendar
-from paycalc.engine.pieces import split_days
+from paycalc.engine.calendar import day_calendar, split_days
 from paycalc.engine.zones import local_date
 from paycalc.reference.pay_lines import evaluate_reference
 from paycalc.reference.trackers import evaluate_trackers_reference

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-import paycalc.engine as engine
+import paycalc.engine.run as engine
 from paycalc.spec.bundled import AGREEMENTS_DIR
 from paycalc.spec.compile import compile_agreement
 from paycalc.tables.inputs import Inputs, Period
@@ -20,7 +20,7 @@ def test_buckets_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     period = Period(START + dt.timedelta(days=3), START + dt.timedelta(days=17))
     whole = engine.evaluate([agreement], inputs, period)
     monkeypatch.setattr(engine, "BUCKET_PUNCHES", 50)
-    assert len(engine._buckets({"punches": inputs.punches, "employees": inputs.employees})) > 5
+    assert len(engine.buckets({"punches": inputs.punches, "employees": inputs.employees})) > 5
     parts = engine.evaluate([agreement], inputs, period)
     assert whole.pay_lines.height > 500
     assert parts.pay_lines.equals(whole.pay_lines)

@@ -10,9 +10,11 @@ salary type its kind is mapped to; unmapped kinds are reported, not paid.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import polars as pl
 
+from paycalc.engine.context import AgreementDays
 from paycalc.engine.exprs import among, employee_day, failed_rows, first_failure, lookup
 from paycalc.engine.line_rules import AgreementRules
 from paycalc.engine.pieces import unassigned, under_agreement
@@ -23,16 +25,27 @@ from paycalc.tables.messages import because, rejected
 from paycalc.tables.outputs import LINE
 
 
+class AbsenceLines(NamedTuple):
+    """The absences of one agreement: `lines` of counted days, the `rejects`, and every
+    day of the usable absences with whether it is counted (`leave`: the leave days tracker
+    drivers read)."""
+
+    lines: pl.DataFrame
+    rejects: pl.DataFrame
+    leave: pl.DataFrame
+
+
 def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl.DataFrame,
-                  calendar: pl.DataFrame, mains: pl.DataFrame, assignments: pl.DataFrame,
-                  agreement: Agreement, numbers: AgreementRules, first: dt.date, last: dt.date
-                  ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Absence lines of counted days, the rejected absence rows, and every day of the
-    usable absences with whether it is counted (the leave days tracker drivers read).
+                  context: AgreementDays, mains: pl.DataFrame, assignments: pl.DataFrame,
+                  numbers: AgreementRules) -> AbsenceLines:
+    """The absences that fall under the agreement, from the first day its evaluation looks
+    at to the period's end.
 
     Rejected besides the rows of the agreement that cannot be used: those of an employee
     without a main assignment (to any agreement, among all `assignments`) on any of the
-    absence's days from `first` to `last`."""
+    absence's days in that window."""
+    agreement, calendar = context.agreement, context.calendar
+    first, last = context.first, context.period.end
     days = absences.filter(pl.col("start_date") <= pl.col("end_date")).with_columns(
         pl.date_ranges(pl.max_horizontal("start_date", pl.lit(first)),
                        pl.min_horizontal("end_date", pl.lit(last))).alias("day")).explode(
@@ -80,7 +93,7 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
     )
     leave = days.select("employee_id", "day", "salary_type", pl.col("row_id").alias("absence_id"),
                         counted.alias("counted"), "weekday", "holiday", "eve")
-    return lines.cast(LINE), rejects, leave
+    return AbsenceLines(lines.cast(LINE), rejects, leave)
 
 
 def figure_lines(figures: pl.DataFrame, mains: pl.DataFrame, agreement: Agreement,

@@ -49,6 +49,23 @@ def local_days(frame: pl.DataFrame, instants: dict[str, pl.Expr], calendar: pl.D
         for n, e in instants.items())
 
 
+def split_days(frame: pl.DataFrame, agreement: Agreement, calendar: pl.DataFrame) -> pl.DataFrame:
+    """Cut [start, end) rows into attribution days (`day`), dropping empty pieces."""
+    frame = frame.filter(pl.col("start") < pl.col("end"))
+    if agreement.time_rules.day_attribution == "start_day":
+        return frame.rename({"start_day": "day"})
+    frame = local_days(frame.drop("start_day"), {
+        "day": pl.col("start"), "last_day": pl.col("end") - 1}, calendar, agreement.time_zone)
+    within = frame.filter(pl.col("day") == pl.col("last_day")).drop("last_day")
+    crossing = frame.filter(pl.col("day") != pl.col("last_day")).with_columns(
+        pl.date_ranges("day", "last_day").alias("day")).drop("last_day").explode("day")
+    crossing = crossing.join(calendar.select("day", "day_start", "day_end"), on="day").with_columns(
+        pl.max_horizontal("start", "day_start").alias("start"),
+        pl.min_horizontal("end", "day_end").alias("end"),
+    ).drop("day_start", "day_end").filter(pl.col("start") < pl.col("end"))
+    return pl.concat([within, crossing.select(within.columns)])
+
+
 def kinds_match(kinds: frozenset[str]) -> pl.Expr:
     """True on calendar rows whose weekday, holiday or eve is among `kinds`."""
     match = among("weekday", [WEEKDAYS.index(k) for k in kinds if k in WEEKDAYS],

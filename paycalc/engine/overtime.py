@@ -14,7 +14,7 @@ from paycalc.engine.exprs import dated_expr, running_total
 from paycalc.engine.line_rules import AgreementRules
 from paycalc.reasons import NO_OVERTIME_THRESHOLD
 from paycalc.rules.compiled import Agreement, OvertimeRule
-from paycalc.tables.messages import warned
+from paycalc.tables.messages import Warned, warned
 from paycalc.tables.outputs import SLICE, WARNINGS
 
 
@@ -63,7 +63,7 @@ def _not_in_force(frame: pl.DataFrame, period: str, at: str) -> pl.DataFrame:
 
 
 def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame, agreement: Agreement,
-                    numbers: AgreementRules) -> tuple[pl.DataFrame, pl.DataFrame]:
+                    numbers: AgreementRules) -> Warned:
     """Ordinary and overtime slices (`seconds` per salary type and rule) of the regular
     pools (one row per `employee_day`, with `employee_id`, `employee_no`, `day`, `seconds`,
     `input_ids`) given the paid `scheduled` seconds per `employee_day`, and warnings of days
@@ -112,4 +112,4 @@ def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame, agreement: A
             (pl.col("seconds") - pl.col("daily_ot") - pl.col("weekly_ot")).alias("seconds"),
             "input_ids").filter(pl.col("seconds") > 0))
     slices = pl.concat([o.cast(SLICE) for o in out]) if out else pl.DataFrame(schema=SLICE)
-    return slices, (pl.concat(warnings) if warnings else pl.DataFrame(schema=WARNINGS))
+    return Warned(slices, pl.concat(warnings) if warnings else pl.DataFrame(schema=WARNINGS))

@@ -3,13 +3,13 @@ day, as epoch seconds. Rows that cannot be used become rejects with their reason
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import NamedTuple
 
 import polars as pl
 
-from paycalc.engine.calendar import local_days
+from paycalc.engine.context import AgreementDays
 from paycalc.engine.exprs import OF_THE_DAY, among, employee_day, failed_rows, first_failure, lookup
-from paycalc.engine.zones import problem_checks, read_instants, with_local_seconds
+from paycalc.engine.zones import problem_checks
 from paycalc.reasons import (
     END_BEFORE_START,
     NO_MAIN_AGREEMENT,
@@ -17,7 +17,7 @@ from paycalc.reasons import (
     PUNCH_OPEN,
     UNKNOWN_ACTIVITY,
 )
-from paycalc.rules.compiled import Agreement, PunchRounding
+from paycalc.rules.compiled import PunchRounding
 from paycalc.tables.messages import because, rejected
 
 REGULAR = ""
@@ -67,36 +67,28 @@ def _rounded(instant: pl.Expr, local: pl.Expr, rule: PunchRounding) -> pl.Expr:
     return instant + rounded - local
 
 
-def split_days(frame: pl.DataFrame, agreement: Agreement, calendar: pl.DataFrame) -> pl.DataFrame:
-    """Cut [start, end) rows into attribution days (`day`), dropping empty pieces."""
-    frame = frame.filter(pl.col("start") < pl.col("end"))
-    if agreement.time_rules.day_attribution == "start_day":
-        return frame.rename({"start_day": "day"})
-    frame = local_days(frame.drop("start_day"), {
-        "day": pl.col("start"), "last_day": pl.col("end") - 1}, calendar, agreement.time_zone)
-    within = frame.filter(pl.col("day") == pl.col("last_day")).drop("last_day")
-    crossing = frame.filter(pl.col("day") != pl.col("last_day")).with_columns(
-        pl.date_ranges("day", "last_day").alias("day")).drop("last_day").explode("day")
-    crossing = crossing.join(calendar.select("day", "day_start", "day_end"), on="day").with_columns(
-        pl.max_horizontal("start", "day_start").alias("start"),
-        pl.min_horizontal("end", "day_end").alias("end"),
-    ).drop("day_start", "day_end").filter(pl.col("start") < pl.col("end"))
-    return pl.concat([within, crossing.select(within.columns)])
+class PunchPieces(NamedTuple):
+    """The punches of one agreement: `pieces` of worked time, the punched `breaks` (seconds
+    per employee-day), the usable punches as `punched` (start, end, start_day, before
+    rounding and breaks) and the `rejects`."""
+
+    pieces: pl.DataFrame
+    breaks: pl.DataFrame
+    punched: pl.DataFrame
+    rejects: pl.DataFrame
 
 
-def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFrame,
-                 assignments: pl.DataFrame, calendar: pl.DataFrame, offsets: pl.DataFrame,
-                 first: dt.date, last: dt.date
-                 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Pieces of the punches that fall under `agreement` from `first` to `last`, the
-    punched break seconds per employee and day they fall on, the usable punches as punched
-    (start, end, start_day, before rounding and breaks), and the rejected rows: those of
-    the agreement that cannot be used, and those of an employee without a main assignment
-    (to any agreement, among all `assignments`) on the punch's day."""
+def punch_pieces(punches: pl.DataFrame, days: AgreementDays, mains: pl.DataFrame,
+                 assignments: pl.DataFrame) -> PunchPieces:
+    """The punches that fall under the agreement from the first day its evaluation looks at
+    to the period's end. Rejected: the rows of the agreement that cannot be used, and
+    those of an employee without a main assignment (to any agreement, among all
+    `assignments`) on the punch's day."""
+    agreement = days.agreement
     zone, rules = agreement.time_zone, agreement.time_rules
-    frame = read_instants(read_instants(punches, "start", zone, offsets), "end", zone, offsets)
-    frame = _start_day(frame.filter(pl.col("start").is_not_null()), "local_day", calendar, zone)
-    frame = frame.filter(pl.col("local_day").is_between(first, last))
+    frame = days.read_instants(punches, "start", "end")
+    frame = _start_day(frame.filter(pl.col("start").is_not_null()), "local_day", days)
+    frame = frame.filter(pl.col("local_day").is_between(days.first, days.period.end))
     nowhere = unassigned(frame, "local_day", assignments).select(
         pl.lit("punches").alias("table"), "row_id", pl.lit("start").alias("column"),
         *rejected(NO_MAIN_AGREEMENT, day=pl.col("local_day")))
@@ -118,8 +110,7 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
     punched = frame.select("employee_id", "activity", pl.col("start_at").alias("start"),
                            pl.col("end_at").alias("end"), pl.col("local_day").alias("start_day"))
 
-    frame = with_local_seconds(frame, {"start_local": "start_at", "end_local": "end_at"},
-                               zone, offsets)
+    frame = days.with_local_seconds(frame, {"start_local": "start_at", "end_local": "end_at"})
     start = _rounded(pl.col("start_at"), pl.col("start_local"), rules.rounding_start)
     end = _rounded(pl.col("end_at"), pl.col("end_local"), rules.rounding_end)
     frame = frame.with_columns(start.alias("s")).with_columns(
@@ -128,7 +119,7 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
              if rules.use_punched_breaks else pl.lit(0, pl.Int64))
     salary_of = {code: a.salary_type for code, a in activities.items() if a.salary_type}
     paid_of = {code: a.paid for code, a in activities.items()}
-    frame = local_days(frame, {"start_day": pl.col("s")}, calendar, zone).with_columns(
+    frame = days.local_days(frame, {"start_day": pl.col("s")}).with_columns(
         pause.alias("pause"),
         pl.coalesce(pl.col("salary_type"),
                     lookup(pl.col("activity"), salary_of, pl.String()),
@@ -147,20 +138,19 @@ def punch_pieces(punches: pl.DataFrame, agreement: Agreement, mains: pl.DataFram
     after = frame.filter(~whole).select(
         *keep, (pl.col("s") + pl.col("first_part") + pl.col("pause")).alias("start"),
         pl.col("e").alias("end"))
-    pieces = _keyed(split_days(pl.concat([before, after]), agreement, calendar))
+    pieces = _keyed(days.split_days(pl.concat([before, after])))
     gaps = frame.select("employee_no", "start_day", (pl.col("s") + pl.col("first_part"))
                         .alias("start"), (pl.col("s") + pl.col("first_part") + pl.col("pause"))
                         .alias("end"))
-    breaks = _keyed(split_days(gaps, agreement, calendar)).group_by("employee_day").agg(
+    breaks = _keyed(days.split_days(gaps)).group_by("employee_day").agg(
         (pl.col("end") - pl.col("start")).sum().alias("pause"))
-    return pieces, breaks, punched, rejects
+    return PunchPieces(pieces, breaks, punched, rejects)
 
 
-def _start_day(frame: pl.DataFrame, name: str, calendar: pl.DataFrame, zone: str
-               ) -> pl.DataFrame:
+def _start_day(frame: pl.DataFrame, name: str, days: AgreementDays) -> pl.DataFrame:
     """`frame` with the local date its row starts on as `name`: the date of `start_at`, or
     where the start is a local time that cannot be read, the date written."""
-    return local_days(frame, {name: pl.col("start_at")}, calendar, zone).with_columns(
+    return days.local_days(frame, {name: pl.col("start_at")}).with_columns(
         pl.when(pl.col("start_problem").is_null()).then(pl.col(name))
         .otherwise(pl.col("start").dt.date()).alias(name))
 
@@ -175,16 +165,23 @@ def unassigned(rows: pl.DataFrame, day: str, assignments: pl.DataFrame) -> pl.Da
     return rows.join(covered, on="row_id", how="anti")
 
 
-def schedule_days(schedules: pl.DataFrame, agreement: Agreement, mains: pl.DataFrame,
-                  calendar: pl.DataFrame, offsets: pl.DataFrame
-                  ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Paid scheduled seconds per employee-day, the planned activities per employee-day
-    with the first instant each is planned, the schedules' pieces (paid or not), and the
-    rows of the agreement rejected for a local time that does not exist or is ambiguous."""
-    zone = agreement.time_zone
-    frame = read_instants(read_instants(schedules, "start", zone, offsets), "end", zone,
-                          offsets)
-    frame = _start_day(frame, "start_day", calendar, zone)
+class ScheduleDays(NamedTuple):
+    """The schedules of one agreement: paid `scheduled` seconds per employee-day, the
+    `planned` activities per employee-day with the first instant each is planned, the
+    schedules' `pieces` (paid or not), and the `rejects` (a local time that does not exist
+    or is ambiguous)."""
+
+    scheduled: pl.DataFrame
+    planned: pl.DataFrame
+    pieces: pl.DataFrame
+    rejects: pl.DataFrame
+
+
+def schedule_days(schedules: pl.DataFrame, days: AgreementDays, mains: pl.DataFrame
+                  ) -> ScheduleDays:
+    """The schedules that fall under the agreement."""
+    agreement, zone = days.agreement, days.zone
+    frame = _start_day(days.read_instants(schedules, "start", "end"), "start_day", days)
     frame = under_agreement(frame, "start_day", mains, agreement.id)
     frame = frame.with_columns(*first_failure([*problem_checks("start", zone),
                                                *problem_checks("end", zone)]))
@@ -192,9 +189,9 @@ def schedule_days(schedules: pl.DataFrame, agreement: Agreement, mains: pl.DataF
     frame = frame.filter(pl.col("reason").is_null() & pl.col("start_at").is_not_null()
                          & pl.col("end_at").is_not_null()
                          & (pl.col("start_at") < pl.col("end_at")))
-    pieces = _keyed(split_days(frame.select(
+    pieces = _keyed(days.split_days(frame.select(
         "employee_id", "employee_no", "row_id", "activity", "paid", "start_day",
-        pl.col("start_at").alias("start"), pl.col("end_at").alias("end")), agreement, calendar))
+        pl.col("start_at").alias("start"), pl.col("end_at").alias("end"))))
     scheduled = pieces.filter(pl.col("paid")).group_by("employee_day").agg(
         *OF_THE_DAY, (pl.col("end") - pl.col("start")).sum().alias("scheduled"))
     planned = pieces.filter(pl.col("activity").is_not_null())
@@ -202,7 +199,7 @@ def schedule_days(schedules: pl.DataFrame, agreement: Agreement, mains: pl.DataF
         planned = planned.clear()
     planned = planned.group_by("employee_day", "activity").agg(
         *OF_THE_DAY, pl.col("start").min().alias("first_start"))
-    return scheduled, planned, pieces, rejects
+    return ScheduleDays(scheduled, planned, pieces, rejects)
 
 
 def _keyed(pieces: pl.DataFrame) -> pl.DataFrame:

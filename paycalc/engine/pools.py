@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from paycalc.engine.calendar import kinds_match
+from paycalc.engine.context import AgreementDays
 from paycalc.engine.exprs import (
     DAY_COLUMNS,
     OF_THE_DAY,
@@ -62,10 +63,11 @@ def paid_pools(pieces: pl.DataFrame) -> pl.DataFrame:
         pl.col("input_ids").list.unique(maintain_order=True))
 
 
-def paid_time_changes(pieces: pl.DataFrame, planned: pl.DataFrame, calendar: pl.DataFrame,
-                      agreement: Agreement) -> pl.DataFrame:
+def paid_time_changes(pieces: pl.DataFrame, planned: pl.DataFrame, days: AgreementDays
+                      ) -> pl.DataFrame:
     """Per employee, day and covered planned activity: the target its paid time goes to and
     `delta`, the rule's paid time less the time punched on it (empty without rules)."""
+    agreement = days.agreement
     rules = agreement.time_rules.set_paid_time
     if not rules:
         return pl.DataFrame(schema=CHANGES)
@@ -77,7 +79,7 @@ def paid_time_changes(pieces: pl.DataFrame, planned: pl.DataFrame, calendar: pl.
         & (pl.col("target") == lookup(pl.col("activity"), own, pl.String()))
     ).group_by(*DAY_KEY, "activity").agg(
         (pl.col("end") - pl.col("start")).sum().alias("spent"))
-    candidates = planned.join(calendar, on="day").filter(
+    candidates = planned.join(days.calendar, on="day").filter(
         among("activity", paid_codes, pl.String())).join(
         spent, on=[*DAY_KEY, "activity"], how="left").with_columns(
         pl.col("spent").fill_null(0), pl.lit(None, pl.Int64).alias("paid_time"))

@@ -14,7 +14,7 @@ from paycalc.engine.line_rules import LineRules, named
 from paycalc.reasons import NO_HOURLY_RATE, NO_RATE
 from paycalc.rules.compiled import Agreement, Money, SalaryType
 from paycalc.tables.inputs import MONEY
-from paycalc.tables.messages import because
+from paycalc.tables.messages import Warned, because
 from paycalc.tables.outputs import AMOUNT, QUANTITY
 
 SIX = 6
@@ -83,7 +83,7 @@ def price_terms(agreement: Agreement, rules: LineRules, calendar: pl.DataFrame
 
 
 def price(lines: pl.DataFrame, terms: pl.DataFrame, agreement: Agreement, rules: LineRules
-          ) -> tuple[pl.DataFrame, pl.DataFrame]:
+          ) -> Warned:
     """Lines with `quantity`, `rate`, `amount`, approval columns, given the agreement's
     `price_terms`; and warnings of lines that cannot be priced."""
     seconds = pl.col("seconds").cast(MONEY)
@@ -121,4 +121,4 @@ def price(lines: pl.DataFrame, terms: pl.DataFrame, agreement: Agreement, rules:
         pl.col("rate").round(SIX, mode="half_to_even").cast(QUANTITY),
         pl.coalesce(pl.col("approved"), ~pl.col("requires_approval")).alias("payable"),
     )
-    return priced, warnings
+    return Warned(priced, warnings)

@@ -6,23 +6,21 @@ from __future__ import annotations
 
 import polars as pl
 
-from paycalc.engine.pieces import split_days
-from paycalc.rules.compiled import Agreement
-from paycalc.tables.inputs import Period
+from paycalc.engine.context import AgreementDays
 from paycalc.tables.outputs import TIMES
 
 KEY = ["employee_id", "day", "activity"]
 
 
 def time_sheet(planned: pl.DataFrame, punched: pl.DataFrame, pieces: pl.DataFrame,
-               changes: pl.DataFrame, agreement: Agreement, calendar: pl.DataFrame,
-               period: Period) -> pl.DataFrame:
-    """The days of `period` with some time: the schedules' pieces (`planned`), the punches
+               changes: pl.DataFrame, days: AgreementDays) -> pl.DataFrame:
+    """The days of the period with some time: the schedules' pieces (`planned`), the punches
     as punched (clocked: system time), their `pieces` after rounding and breaks (all worked
     time is reported, paid time is salary time) and the set-paid-time `changes` (which
     change salary time only)."""
     length = pl.col("end") - pl.col("start")
-    clocked = split_days(punched, agreement, calendar)
+    clocked = days.split_days(punched)
+    period = days.period
     parts = [
         planned.group_by(KEY).agg(length.sum().alias("planned")),
         clocked.group_by(KEY).agg(length.sum().alias("system")),
@@ -36,5 +34,5 @@ def time_sheet(planned: pl.DataFrame, punched: pl.DataFrame, pieces: pl.DataFram
     return pl.concat(longs).filter(pl.col("day").is_between(period.start, period.end)
                                    ).group_by(KEY).agg(pl.col(TIMES).sum()).filter(
         pl.any_horizontal(pl.col(TIMES) != 0)).select(
-        "employee_id", pl.col("day").alias("date"), pl.lit(agreement.id).alias("agreement"),
+        "employee_id", pl.col("day").alias("date"), pl.lit(days.agreement.id).alias("agreement"),
         "activity", *TIMES)

@@ -21,7 +21,7 @@ from paycalc.reasons import (
 )
 from paycalc.rules.compiled import Agreement, Link, Tracker
 from paycalc.tables.inputs import MONEY, schema
-from paycalc.tables.messages import because, warned
+from paycalc.tables.messages import Refused, Warned, because, warned
 from paycalc.tables.outputs import QUANTITY, frame_of
 
 MADE = schema(employee_id=pl.String, tracker=pl.String, date=pl.Date, quantity=QUANTITY,
@@ -36,8 +36,7 @@ def _six(value: pl.Expr) -> pl.Expr:
     return value.round(6, mode="half_to_even").cast(QUANTITY)
 
 
-def salary_type_transactions(lines: pl.DataFrame, agreement: Agreement
-                             ) -> tuple[pl.DataFrame, pl.DataFrame]:
+def salary_type_transactions(lines: pl.DataFrame, agreement: Agreement) -> Warned:
     """Each payable line of a salary type that moves trackers, once per tracker moved; and
     warnings where a dated factor is not in force."""
     lines = lines.filter(pl.col("payable") & (pl.col("agreement") == agreement.id))
@@ -59,13 +58,13 @@ def salary_type_transactions(lines: pl.DataFrame, agreement: Agreement
                 "factor", pl.lit(None, MONEY).alias("carry"),
                 pl.lit(str(effect.source)).alias("source"), "input_ids",
             ).filter(pl.col("quantity") != 0))
-    return frame_of(made, MADE), frame_of(notes, NOTE)
+    return Warned(frame_of(made, MADE), frame_of(notes, NOTE))
 
 
 def link_transactions(agreement: Agreement, trackers: dict[str, Tracker],
                       tables: dict[str, pl.DataFrame], days: pl.DataFrame,
                       leave: pl.DataFrame, made: pl.DataFrame, first: dt.date,
-                      last: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+                      last: dt.date) -> Warned:
     """Transactions of every link of `agreement` (a link regulated by another link's value
     after that link), and warnings."""
     done: dict[str, pl.DataFrame] = {}
@@ -90,7 +89,7 @@ def link_transactions(agreement: Agreement, trackers: dict[str, Tracker],
         rows, note = _link_rows(link, fired, done.get(needs or ""), agreement)
         done[link.code] = rows
         notes.append(note)
-    return frame_of(list(done.values()), MADE), frame_of(notes, NOTE)
+    return Warned(frame_of(list(done.values()), MADE), frame_of(notes, NOTE))
 
 
 def _whole_years(since: pl.Expr, day: pl.Expr) -> pl.Expr:
@@ -100,7 +99,7 @@ def _whole_years(since: pl.Expr, day: pl.Expr) -> pl.Expr:
 
 
 def _link_rows(link: Link, fired: pl.DataFrame, regulating: pl.DataFrame | None,
-               agreement: Agreement) -> tuple[pl.DataFrame, pl.DataFrame]:
+               agreement: Agreement) -> Warned:
     fired = by_employee_and_day(fired, "date", "key", pl.col("input_ids").list.join("\x00"),
                                 "value")
     notes = pl.DataFrame(schema=NOTE)
@@ -170,12 +169,12 @@ def _link_rows(link: Link, fired: pl.DataFrame, regulating: pl.DataFrame | None,
         notes = pl.concat([notes, rows.filter(pl.col("carry").is_null()).select(
             "employee_id", "date", *warned(NO_CARRY_OVER_LIMIT, link=link.code,
                                            day=pl.col("date")))])
-    return rows.cast(MADE), notes
+    return Warned(rows.cast(MADE), notes)
 
 
 def adjustment_transactions(adjustments: pl.DataFrame, employees: pl.DataFrame,
                             trackers: dict[str, Tracker], first: dt.date, last: dt.date
-                            ) -> tuple[pl.DataFrame, pl.DataFrame]:
+                            ) -> Refused:
     """Manual adjustments of the period, and the rejected ones with their reason."""
     required = ("date", "tracker", "quantity")
     missing = pl.any_horizontal(pl.col(c).is_null() for c in required)
@@ -196,4 +195,4 @@ def adjustment_transactions(adjustments: pl.DataFrame, employees: pl.DataFrame,
         pl.lit(None, QUANTITY).alias("driver_value"), pl.lit(None, pl.Int64).alias("level"),
         pl.lit(None, MONEY).alias("factor"), pl.lit(None, MONEY).alias("carry"),
         pl.col("note").fill_null("").alias("source"), pl.concat_list("row_id").alias("input_ids"))
-    return made.cast(MADE), rejects
+    return Refused(made.cast(MADE), rejects)

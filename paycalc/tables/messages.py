@@ -1,8 +1,10 @@
 """Reasons and warnings (`paycalc.reasons`) as Polars columns: a reason's code and its
 message filled from the columns of the rows it is about, with the same template the
-reference evaluator fills in Python."""
+reference evaluator fills in Python; and the results of a stage that warns or rejects."""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import polars as pl
 
@@ -28,3 +30,17 @@ def rejected(reason: Reason, /, **values: object) -> list[pl.Expr]:
     """The `code` and `reason` columns of a reject for `reason` (see `because`)."""
     code, text = because(reason, **values)
     return [code.alias("code"), text.alias("reason")]
+
+
+class Warned(NamedTuple):
+    """The rows a stage made and the warnings it gave (`WARNINGS` columns)."""
+
+    rows: pl.DataFrame
+    warnings: pl.DataFrame
+
+
+class Refused(NamedTuple):
+    """The rows a stage made and the input rows it rejected (`REJECTS` columns)."""
+
+    rows: pl.DataFrame
+    rejects: pl.DataFrame

@@ -1,0 +1,165 @@
+"""An evaluation: interchange tables into pay lines, tracker transactions and balances, in
+buckets of employees, with Polars over whole tables.
+
+`evaluate` works agreement by agreement (each has its own time zone and rules); inside an
+agreement every step is a Polars expression over all employees and days at once. Its
+results must equal `paycalc.reference.pay_lines`, which defines the semantics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import polars as pl
+
+from paycalc.engine.context import agreement_days
+from paycalc.engine.exprs import among
+from paycalc.engine.line_rules import line_rules, named
+from paycalc.engine.pay_lines import PRICED, DayFacts, agreement_lines
+from paycalc.engine.trackers import tracker_stage
+from paycalc.rules.compiled import Agreement, trackers_by_code
+from paycalc.tables.inputs import Inputs, Opening, Period, prepare
+from paycalc.tables.outputs import (
+    BALANCES,
+    OPENING,
+    PAY_LINES,
+    REJECTS,
+    TIME_SHEET,
+    TRANSACTIONS,
+    WARNINGS,
+    frame_of,
+)
+
+BUCKET_PUNCHES = 125_000
+"""Punches evaluated together: buckets of employees keep every frame small."""
+WORKERS = 2
+"""Buckets evaluated at once, each in its own thread (Polars releases the GIL while it
+works, so two buckets keep two cores busy where one bucket's small frames would not)."""
+
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Outputs of an evaluation, as Polars frames."""
+
+    pay_lines: pl.DataFrame
+    tracker_transactions: pl.DataFrame
+    balances: pl.DataFrame
+    rejects: pl.DataFrame
+    warnings: pl.DataFrame
+    time_sheet: pl.DataFrame
+    """Empty unless asked for: `evaluate(..., time_sheet=True)`."""
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """What one bucket of employees gives, in the order of the buckets' employees."""
+
+    lines: pl.DataFrame
+    rejects: list[pl.DataFrame]
+    warnings: list[pl.DataFrame]
+    sheets: list[pl.DataFrame]
+    moves: list[pl.DataFrame]
+    totals: list[pl.DataFrame]
+
+
+def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
+             opening: Opening | None = None, balances_as_of: dt.date | None = None,
+             time_sheet: bool = False) -> Evaluation:
+    """Pay lines (and with `time_sheet` the time sheet) of the days in `period` for every
+    employee whose main agreement on a day is one of `agreements`; tracker transactions of
+    the period (after `opening.lock_date` when starting from locked balances) and balances
+    as of `balances_as_of` (default: the period's end); the input rows that could not be
+    used; and warnings.
+
+    Raises `TrackerConflict` when two agreements define one tracker code differently, and
+    `InputError` at a value of `inputs` that does not convert exactly to its column's type
+    (30.5 break minutes; a whole float converts)."""
+    agreements = list(agreements)
+    trackers = trackers_by_code(agreements)
+    tables = prepare(inputs)
+    tables["opening"] = (opening.balances.select(list(OPENING)).cast(OPENING)
+                         if opening else pl.DataFrame(schema=OPENING))
+    lock = opening.lock_date if opening else None
+    rules = line_rules(agreements)
+    days = {a.id: agreement_days(a, period, rules) for a in agreements}
+    ids = [a.id for a in agreements]
+    links = any(a.links for a in agreements)
+
+    def one(bucket: dict[str, pl.DataFrame]) -> Bucket:
+        mains = bucket["assignments"].filter(
+            pl.col("main") & among("agreement", ids, pl.String())
+        ).select("employee_no", "agreement", "valid_from", "valid_to",
+                 pl.col("row_id").alias("assignment_row"))
+        found = [agreement_lines(days[agreement.id], rules, bucket, mains, time_sheet, links)
+                 for agreement in agreements]
+        # buckets are ranges of employee ids in order: sorting each bucket sorts the whole;
+        # by employee and day, then salary type, rule and agreement (the rule's number),
+        # then first input row: as one integer
+        order = (pl.col("employee_day").cast(pl.Int128) * 2**64
+                 + pl.col("rule_no").cast(pl.Int128) * 2**32 + pl.col("id_rank"))
+        lines = frame_of([named(frame_of([f.lines for f in found], PRICED).sort(order), rules)
+                          .rename({"day": "date"})], PAY_LINES)
+        rejects = [f.rejects for f in found]
+        warnings = [f.warnings for f in found]
+        sheets = [f.time_sheet for f in found]
+        if not found:
+            return Bucket(lines, rejects, warnings, sheets, [], [])
+        facts = DayFacts(pl.concat([f.facts.days for f in found]),
+                         pl.concat([f.facts.leave for f in found]))
+        tracked = tracker_stage(agreements, trackers, bucket, lines, facts, period, lock,
+                                balances_as_of or period.end)
+        return Bucket(lines, [*rejects, tracked.rejects], [*warnings, tracked.warnings],
+                      sheets, [tracked.rows], [tracked.balances])
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        done = list(pool.map(one, buckets(tables)))
+    lines = [b.lines for b in done]
+    rejects = [r for b in done for r in b.rejects]
+    warnings = [w for b in done for w in b.warnings]
+    sheets = [s for b in done for s in b.sheets]
+    moves = [m for b in done for m in b.moves]
+    totals = [t for b in done for t in b.totals]
+    return Evaluation(
+        pay_lines=pl.concat(lines) if lines else pl.DataFrame(schema=PAY_LINES),
+        tracker_transactions=frame_of(moves, TRANSACTIONS),
+        balances=frame_of(totals, BALANCES),
+        rejects=frame_of(rejects, REJECTS).unique().sort("table", "row_id", "column", "code",
+                                                         "reason"),
+        warnings=frame_of(warnings, WARNINGS).sort("employee_id", "date", "code", "message"),
+        time_sheet=frame_of(sheets, TIME_SHEET).sort("employee_id", "date", "agreement",
+                                                     "activity", nulls_last=False),
+    )
+
+
+def buckets(tables: dict[str, pl.DataFrame]) -> list[dict[str, pl.DataFrame]]:
+    """The tables cut into buckets of employees, each about BUCKET_PUNCHES punches, as
+    consecutive ranges of employee ids; every row of an employee carries its `employee_no`
+    (the employee's place among all ids in order, see `exprs.employee_day`).
+
+    Every rule works per employee, so buckets give the same lines as one pass while each
+    bucket's frames stay small; without it the work grows faster than the data.
+    """
+    count = max(1, -(-tables["punches"].height // BUCKET_PUNCHES))
+    # each table's ids made unique on its own (in parallel) before the few are merged
+    people = pl.concat([t.lazy().select(pl.col("employee_id").unique())
+                        for t in tables.values()]).unique().drop_nulls().sort(
+        "employee_id").with_columns(
+        pl.int_range(pl.len()).alias("employee_no"),
+        (pl.int_range(pl.len()) * count // pl.len()).alias("bucket")).collect()
+    # a row without an employee id has no employee_no either: like its id, it matches
+    # no assignment, so it is rejected as before
+    numbered = {name: frame.join(people, on="employee_id", how="left").with_columns(
+                    pl.col("bucket").fill_null(0)) for name, frame in tables.items()}
+    if count == 1:
+        return [{name: frame.drop("bucket") for name, frame in numbered.items()}]
+    parts = {name: frame.partition_by("bucket", as_dict=True, include_key=False)
+             for name, frame in numbered.items()}
+    empty = {name: frame.drop("bucket").clear() for name, frame in numbered.items()}
+    return [{name: parts[name].get((b,), empty[name]) for name in tables}
+            for b in range(count)]
+
+
