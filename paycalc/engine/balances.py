@@ -9,7 +9,7 @@ import polars as pl
 
 from paycalc.engine.drivers import tracking_year
 from paycalc.engine.exprs import by_employee_and_day, running_total
-from paycalc.engine.ledger import MICRO, _per_tracker, micro, quantity, with_tracking_year
+from paycalc.engine.ledger import MICRO, per_tracker, micro, quantity, with_tracking_year
 from paycalc.reasons import BALANCE_ABOVE_MAX, BALANCE_BELOW_MIN, UNLOCKED_OLD
 from paycalc.rules.compiled import Agreement, Tracker
 from paycalc.tables.messages import warned
@@ -30,9 +30,9 @@ def balances(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Trac
     """BALANCES of every employee, tracker and tracking year with an opening balance (with
     its `year`, see `opening_years`) or a row up to the date the tracker is shown for."""
     group = ["employee_id", "tracker", "tracking_year"]
-    shown = _per_tracker(trackers, "tracker", lambda t: pl.lit(shown_on(t, as_of)), pl.Date())
+    shown = per_tracker(trackers, "tracker", lambda t: pl.lit(shown_on(t, as_of)), pl.Date())
     periodised = pl.col("tracker").is_in([t.code for t in trackers.values() if t.periodised])
-    same_year = pl.col("year") == _per_tracker(
+    same_year = pl.col("year") == per_tracker(
         trackers, "tracker", lambda t: tracking_year(pl.lit(as_of), t), pl.Date())
     accrual = (pl.col("kind") == "max_accrual") | (
         pl.col("kind").is_in(["link", "salary_type"]) & (pl.col("operator") == "add")
@@ -53,10 +53,10 @@ def balances(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Trac
         *group, pl.lit(as_of).alias("as_of"), quantity(pl.col("balance")).alias("balance"),
         quantity(pl.col("accrued")).alias("accrued"), shown.alias("shown_on"),
         quantity(pl.col("shown_balance")).alias("shown_balance"),
-        _per_tracker(trackers, "tracker", lambda t: pl.lit(t.unit), pl.String()).alias("unit"),
-        _per_tracker(trackers, "tracker", lambda t: pl.lit(t.decimals), pl.Int64())
+        per_tracker(trackers, "tracker", lambda t: pl.lit(t.unit), pl.String()).alias("unit"),
+        per_tracker(trackers, "tracker", lambda t: pl.lit(t.decimals), pl.Int64())
         .alias("decimals"),
-        _per_tracker(trackers, "tracker", lambda t: pl.lit(t.show_on_time_card), pl.Boolean())
+        per_tracker(trackers, "tracker", lambda t: pl.lit(t.show_on_time_card), pl.Boolean())
         .alias("show_on_time_card"),
     ).cast(BALANCES).sort(group)
 

@@ -53,7 +53,7 @@ def crosses_years(tracker: Tracker) -> bool:
                                    or tracker.expire_after_years is not None)
 
 
-def _per_tracker(trackers: dict[str, Tracker], column: str, make: Any,
+def per_tracker(trackers: dict[str, Tracker], column: str, make: Any,
                  dtype: pl.DataType) -> pl.Expr:
     expr: Any = pl.lit(None, dtype)
     for tracker in trackers.values():
@@ -66,7 +66,7 @@ def with_tracking_year(frame: pl.DataFrame, trackers: dict[str, Tracker],
     """`frame` with the first day of the tracking year each row's date falls in, worked out
     once per distinct tracker and date."""
     pairs = frame.select("tracker", "date").unique()
-    pairs = pairs.with_columns(_per_tracker(
+    pairs = pairs.with_columns(per_tracker(
         trackers, "tracker", lambda t: tracking_year(pl.col("date"), t), pl.Date()).alias(name))
     return frame.join(pairs, on=["tracker", "date"], how="left")
 
@@ -76,9 +76,9 @@ def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFra
     """The ledger rows (TRANSACTIONS columns) of transactions dated `first` to `last`."""
     if not trackers:
         return pl.DataFrame(schema=TRANSACTIONS)
-    start = _per_tracker(trackers, "tracker", lambda t: pl.lit(t.total_start_date or first),
+    start = per_tracker(trackers, "tracker", lambda t: pl.lit(t.total_start_date or first),
                          pl.Date())
-    cap = _per_tracker(trackers, "tracker", lambda t: micro(
+    cap = per_tracker(trackers, "tracker", lambda t: micro(
         dated_expr(t.max_accrual_per_year, pl.col("year"), MONEY).fill_null(0)), pl.Int64())
     periodised = [t.code for t in trackers.values() if t.periodised]
     rows = with_tracking_year(made.filter(pl.col("date").is_between(first, last)
@@ -107,9 +107,9 @@ def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFra
         pl.lit(None, pl.Int64).alias("level"), pl.lit(None, MONEY).alias("factor"),
         pl.lit(None, pl.Int64).alias("set_to"))
     placed.append(cut)
-    unit = _per_tracker(trackers, "tracker", lambda t: pl.lit(t.unit), pl.String())
+    unit = per_tracker(trackers, "tracker", lambda t: pl.lit(t.unit), pl.String())
     # rows the ledger makes itself (cut-off parts, expiries) are the tracker's own rules
-    own = _per_tracker(trackers, "tracker", lambda t: pl.lit(str(t.source)), pl.String())
+    own = per_tracker(trackers, "tracker", lambda t: pl.lit(str(t.source)), pl.String())
     out = pl.concat([p.select(PLACED) for p in placed], how="vertical_relaxed")
     # rows keep their place; cut-off parts and split years follow it; expiries end the day
     return by_employee_and_day(out, "date", "phase", "pos", "rank", "tracking_year",
