@@ -9,7 +9,7 @@ import polars as pl
 
 from paycalc.engine.drivers import tracking_year
 from paycalc.engine.exprs import by_employee_and_day, running_total
-from paycalc.engine.ledger import MICRO, per_tracker, micro, quantity, with_tracking_year
+from paycalc.engine.ledger import MICRO, micro, per_tracker, quantity, with_tracking_year
 from paycalc.reasons import BALANCE_ABOVE_MAX, BALANCE_BELOW_MIN, UNLOCKED_OLD
 from paycalc.rules.compiled import Agreement, Tracker
 from paycalc.tables.messages import warned
