@@ -65,7 +65,7 @@ def layer_violations(files: list[Path]) -> list[str]:
         if stage in ("", "cli", "__main__"):
             continue
         allowed = MAY_IMPORT.get(stage, set()) | LEAVES
-        for module, names, line in imports_of(path):
+        for module, _, line in imports_of(path):
             target = stage_of(module)
             if module == "paycalc" and stage != "":
                 wrong.append(f"{path.relative_to(ROOT)}:{line}: imports the package root")
