@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from paycalc.errors import AgreementError
+from paycalc.reasons import REASONS
 from paycalc.spec.compile import compile_document
 from paycalc.spec.load import load_text
 from paycalc.spec.validate import validate_document
@@ -45,3 +46,9 @@ def test_batch_runs_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                        module_relative=False, globs={"tmp": tmp_path},
                                        optionflags=doctest.NORMALIZE_WHITESPACE)
     assert (failures, tried) == (0, 19)
+
+
+def test_batch_runs_lists_every_reason_and_warning_code() -> None:
+    text = (HOWTO.parent / "batch-runs.md").read_text(encoding="utf-8")
+    missing = [code for code in REASONS if f"`{code}`" not in text]
+    assert missing == []
