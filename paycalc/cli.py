@@ -157,8 +157,8 @@ def demo(out: Path) -> None:
 
 
 def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, out: Path,
-                   fmt: str = "parquet", *, strict: bool = False, store: Path | None = None
-                   ) -> tuple[Batch, dict[str, Path]]:
+                   fmt: str = "parquet", *, strict: bool = False, store: Path | None = None,
+                   revisit_from: dt.date | None = None) -> tuple[Batch, dict[str, Path]]:
     """Run with the stages shown, write the outputs and print the summary (the agreements,
     the data or the run store may refuse the run with a `PaycalcError`)."""
     from paycalc.batch.progress import stages, summary_table
@@ -168,7 +168,8 @@ def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, o
 
     with stages(["compile agreements", "read data", "evaluate", "write"]) as step:
         batch = run_directory(data, agreement_dirs, period, strict=strict, step=step,
-                              store=RunStore(store) if store else None)
+                              store=RunStore(store) if store else None,
+                              revisit_from=revisit_from)
         step("write")
         written = write_run(batch, out, "csv" if fmt == "csv" else "parquet")
     _out.print(summary_table(batch))
@@ -190,9 +191,14 @@ def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, o
               show_default=True, help="File format of the output tables.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad input row.")
 @click.option("--store", type=click.Path(dir_okay=False, path_type=Path),
-              help="Run store: start from its lock; locked days give correction lines.")
+              help="Run store: start from its lock; locked days the data holds are evaluated "
+                   "again and give correction lines.")
+@click.option("--revisit-from", type=click.DateTime(["%Y-%m-%d"]),
+              help="With --store: evaluate locked days again only from this day (default: "
+                   "the first locked day the data holds).")
 def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: dt.datetime,
-        out: Path, fmt: str, strict: bool, store: Path | None) -> None:
+        out: Path, fmt: str, strict: bool, store: Path | None,
+        revisit_from: dt.datetime | None) -> None:
     """Evaluate the data directory DATA for a period and write pay lines, tracker
     transactions, balances, warnings, rejects, row counts and a manifest to --out.
 
@@ -207,7 +213,8 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--to") from exc
     batch, _ = _run_and_write(data, agreement_dirs, period, out, fmt, strict=strict,
-                              store=store)
+                              store=store,
+                              revisit_from=revisit_from.date() if revisit_from else None)
     _out.print(f"outputs in {out}", markup=False)
     sys.exit(EXIT_REJECTS if len(batch.rejects) else EXIT_OK)
 
@@ -222,7 +229,11 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
               help="Export, keep the lines and lock the period and its balances.")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory for the payroll export (CSV and PAXml).")
-def transfer(run_dir: Path, store: Path, kind: str | None, out: Path) -> None:
+@click.option("--accept-rejects", is_flag=True,
+              help="Lock the period even though the run rejected input rows or left lines "
+                   "unpaid.")
+def transfer(run_dir: Path, store: Path, kind: str | None, out: Path,
+             accept_rejects: bool) -> None:
     """Transfer the run written to RUN_DIR to payroll: the export files, and with
     --definitive the lock of its period in the run store (one transaction)."""
     from paycalc.batch.store import RunStore
@@ -230,10 +241,12 @@ def transfer(run_dir: Path, store: Path, kind: str | None, out: Path) -> None:
 
     if kind is None:
         raise click.UsageError("say --preliminary or --definitive")
-    number, files = transfer_run(run_dir, RunStore(store), "definitive"
-                                 if kind == "definitive" else "preliminary", out)
-    _out.print(f"transfer {number} ({kind}) recorded in {store}; export: "
-               + ", ".join(str(f) for f in files), markup=False)
+    done = transfer_run(run_dir, RunStore(store), "definitive"
+                        if kind == "definitive" else "preliminary", out,
+                        accept_rejects=accept_rejects)
+    record = (f"already recorded as transfer {done.number}, nothing locked again" if done.again
+              else f"transfer {done.number} ({kind}) recorded in {store}")
+    _out.print(f"{record}; export: " + ", ".join(str(f) for f in done.files), markup=False)
 
 
 @main.command()

@@ -16,7 +16,7 @@ from typing import ClassVar
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_DATA, EXIT_REJECTS, EXIT_STORE = 0, 1, 2, 3, 4, 5
 """Exit codes: done; agreement problems; wrong command line; data (a data directory, a table
 passed to the library, a run folder) that cannot be read, or with --strict a bad row; done,
-but some input rows were rejected; refused by the run store."""
+but some input rows were rejected; refused by the run store or a transfer's guards."""
 
 
 class PaycalcError(Exception):
@@ -77,7 +77,9 @@ class InputError(DataError):
 
 
 class StoreError(PaycalcError, RuntimeError):
-    """A run store that refuses: a period already locked, a run made from another lock than
-    the store's, or a file that is not a run store."""
+    """A run store or a transfer that refuses: a period already locked or overlapping the
+    lock, a run made from another lock than the store's, a file that is not a run store,
+    or a definitive transfer of a run with rejected rows or warnings that leave lines
+    unpaid (unless accepted)."""
 
     exit_code = EXIT_STORE

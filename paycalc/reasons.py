@@ -25,6 +25,9 @@ class Reason:
     code: str
     kind: Literal["reject", "warning"]
     template: str
+    blocks_transfer: bool = False
+    """A warning of a line that cannot be paid as it stands (no amount): a definitive
+    transfer refuses a run with one unless told to accept it."""
 
     def text(self, /, **values: object) -> str:
         """The message with `values` in place of the template's fields."""
@@ -44,8 +47,8 @@ def _reject(code: str, template: str) -> Reason:
     return Reason(code, "reject", template)
 
 
-def _warning(code: str, template: str) -> Reason:
-    return Reason(code, "warning", template)
+def _warning(code: str, template: str, *, blocks_transfer: bool = False) -> Reason:
+    return Reason(code, "warning", template, blocks_transfer)
 
 
 # -- values that do not convert to their column's type (the data-directory reader) --------
@@ -104,7 +107,8 @@ UNKNOWN_TRACKER = _reject("UNKNOWN_TRACKER", "unknown tracker '{tracker}'")
 # -- warnings -----------------------------------------------------------------------------
 NO_RATE = _warning("NO_RATE", "salary type {salary_type} has no rate on {day}")
 NO_HOURLY_RATE = _warning("NO_HOURLY_RATE",
-                          "employee has no hourly_rate for salary type {salary_type}")
+                          "employee has no hourly_rate for salary type {salary_type}",
+                          blocks_transfer=True)
 NO_OVERTIME_THRESHOLD = _warning("NO_OVERTIME_THRESHOLD",
                                  "time_rules.overtime.{period} has no value on {day}")
 NO_TRACKER_FACTOR = _warning("NO_TRACKER_FACTOR", "salary type {salary_type}: no tracker "

@@ -45,7 +45,7 @@ def test_batch_runs_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     failures, tried = doctest.testfile(str(HOWTO.parent / "batch-runs.md"),
                                        module_relative=False, globs={"tmp": tmp_path},
                                        optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert (failures, tried) == (0, 19)
+    assert (failures, tried) == (0, 20)
 
 
 def test_batch_runs_lists_every_reason_and_warning_code() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -28,7 +29,7 @@ from paycalc.spec.bundled import AGREEMENTS_DIR
 from paycalc.tables.datadir import write_tables
 from paycalc.tables.inputs import Inputs
 
-JUNE_2, JUNE_3 = dt.date(2025, 6, 2), dt.date(2025, 6, 3)
+JUNE_2, JUNE_3, JUNE_4 = dt.date(2025, 6, 2), dt.date(2025, 6, 3), dt.date(2025, 6, 4)
 
 
 def _data(folder: Path, monday_end: dt.time) -> Path:
@@ -81,9 +82,11 @@ def locked(tmp_path: Path) -> tuple[RunStore, Path]:
 def test_changed_locked_data_gives_correction_lines(locked: tuple[RunStore, Path]) -> None:
     store, tmp_path = locked
     # Monday now punched 08-14: 6 h less the automatic 0:30 break = 5.5 h, so OT50 1.5 h;
-    # 0.5 h more than transferred = 0.5 x 225.00 = 112.50. ORD is unchanged: no line.
+    # 0.5 h more than transferred = 0.5 x 225.00 = 112.50. ORD is unchanged: no line. The
+    # run of Tuesday evaluates the locked Monday again because the data holds it.
     changed = _data(tmp_path / "after", dt.time(14))
-    both = _run(changed, JUNE_2, JUNE_3, store, tmp_path / "run2")
+    both = _run(changed, JUNE_3, JUNE_3, store, tmp_path / "run2")
+    assert both.revisited == period_of(JUNE_2, JUNE_2)
     assert _lines(both) == [
         (JUNE_2, "OT50", 1800, Decimal("112.5000"), "correction", True),
         (JUNE_3, "ORD", 14400, Decimal("600.0000"), "time_rules.ordinary_salary_type", False)]
@@ -91,9 +94,22 @@ def test_changed_locked_data_gives_correction_lines(locked: tuple[RunStore, Path
     transfer_run(tmp_path / "run2", store, "definitive", tmp_path / "export2")
     monday = store.transferred().filter(pl.col("salary_type") == "OT50")
     assert monday["amount"].sum() == Decimal("337.5")   # 225.00 + 112.50: 1.5 h as now
-    # nothing changed since: a run over both days again corrects nothing
-    again = _run(changed, JUNE_2, JUNE_3, store, tmp_path / "run3")
+    # nothing changed since: the next day's run evaluates both locked days again and
+    # corrects nothing
+    again = _run(changed, JUNE_4, JUNE_4, store, tmp_path / "run3")
+    assert again.revisited == period_of(JUNE_2, JUNE_3)
     assert again.pay_lines.is_empty()
+    # Monday changes again (08-15), but a run told to revisit from Tuesday on leaves it be
+    later = _data(tmp_path / "later", dt.time(15))
+    limited = run_directory(later, [AGREEMENTS_DIR], period_of(JUNE_4, JUNE_4), store=store,
+                            revisit_from=JUNE_3)
+    assert limited.revisited == period_of(JUNE_3, JUNE_3)
+    assert limited.pay_lines.is_empty()
+    assert _lines(run_directory(later, [AGREEMENTS_DIR], period_of(JUNE_4, JUNE_4),
+                                store=store)) == [
+        # 08-15 less the 0:30 break is 6.5 h: OT50 2 h and OT100 0.5 h against OT50 1.5 h
+        (JUNE_2, "OT100", 1800, Decimal("150.0000"), "correction", True),
+        (JUNE_2, "OT50", 1800, Decimal("112.5000"), "correction", True)]
 
 
 def test_the_next_run_starts_from_the_lock(locked: tuple[RunStore, Path]) -> None:
@@ -111,8 +127,16 @@ def test_the_next_run_starts_from_the_lock(locked: tuple[RunStore, Path]) -> Non
 def test_the_store_refuses_what_would_pay_twice_or_leave_gaps(
         locked: tuple[RunStore, Path]) -> None:
     store, tmp_path = locked
-    with pytest.raises(StoreError, match="already locked"):
-        transfer_run(tmp_path / "run1", store, "definitive", tmp_path / "x")
+    # the same run locked again changes nothing; another run of a locked period is refused
+    assert transfer_run(tmp_path / "run1", store, "definitive", tmp_path / "x").again
+    assert len(store.transfers()) == 1
+    _run(tmp_path / "before", JUNE_2, JUNE_2, store, tmp_path / "monday_again")
+    with pytest.raises(StoreError, match="2025-06-02 to 2025-06-02 is already locked"):
+        transfer_run(tmp_path / "monday_again", store, "definitive", tmp_path / "x")
+    _run(tmp_path / "before", JUNE_2, JUNE_3, store, tmp_path / "overlap")
+    with pytest.raises(StoreError, match=re.escape("overlaps the locked period (to "
+                                                   "2025-06-02): run from 2025-06-03")):
+        transfer_run(tmp_path / "overlap", store, "definitive", tmp_path / "x")
     with pytest.raises(StoreError, match="must start on or before 2025-06-03"):
         _run(tmp_path / "before", dt.date(2025, 6, 4), dt.date(2025, 6, 5), store, tmp_path / "r")
     _run(tmp_path / "before", JUNE_3, JUNE_3, store, tmp_path / "tuesday")
@@ -192,5 +216,10 @@ def test_the_commands(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, transfer).exit_code == 2   # neither kind said
     done = CliRunner().invoke(main, [*transfer, "--definitive"])
     assert done.exit_code == EXIT_OK and "transfer 1 (definitive)" in done.output
-    refused = CliRunner().invoke(main, [*transfer, "--definitive"])
+    again = CliRunner().invoke(main, [*transfer, "--definitive"])
+    assert again.exit_code == EXIT_OK and "already recorded as transfer 1" in again.output
+    rerun = [*run[:-4], "--out", str(tmp_path / "rerun"), "--store", store]
+    assert CliRunner().invoke(main, rerun).exit_code == EXIT_OK
+    refused = CliRunner().invoke(main, ["transfer", str(tmp_path / "rerun"), "--store", store,
+                                        "--out", str(tmp_path / "export"), "--definitive"])
     assert refused.exit_code == EXIT_STORE and "already locked" in refused.output

@@ -1,10 +1,14 @@
 """Correction lines: what changed in locked days since they were transferred.
 
-A definitive transfer locks its days. When a later run covers locked days again (data of
-a locked period changed), their lines are not paid again nor silently rewritten: per
-employee, day, agreement, salary type and unit, the run pays the difference between its own
-payable lines and the lines transferred so far (earlier corrections included), and only
-where there is one. Lines of unlocked days are paid as they are.
+A definitive transfer locks its days. A run from the store re-evaluates the locked days
+its data directory holds (`revisited_days`): from the first locked day the evaluation made
+a line on, or from a later day the team names, through the lock. For those days only, it
+does not pay its lines again nor rewrite them: per employee, day, agreement, salary type
+and unit it pays the difference between its own payable lines and the lines transferred
+so far for those days (earlier corrections included), and only where there is one, dated
+on the locked day and naming the definitive transfer that locked that day. Locked days
+outside that window are not compared, so they are never reversed. Lines of unlocked days
+are paid as they are.
 """
 
 from __future__ import annotations
@@ -13,25 +17,45 @@ import datetime as dt
 
 import polars as pl
 
+from paycalc.tables.inputs import Period
 from paycalc.tables.outputs import PAY_LINES, QUANTITY
 
 KEY = ["employee_id", "date", "agreement", "salary_type", "unit"]
-CORRECTED_LINES = pl.Schema({**PAY_LINES, "correction": pl.Boolean()})
-"""Pay lines of a run from a store: the engine's columns and whether a line is a
-correction of transferred lines."""
+CORRECTED_LINES = pl.Schema({**PAY_LINES, "correction": pl.Boolean(),
+                             "corrects_transfer": pl.Int64()})
+"""Pay lines of a run: the engine's columns, whether a line is a correction of transferred
+lines, and which definitive transfer locked the day it corrects."""
 
 
-def with_corrections(lines: pl.DataFrame, transferred: pl.DataFrame | None,
-                     lock: dt.date | None) -> pl.DataFrame:
-    """`lines` with the payable lines of days up to `lock` replaced by corrections against
-    `transferred` (without a lock: `lines` as they are, none a correction)."""
-    locked = pl.col("date") <= pl.lit(lock) if lock else pl.lit(False)
-    kept = lines.filter(~(locked & pl.col("payable"))).with_columns(
-        pl.lit(False).alias("correction"))
-    if lock is None or transferred is None:
+def revisited_days(lines: pl.DataFrame, lock: dt.date | None, since: dt.date | None
+                   ) -> Period | None:
+    """The locked days a run compares with what was transferred: from the first locked day
+    it made a line on (not before `since`, when given) through the `lock`; None when it
+    made no line on a locked day."""
+    if lock is None:
+        return None
+    first = lines.filter(pl.col("date") <= lock).select(pl.col("date").min()).item()
+    if first is None:
+        return None
+    first = max(first, since) if since else first
+    return Period(first, lock) if first <= lock else None
+
+
+def with_corrections(lines: pl.DataFrame, period: Period, revisited: Period | None,
+                     transferred: pl.DataFrame | None,
+                     transfers: list[tuple[int, dt.date, dt.date]]) -> pl.DataFrame:
+    """The run's pay lines of `period`, with its payable lines of `revisited` days replaced
+    by corrections against `transferred` lines of those days. `transfers` are the
+    definitive transfers (id, first and last day) that name what a correction corrects."""
+    on_days = (pl.col("date").is_between(revisited.start, revisited.end) if revisited
+               else pl.lit(False))
+    kept = lines.filter(pl.col("date").is_between(period.start, period.end)
+                        & ~(on_days & pl.col("payable"))).with_columns(
+        pl.lit(False).alias("correction"), pl.lit(None, pl.Int64).alias("corrects_transfer"))
+    if revisited is None or transferred is None:
         return kept.select(list(CORRECTED_LINES))
-    new = _totals(lines.filter(locked & pl.col("payable")), "new")
-    old = _totals(transferred.filter(locked).with_columns(
+    new = _totals(lines.filter(on_days & pl.col("payable")), "new")
+    old = _totals(transferred.filter(on_days).with_columns(
         pl.lit([], pl.List(pl.String)).alias("input_ids")), "old")
     both = new.join(old, on=KEY, how="full", coalesce=True, nulls_equal=True)
     delta = both.select(
@@ -51,10 +75,19 @@ def with_corrections(lines: pl.DataFrame, transferred: pl.DataFrame | None,
         pl.lit(True).alias("approved"), pl.lit(True).alias("payable"),
         pl.lit("correction").alias("rule"),
         pl.lit("difference against the lines transferred definitively").alias("source"),
-        pl.lit(True).alias("correction"))
+        pl.lit(True).alias("correction"), _locked_by(transfers).alias("corrects_transfer"))
     return pl.concat([kept.select(list(CORRECTED_LINES)),
                       corrections.select(list(CORRECTED_LINES)).cast(CORRECTED_LINES)]).sort(
         "employee_id", "date", "salary_type", "rule", "agreement", "correction")
+
+
+def _locked_by(transfers: list[tuple[int, dt.date, dt.date]]) -> pl.Expr:
+    """The latest definitive transfer whose period holds the row's date (null if none)."""
+    found: pl.Expr = pl.lit(None, pl.Int64)
+    for number, first, last in sorted(transfers):
+        found = pl.when(pl.col("date").is_between(first, last)).then(pl.lit(number)).otherwise(
+            found)
+    return found
 
 
 def _totals(lines: pl.DataFrame, side: str) -> pl.DataFrame:

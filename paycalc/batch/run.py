@@ -10,6 +10,7 @@ raises rather than writes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from paycalc.batch.corrections import with_corrections
+from paycalc.batch.corrections import revisited_days, with_corrections
 from paycalc.batch.store import RunStore
 from paycalc.batch.time_sheet import sheet_of
 from paycalc.engine import Evaluation, evaluate
@@ -25,7 +26,7 @@ from paycalc.errors import AgreementError, StoreError
 from paycalc.rules.compiled import Agreement
 from paycalc.spec.catalogue import check_paths, yaml_files
 from paycalc.tables.datadir import INTAKE_REJECTS, Intake, first_bad_row, read_directory
-from paycalc.tables.inputs import Period, schema
+from paycalc.tables.inputs import Inputs, Period, schema
 
 ACCOUNTING = schema(table=pl.String, file=pl.String, read=pl.Int64, used=pl.Int64,
                     rejected=pl.Int64)
@@ -37,7 +38,8 @@ class Batch:
     """What a run found: its agreements and the files they came from, the evaluation, its
     pay lines (with corrections of locked days when run from a store), the time sheet the
     CSV reports are made from, every rejected row with its file and row, the row
-    accounting, and the lock it started from."""
+    accounting, the lock it started from and the locked days it compared with what was
+    transferred (`corrections.revisited_days`)."""
 
     period: Period
     agreements: list[Agreement]
@@ -49,6 +51,7 @@ class Batch:
     rejects: pl.DataFrame
     accounting: pl.DataFrame
     made_from: dt.date | None
+    revisited: Period | None
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """The output tables of the run by name, in the order they are written."""
@@ -71,12 +74,14 @@ def compile_directories(folders: Sequence[Path]) -> tuple[list[Agreement], list[
 
 def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
                   strict: bool = False, store: RunStore | None = None,
+                  revisit_from: dt.date | None = None,
                   step: Callable[[str], None] = lambda _: None) -> Batch:
     """Read `data`, compile the agreements of `agreement_dirs` and evaluate `period`; with
-    a `store` that holds a lock, trackers start from the locked balances and lines of
-    locked days become corrections. `step` hears the name of each stage as it starts.
-    Raises `AgreementError`, `DataError` or `StoreError` (a period starting after the day
-    after the lock would leave days never paid)."""
+    a `store` that holds a lock, trackers start from the locked balances, and the locked
+    days the data directory holds (from `revisit_from` at the earliest) are evaluated again
+    and give corrections against what was transferred (`corrections`). `step` hears the
+    name of each stage as it starts. Raises `AgreementError`, `DataError` or `StoreError`
+    (a period starting after the day after the lock would leave days never paid)."""
     opening = store.opening() if store else None
     lock = opening.lock_date if opening else None
     if lock is not None and period.start > lock + dt.timedelta(days=1):
@@ -87,18 +92,52 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     step("read data")
     intake = read_directory(data, [a.id for a in agreements], strict=strict)
     step("evaluate")
-    evaluation = evaluate(agreements, intake.inputs, period, opening=opening, time_sheet=True)
-    refused = evaluation.rejects.join(intake.origins, on=["table", "row_id"], how="left"
-                                      ).select(list(INTAKE_REJECTS))
+    evaluated = Period(min(period.start, _first_day(intake.inputs, lock, revisit_from)),
+                       period.end)
+    whole = evaluate(agreements, intake.inputs, evaluated, opening=opening, time_sheet=True)
+    refused = whole.rejects.join(intake.origins, on=["table", "row_id"], how="left"
+                                 ).select(list(INTAKE_REJECTS))
     if strict and len(refused):
         raise first_bad_row(refused)
     rejects = pl.concat([intake.rejects, refused]).sort("table", "row", "column", "code", "reason",
                                                          nulls_last=True)
-    transferred = store.transferred() if store and lock else None
-    lines = with_corrections(evaluation.pay_lines, transferred, lock)
+    revisited = revisited_days(whole.pay_lines, lock, revisit_from)
+    transferred = store.transferred() if store and revisited else None
+    transfers = [(n, first, last) for n, kind, first, last, _ in store.transfers()
+                 if kind == "definitive"] if store else []
+    lines = with_corrections(whole.pay_lines, period, revisited, transferred, transfers)
+    evaluation = _within(whole, period)
     return Batch(period, agreements, files, intake.files, evaluation, lines,
                  sheet_of(evaluation, intake.inputs, period), rejects,
-                 accounting(intake, refused, rejects), lock)
+                 accounting(intake, refused, rejects), lock, revisited)
+
+
+def _first_day(inputs: Inputs, lock: dt.date | None, revisit_from: dt.date | None
+               ) -> dt.date:
+    """The first day a run from a store evaluates besides its period: a day before the
+    earliest dated input row (a punch's date as written may be a day off its local day),
+    not before `revisit_from`; the day after the lock (nothing earlier) without a lock."""
+    if lock is None:
+        return dt.date.max
+    dates = [frame.select(pl.col(column).cast(pl.Date).min()).item()
+             for frame, column in ((inputs.punches, "start"), (inputs.schedules, "start"),
+                                   (inputs.absences, "start_date"), (inputs.figures, "date"))
+             if frame is not None and frame.height]
+    earliest = min((d for d in dates if d is not None), default=None)
+    if earliest is None:
+        return dt.date.max
+    first = earliest - dt.timedelta(days=1)
+    return max(first, revisit_from) if revisit_from else first
+
+
+def _within(evaluation: Evaluation, period: Period) -> Evaluation:
+    """The evaluation's lines, warnings and time sheet of the days of `period` (a run from a
+    store evaluates locked days too, only to correct them); its rejects all."""
+    days = pl.col("date").is_between(period.start, period.end)
+    return dataclasses.replace(
+        evaluation, pay_lines=evaluation.pay_lines.filter(days),
+        warnings=evaluation.warnings.filter(days | pl.col("date").is_null()),
+        time_sheet=evaluation.time_sheet.filter(days))
 
 
 def accounting(intake: Intake, refused: pl.DataFrame, rejects: pl.DataFrame) -> pl.DataFrame:

@@ -101,6 +101,13 @@ class RunStore:
             [(e, dt.date.fromisoformat(d), a, s, u, sec, _number(q), _number(m))
              for e, d, a, s, u, sec, q, m in rows], schema=TRANSFERRED, orient="row")
 
+    def recorded(self, manifest: str) -> int | None:
+        """The definitive transfer of the run whose manifest hash is `manifest`, if any."""
+        with self._connection() as db:
+            row = db.execute("select id from transfers where kind = 'definitive' and "
+                             "run_manifest = ? order by id limit 1", (manifest,)).fetchone()
+        return None if row is None else int(row[0])
+
     def transfers(self) -> list[tuple[int, Kind, dt.date, dt.date, int]]:
         """Every transfer: id, kind, period and number of lines, oldest first."""
         with self._connection() as db:
@@ -122,6 +129,11 @@ class RunStore:
                 if kind == "definitive" and lock is not None and period.end <= lock:
                     raise StoreError(f"{period.start} to {period.end} is already locked "
                                      f"(to {lock})")
+                if kind == "definitive" and lock is not None and period.start <= lock:
+                    raise StoreError(
+                        f"{period.start} to {period.end} overlaps the locked period (to "
+                        f"{lock}): run from {lock + dt.timedelta(days=1)}; changes to locked "
+                        "days are paid as corrections")
                 if lock != made_from:
                     raise StoreError(f"the run started from the lock {made_from or 'none'}, "
                                      f"but the store is locked to {lock}: run it again")

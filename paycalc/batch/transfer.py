@@ -25,9 +25,11 @@ import polars as pl
 from paycalc.batch.corrections import CORRECTED_LINES
 from paycalc.batch.store import Kind, RunStore
 from paycalc.batch.write import read_output, sha256
-from paycalc.errors import DataError
+from paycalc.errors import DataError, StoreError
+from paycalc.reasons import REASONS
+from paycalc.tables.datadir import INTAKE_REJECTS
 from paycalc.tables.inputs import Period
-from paycalc.tables.outputs import BALANCES
+from paycalc.tables.outputs import BALANCES, WARNINGS
 
 EXPORT_COLUMNS = ["employee_id", "date", "agreement", "salary_type", "unit", "quantity",
                   "rate", "amount", "correction"]
@@ -97,13 +99,51 @@ def paxml(lines: pl.DataFrame) -> ET.Element:
     return root
 
 
-def transfer_run(folder: Path, store: RunStore, kind: Kind, exports: Path
-                 ) -> tuple[int, list[Path]]:
+@dataclass(frozen=True)
+class Transferred:
+    """A transfer: its number in the store, the export files, and whether the run had been
+    transferred definitively before (locking again changes nothing)."""
+
+    number: int
+    files: list[Path]
+    again: bool
+
+
+def transfer_run(folder: Path, store: RunStore, kind: Kind, exports: Path, *,
+                 accept_rejects: bool = False) -> Transferred:
     """Transfer the run in `folder`: write its export to `exports` and record it in
-    `store` (a definitive transfer locks the period). Raises `StoreError` when the store
-    refuses it; then no export is written."""
+    `store` (a definitive transfer locks the period). A run transferred definitively before
+    is only exported again. Raises `StoreError` when the store refuses it, or when a
+    definitive transfer would lock a run with rejected rows or with warnings of lines that
+    cannot be paid, unless `accept_rejects`; then no export is written."""
     run = read_run(folder)
     payable = run.pay_lines.filter("payable")
+    earlier = store.recorded(run.manifest) if kind == "definitive" else None
+    if earlier is not None:
+        return Transferred(earlier, export_files(payable, run.period, exports), True)
+    if kind == "definitive" and not accept_rejects:
+        _guard(folder, run, payable)
     number = store.transfer(kind, run.period, payable, run.balances, manifest=run.manifest,
                             made_from=run.made_from)
-    return number, export_files(payable, run.period, exports)
+    return Transferred(number, export_files(payable, run.period, exports), False)
+
+
+def _guard(folder: Path, run: RunOutputs, payable: pl.DataFrame) -> None:
+    """Refuse to lock a run that left input rows unused or lines unpaid."""
+    rejects = read_output(folder, "rejects", INTAKE_REJECTS)
+    warnings = read_output(folder, "warnings", WARNINGS)
+    blocking = warnings.filter(pl.col("code").is_in(
+        [code for code, reason in REASONS.items() if reason.blocks_transfer]))
+    if rejects.is_empty() and blocking.is_empty():
+        return
+    found = []
+    if len(rejects):
+        found.append(f"{len(rejects)} rejected input row(s) (see rejects)")
+    if len(blocking):
+        found.append(f"{len(blocking)} warning(s) of lines that cannot be paid "
+                     f"({', '.join(sorted(set(blocking['code'])))})")
+    raise StoreError(
+        f"not locked: the run has {' and '.join(found)}. A definitive transfer would lock "
+        f"{run.period.start} to {run.period.end} with {len(payable)} payable line(s) of "
+        f"{payable['employee_id'].n_unique()} employee(s); mend the data and run again, or "
+        "transfer with --accept-rejects")

@@ -58,6 +58,8 @@ def manifest_of(batch: Batch, outputs: dict[str, tuple[Path, int]]) -> dict[str,
         "paycalc": __version__,
         "period": {"from": batch.period.start.isoformat(), "to": batch.period.end.isoformat()},
         "made_from_lock": batch.made_from.isoformat() if batch.made_from else None,
+        "revisited": ({"from": batch.revisited.start.isoformat(),
+                       "to": batch.revisited.end.isoformat()} if batch.revisited else None),
         "agreements": [{"id": a.id, "name": a.name} for a in batch.agreements],
         "agreement_files": [{"file": p.name, "sha256": sha256(p)}
                             for p in batch.agreement_files],
