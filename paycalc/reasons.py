@@ -121,6 +121,8 @@ BALANCE_BELOW_MIN = _warning("BALANCE_BELOW_MIN",
                              "tracker {tracker}: balance {balance} is below the minimum {limit}")
 BALANCE_ABOVE_MAX = _warning("BALANCE_ABOVE_MAX",
                              "tracker {tracker}: balance {balance} is above the maximum {limit}")
+NO_EXPORT_CODE = _warning("NO_EXPORT_CODE", "salary types without an export_code go to "
+                                            "payroll under their own code: {types}")
 UNLOCKED_OLD = _warning("UNLOCKED_OLD", "{days} days of tracker data since {first} are not "
                                         "locked by a definitive transfer (warning after {limit})")
 

@@ -206,7 +206,7 @@ def test_exit_codes(tmp_path: Path) -> None:
         "run", str(clean), "--agreements", str(AGREEMENTS_DIR), "--from", "2025-01-01",
         "--to", "2025-01-03", "--out", str(tmp_path / "out")])
     assert result.exit_code == EXIT_OK, result.output
-    assert "punches.csv" in result.output and "payable amount" in result.output
+    assert "punches.csv" in result.output and "payable SEK" in result.output
     backwards = CliRunner().invoke(main, [
         "run", str(clean), "--agreements", str(AGREEMENTS_DIR), "--from", "2025-01-03",
         "--to", "2025-01-01", "--out", str(tmp_path / "out")])

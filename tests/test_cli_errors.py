@@ -116,8 +116,9 @@ def test_a_tracker_defined_differently_by_two_agreements_of_one_employee(
     assert_refused(result, EXIT_PROBLEMS, "tracker FLEX is defined differently")
     lines = [line for line in result[2].splitlines() if "tracker FLEX" in line]
     assert len(lines) == 2
-    assert lines[0].startswith("agreements/retail.yaml:103:3: trackers.FLEX:"), lines
-    assert lines[1].startswith("agreements/retail_flex.yaml:103:3: trackers.FLEX:"), lines
+    flex = retail.splitlines().index("  FLEX:") + 1
+    assert lines[0].startswith(f"agreements/retail.yaml:{flex}:3: trackers.FLEX:"), lines
+    assert lines[1].startswith(f"agreements/retail_flex.yaml:{flex}:3: trackers.FLEX:"), lines
 
 
 @pytest.mark.parametrize("command", [

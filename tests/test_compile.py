@@ -96,7 +96,8 @@ def test_pricing_defaults(retail) -> None:
     assert ob.at(dt.date(2026, 3, 31)) == Decimal("68.50")
     assert ob.at(dt.date(2026, 4, 1)) == Decimal("71.25")
     assert retail.salary_type("OB_EVENING").export_code == "0310"
-    assert retail.salary_type("VAC_SUPPLEMENT").export_code == "VAC_SUPPLEMENT"
+    assert retail.salary_type("FLEX_TAKEN").export_code == "FLEX_TAKEN"
+    assert not retail.salary_type("FLEX_TAKEN").export_code_declared
 
 
 def test_salary_type_tracker_effects(retail) -> None:

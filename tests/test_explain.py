@@ -43,5 +43,5 @@ def test_explain_names_rules_links_factors_and_input_rows(
     assert "    input p5" in whole.output
     # no schedule on the day, so FLEX gains the 7.5 worked hours and expects none
     assert "tracker transactions (3)\n  FLEX: +7.500000 hours\n    link flex_worked, factor 1, " \
-           "driver value 7.500000; agreements/retail.yaml:136:3 (links.flex_worked)\n" \
+           "driver value 7.500000; agreements/retail.yaml:138:3 (links.flex_worked)\n" \
            in whole.output

@@ -154,14 +154,16 @@ def test_the_export_in_csv_and_paxml(locked: tuple[RunStore, Path]) -> None:
     _, tmp_path = locked
     csv = pl.read_csv(tmp_path / "export1" / "payroll_2025-06-02_2025-06-02.csv",
                       infer_schema=False)
-    assert csv.select("salary_type", "quantity", "amount").rows() == [
-        ("ORD", "4.000000", "600.0000"), ("OT50", "1.000000", "225.0000")]
+    assert csv.select("salary_type", "export_code", "quantity", "amount", "currency").rows() == [
+        ("ORD", "0100", "4.000000", "600.00", "SEK"), ("OT50", "0200", "1.000000", "225.00", "SEK")]
     root = ET.parse(tmp_path / "export1" / "payroll_2025-06-02_2025-06-02.paxml.xml").getroot()
     assert root.findtext("header/version") == "2.0"
-    times = [(t.get("anstid"), t.findtext("tidkod"), t.findtext("datum"), t.findtext("timmar"))
-             for t in root.iterfind("tidtransaktioner/tidtrans")]
-    assert times == [("e1", "ORD", "2025-06-02", "4.000000"),
-                     ("e1", "OT50", "2025-06-02", "1.000000")]
+    pays = [(t.get("anstid"), t.findtext("lonart"), t.findtext("datum"), t.findtext("antal"),
+             t.findtext("apris"), t.findtext("belopp"))
+            for t in root.iterfind("lonetransaktioner/lonetrans")]
+    assert pays == [("e1", "0100", "2025-06-02", "4.000000", "150.000000", "600.00"),
+                    ("e1", "0200", "2025-06-02", "1.000000", "225.000000", "225.00")]
+    assert root.find("tidtransaktioner/tidtrans") is None   # every line here has an amount
 
 
 KILLED_TRANSFER = """

@@ -21,6 +21,9 @@ from paycalc.tables.inputs import Period
 from paycalc.tables.outputs import PAY_LINES, QUANTITY
 
 KEY = ["employee_id", "date", "agreement", "salary_type", "unit"]
+CODES = pl.Schema({"agreement": pl.String(), "salary_type": pl.String(),
+                   "export_code": pl.String(), "currency": pl.String()})
+"""Columns of the export code and currency of each agreement's salary types."""
 CORRECTED_LINES = pl.Schema({**PAY_LINES, "correction": pl.Boolean(),
                              "corrects_transfer": pl.Int64()})
 """Pay lines of a run: the engine's columns, whether a line is a correction of transferred
@@ -43,10 +46,12 @@ def revisited_days(lines: pl.DataFrame, lock: dt.date | None, since: dt.date | N
 
 def with_corrections(lines: pl.DataFrame, period: Period, revisited: Period | None,
                      transferred: pl.DataFrame | None,
-                     transfers: list[tuple[int, dt.date, dt.date]]) -> pl.DataFrame:
+                     transfers: list[tuple[int, dt.date, dt.date]],
+                     codes: pl.DataFrame) -> pl.DataFrame:
     """The run's pay lines of `period`, with its payable lines of `revisited` days replaced
     by corrections against `transferred` lines of those days. `transfers` are the
-    definitive transfers (id, first and last day) that name what a correction corrects."""
+    definitive transfers (id, first and last day) that name what a correction corrects;
+    `codes` the export code and currency of each agreement's salary types (CODES)."""
     on_days = (pl.col("date").is_between(revisited.start, revisited.end) if revisited
                else pl.lit(False))
     kept = lines.filter(pl.col("date").is_between(period.start, period.end)
@@ -70,7 +75,7 @@ def with_corrections(lines: pl.DataFrame, period: Period, revisited: Period | No
         pl.col("input_ids_new").fill_null([]).alias("input_ids"),
     ).filter((pl.col("seconds") != 0) | (pl.col("quantity") != 0)
              | (pl.col("amount").fill_null(0) != 0))
-    corrections = delta.with_columns(
+    corrections = delta.join(codes, on=["agreement", "salary_type"], how="left").with_columns(
         pl.lit(None, QUANTITY).alias("rate"), pl.lit(False).alias("requires_approval"),
         pl.lit(True).alias("approved"), pl.lit(True).alias("payable"),
         pl.lit("correction").alias("rule"),

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from paycalc.batch.report import currency_totals
 from paycalc.batch.run import Batch
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -50,6 +51,7 @@ def summary_table(batch: Batch) -> Table:
     for name, frame in batch.tables().items():
         if name != "row_counts":   # shown per file above
             table.add_row(name.replace("_", " "), f"{len(frame):,}")
-    total = batch.pay_lines.filter("payable")["amount"].sum()
-    table.add_row("payable amount", f"{total:,}")
+    for row in currency_totals(batch.pay_lines).iter_rows(named=True):
+        table.add_row(f"payable {row['currency'] or 'amount, no currency'}",
+                      f"{row['amount']:,}")
     return table

@@ -45,25 +45,34 @@ def render_report(batch: Batch) -> str:
     return environment.get_template("report.html.j2").render(
         version=__version__, period=batch.period, accounting=batch.accounting.to_dicts(),
         pay=pay_summary(batch.pay_lines).to_dicts(),
+        totals=currency_totals(batch.pay_lines).to_dicts(),
         balances=batch.evaluation.balances.sort("tracker", "tracking_year", "employee_id",
                                                 nulls_last=True).to_dicts(),
         charts=charts(batch), warnings=batch.evaluation.warnings.to_dicts(),
         rejects=batch.rejects.to_dicts(), width=WIDTH, height=HEIGHT, pad=PAD)
 
 
+def currency_totals(lines: pl.DataFrame) -> pl.DataFrame:
+    """Payable lines and their amount per currency (null: agreements that declare none),
+    never added up across currencies."""
+    return lines.filter("payable").group_by("currency").agg(
+        pl.len().alias("lines"), pl.col("amount").sum().alias("amount")).sort(
+        "currency", nulls_last=True)
+
+
 def pay_summary(lines: pl.DataFrame) -> pl.DataFrame:
-    """Per employee: agreements, worked hours (time-rule lines other than supplements, which
-    pay extra for hours already counted), lines, payable amount and lines waiting for
-    approval."""
+    """Per employee and currency: agreements, worked hours (time-rule lines other than
+    supplements, which pay extra for hours already counted), lines, payable amount and
+    lines waiting for approval."""
     worked = ((pl.col("unit") == "hours") & pl.col("rule").str.starts_with("time_rules.")
               & ~pl.col("rule").str.starts_with("time_rules.supplements"))
-    return lines.group_by("employee_id").agg(
+    return lines.group_by("employee_id", "currency").agg(
         pl.col("agreement").unique().sort().str.join(", ").alias("agreements"),
         (pl.col("seconds").filter(worked).sum() / 3600).round(2).alias("hours"),
         pl.len().alias("lines"),
         pl.col("amount").filter("payable").sum().alias("amount"),
         (~pl.col("payable")).sum().alias("unpaid"),
-    ).sort("employee_id")
+    ).sort("employee_id", "currency", nulls_last=True)
 
 
 def charts(batch: Batch) -> list[Chart]:

@@ -18,15 +18,17 @@ from pathlib import Path
 
 import polars as pl
 
-from paycalc.batch.corrections import revisited_days, with_corrections
+from paycalc.batch.corrections import CODES, revisited_days, with_corrections
 from paycalc.batch.store import RunStore
 from paycalc.batch.time_sheet import sheet_of
 from paycalc.engine import Evaluation, evaluate
 from paycalc.errors import AgreementError, StoreError
+from paycalc.reasons import NO_EXPORT_CODE
 from paycalc.rules.compiled import Agreement
 from paycalc.spec.catalogue import check_paths, yaml_files
 from paycalc.tables.datadir import INTAKE_REJECTS, Intake, first_bad_row, read_directory
 from paycalc.tables.inputs import Inputs, Period, schema
+from paycalc.tables.outputs import WARNINGS
 
 ACCOUNTING = schema(table=pl.String, file=pl.String, read=pl.Int64, used=pl.Int64,
                     rejected=pl.Int64)
@@ -105,8 +107,13 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     transferred = store.transferred() if store and revisited else None
     transfers = [(n, first, last) for n, kind, first, last, _ in store.transfers()
                  if kind == "definitive"] if store else []
-    lines = with_corrections(whole.pay_lines, period, revisited, transferred, transfers)
+    codes = pl.DataFrame([(a.id, st.code, st.export_code, a.money.currency)
+                          for a in agreements for st in a.salary_types],
+                         schema=CODES, orient="row")
+    lines = with_corrections(whole.pay_lines, period, revisited, transferred, transfers, codes)
     evaluation = _within(whole, period)
+    evaluation = dataclasses.replace(evaluation, warnings=pl.concat(
+        [evaluation.warnings, _without_export_codes(lines, agreements)]))
     return Batch(period, agreements, files, intake.files, evaluation, lines,
                  sheet_of(evaluation, intake.inputs, period), rejects,
                  accounting(intake, refused, rejects), lock, revisited)
@@ -128,6 +135,17 @@ def _first_day(inputs: Inputs, lock: dt.date | None, revisit_from: dt.date | Non
         return dt.date.max
     first = earliest - dt.timedelta(days=1)
     return max(first, revisit_from) if revisit_from else first
+
+
+def _without_export_codes(lines: pl.DataFrame, agreements: list[Agreement]) -> pl.DataFrame:
+    """One warning listing the salary types of payable lines whose agreement declares no
+    export code for them (they are exported under their own code); none when all do."""
+    used = set(lines.filter("payable").select("agreement", "salary_type").unique().iter_rows())
+    missing = sorted(f"{a.id}: {st.code}" for a in agreements for st in a.salary_types
+                     if (a.id, st.code) in used and not st.export_code_declared)
+    rows = [{"employee_id": None, "date": None, "code": NO_EXPORT_CODE.code,
+             "message": NO_EXPORT_CODE.text(types=", ".join(missing))}] if missing else []
+    return pl.DataFrame(rows, schema=WARNINGS)
 
 
 def _within(evaluation: Evaluation, period: Period) -> Evaluation:

@@ -5,11 +5,12 @@ writes the payroll export for the period as CSV and as PAXml 2.x, and records th
 in the store; a definitive transfer also keeps the lines and locks the period with the
 balances as of its last day (see `paycalc.batch.store`).
 
-PAXml, the Swedish interchange format for payroll, gets one `tidtrans` (time transaction)
-per line in hours or days, with `tidkod` the salary type, `datum` the day and `timmar` or
-`dagar` the quantity, and one `lonetrans` (pay transaction) per line of another unit with
-`lonart`, `antal`, `apris` and `belopp`. The XML is built with the standard library's
-ElementTree, which escapes every value.
+PAXml, the Swedish interchange format for payroll, gets a header (format `LÖNIN`, version
+2.0), one `lonetrans` (pay transaction) per priced line with `lonart` the salary type's
+export code, `antal`, `apris` and `belopp`, and one `tidtrans` (time transaction) per line
+of time without an amount with `tidkod`, `datum` and `timmar` or `dagar`. The XML is built
+with the standard library's ElementTree, which escapes every value; it is valid against
+`schemas/paxml.xsd`. Amounts are written at their agreement's decimals.
 """
 
 from __future__ import annotations
@@ -31,8 +32,13 @@ from paycalc.tables.datadir import INTAKE_REJECTS
 from paycalc.tables.inputs import Period
 from paycalc.tables.outputs import BALANCES, WARNINGS
 
-EXPORT_COLUMNS = ["employee_id", "date", "agreement", "salary_type", "unit", "quantity",
-                  "rate", "amount", "correction"]
+EXPORT_COLUMNS = ["employee_id", "date", "agreement", "salary_type", "export_code", "unit",
+                  "quantity", "rate", "amount", "currency", "correction", "corrects_transfer"]
+"""Columns of the CSV payroll export, one row per payable line."""
+PAXML_SCHEMA = Path(__file__).resolve().parent / "schemas" / "paxml.xsd"
+PAXML_CODE_LENGTH = 10
+"""The longest code PAXml's pay and time transactions carry (`lonart`, `tidkod`)."""
+"""The XML Schema every PAXml export is valid against (the part of PAXml 2.0 written)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,8 @@ class RunOutputs:
     pay_lines: pl.DataFrame
     balances: pl.DataFrame
     manifest: str
+    decimals: dict[str, int]
+    """Each agreement's money decimals: amounts are exported at them."""
 
 
 def read_run(folder: Path) -> RunOutputs:
@@ -58,45 +66,72 @@ def read_run(folder: Path) -> RunOutputs:
     made_from = manifest.get("made_from_lock")
     return RunOutputs(period, dt.date.fromisoformat(made_from) if made_from else None,
                       read_output(folder, "pay_lines", CORRECTED_LINES),
-                      read_output(folder, "balances", BALANCES), sha256(folder / "manifest.json"))
+                      read_output(folder, "balances", BALANCES), sha256(folder / "manifest.json"),
+                      {a["id"]: a.get("decimals", 4) for a in manifest["agreements"]})
 
 
-def export_files(lines: pl.DataFrame, period: Period, folder: Path) -> list[Path]:
-    """The payroll export of `lines` (payable ones) as CSV and PAXml in `folder`."""
+def export_files(lines: pl.DataFrame, period: Period, decimals: dict[str, int],
+                 folder: Path) -> list[Path]:
+    """The payroll export of `lines` (payable ones) as CSV and PAXml in `folder`, amounts
+    at their agreement's `decimals`."""
     folder.mkdir(parents=True, exist_ok=True)
     stem = folder / f"payroll_{period.start}_{period.end}"
     csv = stem.with_suffix(".csv")
-    lines.select(EXPORT_COLUMNS).write_csv(csv, date_format="%Y-%m-%d")
+    places = pl.col("agreement").replace_strict(decimals, return_dtype=pl.Int64)
+    shown = lines.with_columns(_at_places(pl.col("amount"), places).alias("amount"))
+    shown.select(EXPORT_COLUMNS).write_csv(csv, date_format="%Y-%m-%d")
     xml = stem.with_suffix(".paxml.xml")
-    ET.ElementTree(paxml(lines)).write(xml, encoding="utf-8", xml_declaration=True)
+    ET.ElementTree(paxml(shown, period)).write(xml, encoding="utf-8", xml_declaration=True)
     return [csv, xml]
 
 
-def paxml(lines: pl.DataFrame) -> ET.Element:
-    """A PAXml 2.0 document with a time or pay transaction per line."""
+def _at_places(amount: pl.Expr, places: pl.Expr) -> pl.Expr:
+    """An amount (4 decimals, already rounded to `places`) as text with `places` decimals."""
+    text = amount.cast(pl.String)
+    cut = pl.when(places == 0).then(5).otherwise(4 - places)
+    return text.str.slice(0, text.str.len_chars() - cut)
+
+
+def paxml(lines: pl.DataFrame, period: Period) -> ET.Element:
+    """A PAXml 2.0 document of payable `lines` (amounts as text): a pay transaction
+    (`lonetrans`: export code, day, quantity, unit price, amount) per line with an amount,
+    a time transaction (`tidtrans`: export code, day, hours or days) per line of time
+    without one. The header's date is the period's last day, so the same lines give the
+    same bytes."""
     root = ET.Element("paxml")
     header = ET.SubElement(root, "header")
+    ET.SubElement(header, "format").text = "LÖNIN"
     ET.SubElement(header, "version").text = "2.0"
+    ET.SubElement(header, "datum").text = period.end.isoformat()
+    ET.SubElement(header, "programnamn").text = "paycalc"
+    ET.SubElement(header, "info").text = f"payroll input {period.start} to {period.end}"
     times = ET.SubElement(root, "tidtransaktioner")
     pays = ET.SubElement(root, "lonetransaktioner")
     for line in lines.iter_rows(named=True):
-        if line["unit"] in ("hours", "days"):
-            item = ET.SubElement(times, "tidtrans", anstid=line["employee_id"])
-            ET.SubElement(item, "tidkod").text = line["salary_type"]
+        if line["amount"] is None:
+            item = ET.SubElement(times, "tidtrans", anstid=_xml_text(line["employee_id"]))
+            ET.SubElement(item, "tidkod").text = _xml_text(line["export_code"])
             ET.SubElement(item, "datum").text = line["date"].isoformat()
             ET.SubElement(item, "timmar" if line["unit"] == "hours" else "dagar").text = str(
                 line["quantity"])
         else:
-            item = ET.SubElement(pays, "lonetrans", anstid=line["employee_id"])
-            ET.SubElement(item, "lonart").text = line["salary_type"]
+            item = ET.SubElement(pays, "lonetrans", anstid=_xml_text(line["employee_id"]))
+            ET.SubElement(item, "lonart").text = _xml_text(line["export_code"])
             ET.SubElement(item, "datum").text = line["date"].isoformat()
             ET.SubElement(item, "antal").text = str(line["quantity"])
             if line["rate"] is not None:
                 ET.SubElement(item, "apris").text = str(line["rate"])
-            if line["amount"] is not None:
-                ET.SubElement(item, "belopp").text = str(line["amount"])
+            ET.SubElement(item, "belopp").text = line["amount"]
     ET.indent(root)
     return root
+
+
+def _xml_text(value: str) -> str:
+    """`value` as XML can hold it: characters XML 1.0 forbids are refused, not dropped."""
+    bad = [c for c in value if ord(c) < 0x20 and c not in "\t\n\r"]
+    if bad:
+        raise DataError(f"{value!r} holds a control character that XML cannot hold")
+    return value
 
 
 @dataclass(frozen=True)
@@ -118,14 +153,26 @@ def transfer_run(folder: Path, store: RunStore, kind: Kind, exports: Path, *,
     cannot be paid, unless `accept_rejects`; then no export is written."""
     run = read_run(folder)
     payable = run.pay_lines.filter("payable")
+    _exportable(payable)
     earlier = store.recorded(run.manifest) if kind == "definitive" else None
     if earlier is not None:
-        return Transferred(earlier, export_files(payable, run.period, exports), True)
+        return Transferred(earlier, export_files(payable, run.period, run.decimals, exports),
+                           True)
     if kind == "definitive" and not accept_rejects:
         _guard(folder, run, payable)
     number = store.transfer(kind, run.period, payable, run.balances, manifest=run.manifest,
                             made_from=run.made_from)
-    return Transferred(number, export_files(payable, run.period, exports), False)
+    return Transferred(number, export_files(payable, run.period, run.decimals, exports), False)
+
+
+def _exportable(lines: pl.DataFrame) -> None:
+    """Refuse lines whose export code PAXml cannot carry, before anything is written."""
+    long = lines.filter(pl.col("export_code").str.len_chars() > PAXML_CODE_LENGTH).select(
+        "agreement", "salary_type", "export_code").unique().sort("agreement", "salary_type")
+    if len(long):
+        named = ", ".join(f"{a}: {s} ('{c}')" for a, s, c in long.iter_rows())
+        raise StoreError(f"not transferred: PAXml carries codes of at most {PAXML_CODE_LENGTH} "
+                         f"characters; declare a shorter export_code for {named}")
 
 
 def _guard(folder: Path, run: RunOutputs, payable: pl.DataFrame) -> None:

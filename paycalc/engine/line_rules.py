@@ -19,7 +19,8 @@ from paycalc.rules.compiled import Agreement
 from paycalc.tables.inputs import FIGURE_KINDS
 
 TABLE = {"rule_no": pl.Int64, "agreement": pl.String, "salary_type": pl.String,
-         "unit": pl.String, "rule": pl.String, "source": pl.String}
+         "export_code": pl.String, "unit": pl.String, "currency": pl.String,
+         "rule": pl.String, "source": pl.String}
 """Columns of `LineRules.table`."""
 
 
@@ -88,15 +89,17 @@ def line_rules(agreements: list[Agreement]) -> LineRules:
     rows.sort(key=lambda row: (row[0], row[1], row[2]))
     for no, row in enumerate(rows):
         row[5][row[6]] = no
-    table = pl.DataFrame([(no, agreement, code, unit, rule, source)
+    by_id = {a.id: a for a in agreements}
+    table = pl.DataFrame([(no, agreement, code, by_id[agreement].salary_type(code).export_code,
+                           unit, by_id[agreement].money.currency, rule, source)
                           for no, (code, rule, agreement, unit, source, _, _) in enumerate(rows)],
                          schema=TABLE, orient="row")
     return LineRules(table, of)
 
 
 def named(lines: pl.DataFrame, rules: LineRules) -> pl.DataFrame:
-    """`lines` with the text of their `rule_no`: agreement, salary type, unit, rule and
-    source."""
+    """`lines` with the text of their `rule_no`: agreement, salary type, export code, unit,
+    currency, rule and source."""
     return lines.with_columns(
         pl.lit(rules.table[name]).gather(pl.col("rule_no")).alias(name)
-        for name in ("agreement", "salary_type", "unit", "rule", "source"))
+        for name in TABLE if name != "rule_no")

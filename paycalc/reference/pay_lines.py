@@ -462,8 +462,10 @@ class _AgreementRun:
         payable = approved if approved is not None else not st.requires_approval
         self.result.lines.append({
             "employee_id": employee, "date": day, "agreement": self.a.id, "salary_type": code,
-            "unit": st.unit, "seconds": seconds, "quantity": quantity, "rate": rate,
-            "amount": amount, "requires_approval": st.requires_approval, "approved": approved,
+            "export_code": st.export_code, "unit": st.unit, "seconds": seconds,
+            "quantity": quantity, "rate": rate, "amount": amount,
+            "currency": self.a.money.currency, "requires_approval": st.requires_approval,
+            "approved": approved,
             "payable": payable, "rule": rule, "source": source,
             "input_ids": sorted(set(ids)),
         })

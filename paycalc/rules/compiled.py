@@ -130,6 +130,8 @@ class SalaryType:
     trackers: tuple[TrackerEffect, ...]
     requires_approval: bool
     export_code: str
+    """The code the payroll system knows it by: as declared, else the salary type's own."""
+    export_code_declared: bool
     source: Source = field(compare=False, repr=False)
 
 

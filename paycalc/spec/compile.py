@@ -193,7 +193,8 @@ class _Compiler:
         return c.SalaryType(
             code=code, name=st.name or code, unit=st.unit, pricing=self.pricing(st.pricing),
             trackers=tuple(effects), requires_approval=st.requires_approval,
-            export_code=st.export_code or code, source=self.source(st))
+            export_code=st.export_code or code,
+            export_code_declared=st.export_code is not None, source=self.source(st))
 
     def pricing(self, p: ls.Pricing) -> c.Pricing:
         allowed = _PRICING_SETTINGS[p.method]

@@ -23,11 +23,14 @@ row id among its table's; 0 where a rule makes one line a day)."""
 
 PAY_LINES = schema(
     employee_id=pl.String, date=pl.Date, agreement=pl.String, salary_type=pl.String,
-    unit=pl.String, seconds=pl.Int64, quantity=QUANTITY, rate=QUANTITY, amount=AMOUNT,
-    requires_approval=pl.Boolean, approved=pl.Boolean, payable=pl.Boolean, rule=pl.String,
-    source=pl.String, input_ids=pl.List(pl.String))
-"""Columns of `Evaluation.pay_lines`; rows sorted by employee, date, salary type, rule,
-agreement and first input row."""
+    export_code=pl.String, unit=pl.String, seconds=pl.Int64, quantity=QUANTITY,
+    rate=QUANTITY, amount=AMOUNT, currency=pl.String, requires_approval=pl.Boolean,
+    approved=pl.Boolean, payable=pl.Boolean, rule=pl.String, source=pl.String,
+    input_ids=pl.List(pl.String))
+"""Columns of `Evaluation.pay_lines`: `export_code` is the salary type's code in the
+payroll system (its own code where the agreement declares none), `currency` the
+agreement's (empty where it declares none); rows sorted by employee, date, salary type,
+rule, agreement and first input row."""
 
 TIMES = ("planned", "system", "reported", "salary_time")
 """The time columns of a time sheet, in order."""
