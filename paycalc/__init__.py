@@ -73,7 +73,6 @@ if TYPE_CHECKING:
         PaycalcError,
         Problem,
         StoreError,
-        TrackerConflict,
     )
     from paycalc.rules.compiled import Agreement
     from paycalc.spec.catalogue import Checked, check_paths
@@ -100,7 +99,6 @@ _HOMES = {
     "ReportOptions": "paycalc.batch.time_reports",
     "RunStore": "paycalc.batch.store",
     "StoreError": "paycalc.errors",
-    "TrackerConflict": "paycalc.errors",
     "check_paths": "paycalc.spec.catalogue",
     "compile_agreement": "paycalc.spec.compile",
     "compile_document": "paycalc.spec.compile",
@@ -148,7 +146,6 @@ __all__ = [
     "ReportOptions",
     "RunStore",
     "StoreError",
-    "TrackerConflict",
     "__version__",
     "check_paths",
     "compile_agreement",

@@ -60,11 +60,6 @@ class AgreementError(PaycalcError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class TrackerConflict(AgreementError, ValueError):
-    """Two agreements evaluated together define one tracker code differently: a problem at
-    each of the two definitions."""
-
-
 class DataError(PaycalcError, ValueError):
     """A data directory or run folder that cannot be read: a missing folder or file, a file
     that is not CSV or Parquet, a file without a required column, or (when reading

@@ -103,6 +103,8 @@ UNKNOWN_SALARY_TYPE = _reject("UNKNOWN_SALARY_TYPE", "unknown salary type '{sala
 UNKNOWN_EMPLOYEE = _reject("UNKNOWN_EMPLOYEE", "unknown employee")
 MISSING_FIELD = _reject("MISSING_FIELD", "missing {column}")
 UNKNOWN_TRACKER = _reject("UNKNOWN_TRACKER", "unknown tracker '{tracker}'")
+TRACKER_NOT_KEPT = _reject("TRACKER_NOT_KEPT", "the employee's agreements define tracker "
+                                               "{tracker} differently (see the warnings)")
 
 # -- warnings -----------------------------------------------------------------------------
 NO_RATE = _warning("NO_RATE", "salary type {salary_type} has no rate on {day}")
@@ -121,6 +123,11 @@ BALANCE_BELOW_MIN = _warning("BALANCE_BELOW_MIN",
                              "tracker {tracker}: balance {balance} is below the minimum {limit}")
 BALANCE_ABOVE_MAX = _warning("BALANCE_ABOVE_MAX",
                              "tracker {tracker}: balance {balance} is above the maximum {limit}")
+TRACKER_DEFINITIONS_DIFFER = _warning(
+    "TRACKER_DEFINITIONS_DIFFER", "tracker {tracker} is defined one way by {first} "
+    "(assignment {first_assignment}, {first_source}) and another by {second} (assignment "
+    "{second_assignment}, {second_source}): the employee's tracker rows are left out",
+    blocks_transfer=True)
 NO_EXPORT_CODE = _warning("NO_EXPORT_CODE", "salary types without an export_code go to "
                                             "payroll under their own code: {types}")
 UNLOCKED_OLD = _warning("UNLOCKED_OLD", "{days} days of tracker data since {first} are not "

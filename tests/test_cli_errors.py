@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from paycalc.errors import EXIT_DATA, EXIT_OK, EXIT_PROBLEMS, EXIT_STORE, EXIT_USAGE
+from paycalc.errors import EXIT_DATA, EXIT_OK, EXIT_REJECTS, EXIT_STORE, EXIT_USAGE
 from paycalc.spec.bundled import AGREEMENTS_DIR, SAMPLE_DIR
 
 PERIOD = ["--from", "2025-01-01", "--to", "2025-01-31"]
@@ -94,8 +94,9 @@ def test_punches_without_the_optional_punch_id_column_pay_the_same(
 def test_a_tracker_defined_differently_by_two_agreements_of_one_employee(
         tmp_path: Path) -> None:
     """e1 works under `retail`, then under `retail_flex`, a copy whose FLEX tracker has
-    another maximum: one code would be two balances, so the run is refused with a problem
-    at each definition."""
+    another maximum: one code would be two balances, so e1 keeps no tracker rows and a
+    warning names both assignments and both definitions. e2, under `retail_flex` only, and
+    e3, under `retail` only, keep theirs: the run goes on."""
     agreements = tmp_path / "agreements"
     agreements.mkdir()
     retail = (AGREEMENTS_DIR / "retail.yaml").read_text(encoding="utf-8")
@@ -107,18 +108,34 @@ def test_a_tracker_defined_differently_by_two_agreements_of_one_employee(
     data = tmp_path / "data"
     data.mkdir()
     (data / "employees.csv").write_text("employee_id,hourly_rate,employment_start\n"
-                                        "e1,150,2020-01-01\n", encoding="utf-8")
+                                        "e1,150,2020-01-01\ne2,150,2020-01-01\n"
+                                        "e3,150,2020-01-01\n", encoding="utf-8")
     (data / "assignments.csv").write_text(
         "employee_id,agreement,valid_from,valid_to\n"
-        "e1,retail,2025-01-01,2025-01-15\ne1,retail_flex,2025-01-16,\n", encoding="utf-8")
-    result = paycalc("run", data, "--agreements", agreements, *PERIOD, "--out", "out",
-                     cwd=tmp_path)
-    assert_refused(result, EXIT_PROBLEMS, "tracker FLEX is defined differently")
-    lines = [line for line in result[2].splitlines() if "tracker FLEX" in line]
-    assert len(lines) == 2
+        "e1,retail,2025-01-01,2025-01-15\ne1,retail_flex,2025-01-16,\n"
+        "e2,retail_flex,2025-01-01,\ne3,retail,2025-01-01,\n", encoding="utf-8")
+    (data / "adjustments.csv").write_text(
+        "employee_id,tracker,date,quantity\ne1,FLEX,2025-01-10,2\ne2,FLEX,2025-01-10,3\n",
+        encoding="utf-8")
+    code, out, err = paycalc("run", data, "--agreements", agreements, *PERIOD, "--out", "out",
+                             "--format", "csv", cwd=tmp_path)
+    assert "Traceback" not in out + err, err
+    assert code == EXIT_REJECTS, out + err      # e1's adjustment is rejected
     flex = retail.splitlines().index("  FLEX:") + 1
-    assert lines[0].startswith(f"agreements/retail.yaml:{flex}:3: trackers.FLEX:"), lines
-    assert lines[1].startswith(f"agreements/retail_flex.yaml:{flex}:3: trackers.FLEX:"), lines
+    warnings = pl.read_csv(tmp_path / "out" / "warnings.csv")
+    assert warnings.filter(pl.col("code") == "TRACKER_DEFINITIONS_DIFFER").select(
+        "employee_id", "message").rows() == [(
+            "e1", "tracker FLEX is defined one way by retail (assignment assignments:1, "
+            f"agreements/retail.yaml:{flex}:3 (trackers.FLEX)) and another by retail_flex "
+            f"(assignment assignments:2, agreements/retail_flex.yaml:{flex}:3 "
+            "(trackers.FLEX)): the employee's tracker rows are left out")]
+    rejects = pl.read_csv(tmp_path / "out" / "rejects.csv")
+    assert rejects.select("table", "row", "code").rows() == [
+        ("adjustments", 1, "TRACKER_NOT_KEPT")]
+    balances = pl.read_csv(tmp_path / "out" / "balances.csv")
+    assert sorted(balances["employee_id"].unique()) == ["e2", "e3"]
+    assert balances.filter(pl.col("tracker") == "FLEX").select(
+        "employee_id", "balance").sort("employee_id").rows() == [("e2", 3.0), ("e3", 0.0)]
 
 
 @pytest.mark.parametrize("command", [

@@ -29,9 +29,11 @@ def cases(draw: st.DrawFn) -> tuple[list[Any], Any, Any]:
         document = draw(agreements())
         document["agreement"] = f"a{i}"
         _enrich(draw, document)
-        # one tracker code is one balance: agreements sharing a code define it alike
+        # agreements sharing a code mostly define it alike; sometimes differently, when an
+        # employee under both keeps no tracker rows (TRACKER_DEFINITIONS_DIFFER)
         trackers = document.get("trackers", {})
-        trackers.update({code: shared[code] for code in trackers if code in shared})
+        if draw(st.integers(0, 3)):
+            trackers.update({code: shared[code] for code in trackers if code in shared})
         shared.update(trackers)
         compiled.append(compile_document(AgreementDocument.model_validate(document)))
     inputs, period = draw(scenarios(compiled))

@@ -99,6 +99,8 @@ def unlocked_warnings(rows: pl.DataFrame, assignments: pl.DataFrame,
     `last`, are more than the smallest `warn_unlocked_after_days` of their agreements."""
     limits = {a.id: a.warn_unlocked_after_days for a in agreements}
     days = (last - first).days
+    if not limits:
+        return pl.DataFrame(schema=WARNINGS)
     people = rows.select("employee_id").unique().join(
         assignments.filter(pl.col("agreement").is_in(list(limits))).select(
             "employee_id", pl.col("agreement").replace_strict(limits, return_dtype=pl.Int64)

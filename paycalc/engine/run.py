@@ -19,8 +19,8 @@ from paycalc.engine.context import agreement_days
 from paycalc.engine.exprs import among
 from paycalc.engine.line_rules import line_rules, named
 from paycalc.engine.pay_lines import PRICED, DayFacts, agreement_lines
-from paycalc.engine.trackers import tracker_stage
-from paycalc.rules.compiled import Agreement, trackers_by_code
+from paycalc.engine.trackers import tracker_groups
+from paycalc.rules.compiled import Agreement
 from paycalc.tables.inputs import Inputs, Opening, Period, prepare
 from paycalc.tables.outputs import (
     BALANCES,
@@ -75,11 +75,12 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
     as of `balances_as_of` (default: the period's end); the input rows that could not be
     used; and warnings.
 
-    Raises `TrackerConflict` when two agreements define one tracker code differently, and
-    `InputError` at a value of `inputs` that does not convert exactly to its column's type
-    (30.5 break minutes; a whole float converts)."""
+    Each employee's trackers follow the agreements of their assignments; an employee whose
+    agreements define one tracker code differently keeps no tracker rows and gets a
+    `TRACKER_DEFINITIONS_DIFFER` warning. Raises `InputError` at a value of `inputs` that
+    does not convert exactly to its column's type (30.5 break minutes; a whole float
+    converts)."""
     agreements = list(agreements)
-    trackers = trackers_by_code(agreements)
     tables = prepare(inputs)
     tables["opening"] = (opening.balances.select(list(OPENING)).cast(OPENING)
                          if opening else pl.DataFrame(schema=OPENING))
@@ -110,8 +111,8 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
             return Bucket(lines, rejects, warnings, sheets, [], [])
         facts = DayFacts(pl.concat([f.facts.days for f in found]),
                          pl.concat([f.facts.leave for f in found]))
-        tracked = tracker_stage(agreements, trackers, bucket, lines, facts, period, lock,
-                                balances_as_of or period.end)
+        tracked = tracker_groups(agreements, bucket, lines, facts, period, lock,
+                                 balances_as_of or period.end)
         return Bucket(lines, [*rejects, tracked.rejects], [*warnings, tracked.warnings],
                       sheets, [tracked.rows], [tracked.balances])
 

@@ -12,12 +12,22 @@ from paycalc.engine.balances import balances, limit_warnings, unlocked_warnings
 from paycalc.engine.ledger import ledger, opening_years
 from paycalc.engine.pay_lines import DayFacts
 from paycalc.engine.transactions import (
+    MADE,
     adjustment_transactions,
     link_transactions,
     salary_type_transactions,
 )
-from paycalc.rules.compiled import Agreement, Tracker
+from paycalc.reasons import TRACKER_DEFINITIONS_DIFFER, TRACKER_NOT_KEPT
+from paycalc.rules.compiled import (
+    Agreement,
+    Tracker,
+    TrackerConflict,
+    employee_agreements,
+    tracker_definitions,
+)
 from paycalc.tables.inputs import Period
+from paycalc.tables.messages import rejected, warned
+from paycalc.tables.outputs import BALANCES, REJECTS, TRANSACTIONS, WARNINGS, frame_of
 
 
 class TrackerResult(NamedTuple):
@@ -43,7 +53,7 @@ def tracker_stage(agreements: list[Agreement], trackers: dict[str, Tracker],
         rows, note = salary_type_transactions(lines, agreement)
         made.append(rows)
         notes.append(note)
-    by_salary_type = pl.concat(made)
+    by_salary_type = frame_of(made, MADE)
     for agreement in agreements:
         rows, note = link_transactions(agreement, trackers, tables, facts.days, facts.leave,
                                        by_salary_type, period.start, period.end)
@@ -52,10 +62,73 @@ def tracker_stage(agreements: list[Agreement], trackers: dict[str, Tracker],
     adjusted, rejects = adjustment_transactions(tables["adjustments"], tables["employees"],
                                                 trackers, period.start, period.end)
     opening = opening_years(tables["opening"], trackers, lock or period.start)
-    rows = ledger(pl.concat([*made, adjusted]), trackers, opening, first, period.end)
-    warnings = pl.concat([*notes, limit_warnings(rows, opening, trackers),
+    rows = ledger(frame_of([*made, adjusted], MADE), trackers, opening, first, period.end)
+    warnings = frame_of([*notes, limit_warnings(rows, opening, trackers),
                           unlocked_warnings(rows, tables["assignments"], agreements, first,
-                                            period.end)])
+                                            period.end)], WARNINGS)
     return TrackerResult(rows, balances(rows, opening, trackers, as_of), rejects, warnings)
 
 
+def tracker_groups(agreements: list[Agreement], tables: dict[str, pl.DataFrame],
+                   lines: pl.DataFrame, facts: DayFacts, period: Period, lock: dt.date | None,
+                   as_of: dt.date) -> TrackerResult:
+    """The tracker stage of one bucket of employees, each under the trackers of the
+    agreements of their assignments (`rules.compiled.tracker_definitions`).
+
+    Employees are grouped by the set of agreements they are assigned to (a handful of
+    sets), and each group runs `tracker_stage` with its agreements' trackers; employees
+    without an assignment use the trackers every agreement defines alike. A group whose
+    agreements define one code differently keeps no tracker rows: a warning per employee
+    and code names both assignments and definitions, and the employees' adjustments are
+    rejected."""
+    ids = [a.id for a in agreements]
+    people = pl.concat([t.select("employee_id") for t in tables.values()]).unique().drop_nulls()
+    assigned = people.join(
+        tables["assignments"].filter(pl.col("agreement").is_in(ids)).group_by("employee_id")
+        .agg(pl.col("agreement").unique().sort()), on="employee_id", how="left").with_columns(
+        pl.col("agreement").fill_null([]))
+    everyone = tracker_definitions(agreements).trackers
+    parts = []
+    for members in assigned.partition_by("agreement", maintain_order=False):
+        chosen = employee_agreements(agreements, members["agreement"][0])
+        mine = {name: t.filter(pl.col("employee_id").is_in(members["employee_id"].implode()))
+                for name, t in tables.items()}
+        defined = tracker_definitions(chosen)
+        if defined.conflicts and chosen:
+            parts.append(_not_kept(defined.conflicts, mine, period))
+            continue
+        ours = pl.col("employee_id").is_in(members["employee_id"].implode())
+        parts.append(tracker_stage(
+            chosen, defined.trackers if chosen else everyone, mine, lines.filter(ours),
+            DayFacts(facts.days.filter(ours), facts.leave.filter(ours)), period, lock, as_of))
+    return TrackerResult(
+        frame_of([p.rows for p in parts], TRANSACTIONS).sort("employee_id", maintain_order=True),
+        frame_of([p.balances for p in parts], BALANCES).sort(
+            "employee_id", "tracker", "tracking_year"),
+        frame_of([p.rejects for p in parts], REJECTS), frame_of([p.warnings for p in parts],
+                                                                 WARNINGS))
+
+
+def _not_kept(conflicts: tuple[TrackerConflict, ...], tables: dict[str, pl.DataFrame],
+              period: Period) -> TrackerResult:
+    """The warnings and rejects of employees whose agreements define a tracker differently:
+    per employee and code, the first assignment to each of the two agreements and where
+    each defines the tracker; their adjustments are rejected."""
+    warnings, rejects = [], []
+    for conflict in conflicts:
+        first, second = conflict.sources()
+        rows = tables["assignments"].sort("valid_from", "row_id").group_by(
+            "employee_id", maintain_order=True).agg(
+            *(pl.col("row_id").filter(pl.col("agreement") == a.id).first().alias(name)
+              for name, a in (("one", conflict.first), ("other", conflict.second))))
+        warnings.append(rows.select(
+            "employee_id", pl.lit(period.start).alias("date"),
+            *warned(TRACKER_DEFINITIONS_DIFFER, tracker=conflict.code,
+                    first=conflict.first.id, first_assignment=pl.col("one"),
+                    first_source=str(first), second=conflict.second.id,
+                    second_assignment=pl.col("other"), second_source=str(second))))
+        rejects.append(tables["adjustments"].filter(pl.col("tracker") == conflict.code).select(
+            pl.lit("adjustments").alias("table"), "row_id", pl.lit("tracker").alias("column"),
+            *rejected(TRACKER_NOT_KEPT, tracker=conflict.code)))
+    return TrackerResult(pl.DataFrame(schema=TRANSACTIONS), pl.DataFrame(schema=BALANCES),
+                         frame_of(rejects, REJECTS), frame_of(warnings, WARNINGS))

@@ -21,13 +21,23 @@ from paycalc.reasons import (
     NO_CARRY_OVER_LIMIT,
     NO_LINK_FACTOR,
     NO_TRACKER_FACTOR,
+    TRACKER_DEFINITIONS_DIFFER,
+    TRACKER_NOT_KEPT,
     UNKNOWN_EMPLOYEE,
     UNKNOWN_TRACKER,
     UNLOCKED_OLD,
     Reason,
 )
 from paycalc.reference.pay_lines import ReferenceResult
-from paycalc.rules.compiled import Agreement, Dated, Link, Tracker, trackers_by_code
+from paycalc.rules.compiled import (
+    Agreement,
+    Dated,
+    Link,
+    Tracker,
+    TrackerConflict,
+    employee_agreements,
+    tracker_definitions,
+)
 from paycalc.rules.dates import WEEKDAYS
 from paycalc.tables.inputs import Inputs, Opening, Period, prepare
 
@@ -93,10 +103,11 @@ def _warning(employee: str, day: dt.date, reason: Reason, /, **values: object
 class _Run:
     """Tracker evaluation of all employees under the given agreements."""
 
-    def __init__(self, agreements: list[Agreement], tables: dict[str, list[dict[str, Any]]],
-                 period: Period, facts: ReferenceResult) -> None:
+    def __init__(self, agreements: list[Agreement], trackers: dict[str, Tracker],
+                 tables: dict[str, list[dict[str, Any]]], period: Period,
+                 facts: ReferenceResult) -> None:
         self.agreements = {a.id: a for a in agreements}
-        self.trackers = trackers_by_code(agreements)
+        self.trackers = trackers
         self.period = period
         self.facts = facts
         self.employees = {e["employee_id"]: e for e in tables["employees"]}
@@ -565,14 +576,92 @@ def evaluate_trackers_reference(agreements: list[Agreement], inputs: Inputs, per
                                 facts: ReferenceResult, start: Opening | None = None,
                                 as_of: dt.date | None = None) -> dict[str, list[dict[str, Any]]]:
     """Tracker transactions (ledger rows), balances as of `as_of` (default: the period's
-    end), warnings and rejects, from the reference pay-line evaluation `facts`."""
+    end), warnings and rejects, from the reference pay-line evaluation `facts`.
+
+    Each employee is evaluated with the trackers of the agreements of their assignments
+    (`tracker_definitions`); employees assigned to the same agreements together, those
+    without an assignment with the trackers every agreement defines alike. Where an
+    employee's agreements define one code differently, the employee keeps no tracker rows:
+    a warning per code names both assignments and definitions, and their adjustments are
+    rejected."""
     tables = {name: frame.to_dicts() for name, frame in prepare(inputs).items()}
-    run = _Run(agreements, tables, period, facts)
+    ids = {a.id for a in agreements}
+    groups: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    people = {row["employee_id"] for rows in tables.values() for row in rows}
+    people |= set(start.balances["employee_id"]) if start else set()
+    for employee in people:
+        groups[tuple(sorted({a["agreement"] for a in tables["assignments"]
+                             if a["employee_id"] == employee and a["agreement"] in ids}))].add(
+            employee)
+    result: dict[str, list[dict[str, Any]]] = {
+        "transactions": [], "balances": [], "warnings": [], "rejects": []}
+    for group, members in groups.items():
+        chosen = employee_agreements(agreements, group)
+        defined = tracker_definitions(chosen)
+        mine = {name: [r for r in rows if r["employee_id"] in members]
+                for name, rows in tables.items()}
+        if chosen and defined.conflicts:
+            _not_kept(defined.conflicts, mine, period, result)
+            continue
+        trackers = defined.trackers if chosen else tracker_definitions(agreements).trackers
+        found = _evaluate_group(chosen, trackers, mine, members, period, _of(facts, members),
+                                start, as_of or period.end)
+        for name, rows in found.items():
+            result[name] += rows
+    result["transactions"].sort(key=lambda r: r["employee_id"])
+    result["balances"].sort(key=lambda r: (r["employee_id"], r["tracker"],
+                                           r["tracking_year"] or dt.date.min))
+    return result
+
+
+def _of(facts: ReferenceResult, members: set[str]) -> ReferenceResult:
+    """The pay-line facts trackers read (lines, days, leave) of the employees `members`."""
+    def mine(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [r for r in rows if r["employee_id"] in members]
+
+    return ReferenceResult(lines=mine(facts.lines), days=mine(facts.days),
+                           leave=mine(facts.leave))
+
+
+def _not_kept(conflicts: tuple[TrackerConflict, ...], tables: dict[str, list[dict[str, Any]]],
+              period: Period, result: dict[str, list[dict[str, Any]]]) -> None:
+    """Warnings and rejects of employees whose agreements define a tracker differently."""
+    assignments = sorted(tables["assignments"], key=lambda a: (a["valid_from"], a["row_id"]))
+
+    def first_assignment(employee: str, agreement: Agreement) -> str:
+        return next(a["row_id"] for a in assignments
+                    if a["employee_id"] == employee and a["agreement"] == agreement.id)
+
+    for conflict in conflicts:
+        first, second = conflict.sources()
+        for employee in sorted({a["employee_id"] for a in assignments}):
+            result["warnings"].append(_warning(
+                employee, period.start, TRACKER_DEFINITIONS_DIFFER, tracker=conflict.code,
+                first=conflict.first.id,
+                first_assignment=first_assignment(employee, conflict.first),
+                first_source=first, second=conflict.second.id,
+                second_assignment=first_assignment(employee, conflict.second),
+                second_source=second))
+        for row in tables["adjustments"]:
+            if row["tracker"] == conflict.code:
+                result["rejects"].append({"table": "adjustments", "row_id": row["row_id"],
+                                          "column": "tracker", "code": TRACKER_NOT_KEPT.code,
+                                          "reason": TRACKER_NOT_KEPT.text(
+                                              tracker=conflict.code)})
+
+
+def _evaluate_group(agreements: list[Agreement], trackers: dict[str, Tracker],
+                    tables: dict[str, list[dict[str, Any]]], members: set[str],
+                    period: Period, facts: ReferenceResult, start: Opening | None,
+                    as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
+    """The tracker results of the employees `members` (whose rows `tables` hold),
+    evaluated under `agreements` with `trackers`."""
+    run = _Run(agreements, trackers, tables, period, facts)
     lock = start.lock_date if start else None
-    as_of = as_of or period.end
     opening: dict[tuple[str, str], dict[dt.date | None, dict[str, Decimal]]] = defaultdict(dict)
     for row in start.balances.to_dicts() if start else []:
-        opening[(row["employee_id"], row["tracker"])][row["tracking_year"]] = row
+        if row["employee_id"] in members:
+            opening[(row["employee_id"], row["tracker"])][row["tracking_year"]] = row
     run.salary_type_transactions()
     run.link_transactions()
     run.adjustment_transactions()

@@ -8,6 +8,7 @@ was written at (not part of equality: a rule means the same wherever it is writt
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import (
     ROUND_DOWN,
@@ -20,7 +21,6 @@ from decimal import (
 from functools import cached_property
 from typing import Generic, Literal, TypeVar
 
-from paycalc.errors import Problem, TrackerConflict
 from paycalc.rules.dates import MonthDay
 
 T = TypeVar("T")
@@ -386,26 +386,51 @@ class Agreement:
         return self._by_code["link"][code]  # type: ignore[return-value]
 
 
-def trackers_by_code(agreements: list[Agreement]) -> dict[str, Tracker]:
-    """Every tracker of `agreements` by code.
+@dataclass(frozen=True)
+class TrackerConflict:
+    """Tracker `code` defined one way by agreement `first` and another by `second`."""
+
+    code: str
+    first: Agreement
+    second: Agreement
+
+    def sources(self) -> tuple[Source, Source]:
+        """Where each agreement defines the tracker."""
+        return self.first.tracker(self.code).source, self.second.tracker(self.code).source
+
+
+@dataclass(frozen=True)
+class TrackerDefinitions:
+    """The trackers of a set of agreements: by code, those all of them define alike, and
+    one conflict for each code two of them define differently."""
+
+    trackers: dict[str, Tracker]
+    conflicts: tuple[TrackerConflict, ...]
+
+
+def tracker_definitions(agreements: list[Agreement]) -> TrackerDefinitions:
+    """The trackers of `agreements`.
 
     A tracker code is one balance per employee whatever agreement moves it (an employee
-    moving from full time to part time keeps their vacation days), so every agreement that
-    defines a code must define it the same way.
+    moving from full time to part time keeps their vacation days), so an employee's
+    tracker follows the one definition all of that employee's agreements use. Agreements
+    of different employees may define one code differently: the evaluators look at the
+    agreements of each employee's assignments (`employee_agreements`) together.
     """
-    found: dict[str, Tracker] = {}
+    found: dict[str, tuple[Agreement, Tracker]] = {}
+    conflicts: dict[str, TrackerConflict] = {}
     for agreement in agreements:
         for tracker in agreement.trackers:
-            known = found.setdefault(tracker.code, tracker)
-            if known != tracker:
-                raise TrackerConflict(
-                    _conflict(tracker.code, here, there)
-                    for here, there in ((known, tracker), (tracker, known)))
-    return found
+            first, known = found.setdefault(tracker.code, (agreement, tracker))
+            if known != tracker and tracker.code not in conflicts:
+                conflicts[tracker.code] = TrackerConflict(tracker.code, first, agreement)
+    return TrackerDefinitions(
+        {code: tracker for code, (_, tracker) in found.items() if code not in conflicts},
+        tuple(conflicts[code] for code in sorted(conflicts)))
 
 
-def _conflict(code: str, here: Tracker, there: Tracker) -> Problem:
-    """The problem at `here`: tracker `code` is defined otherwise at `there`."""
-    return Problem(here.source.file, here.source.line, here.source.column, here.source.path,
-                   f"tracker {code} is defined differently at {there.source}; one code is one "
-                   "balance, so agreements evaluated together must define it alike")
+def employee_agreements(agreements: list[Agreement], assigned: Iterable[str]
+                        ) -> list[Agreement]:
+    """The agreements (of `agreements`, in their order) an employee is `assigned` to."""
+    ids = set(assigned)
+    return [a for a in agreements if a.id in ids]
