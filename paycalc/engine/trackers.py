@@ -82,25 +82,30 @@ def tracker_groups(agreements: list[Agreement], tables: dict[str, pl.DataFrame],
     and code names both assignments and definitions, and the employees' adjustments are
     rejected."""
     ids = [a.id for a in agreements]
-    people = pl.concat([t.select("employee_id") for t in tables.values()]).unique().drop_nulls()
+    people = pl.concat([t.select("employee_id") for t in tables.values()]).unique()
     assigned = people.join(
         tables["assignments"].filter(pl.col("agreement").is_in(ids)).group_by("employee_id")
         .agg(pl.col("agreement").unique().sort()), on="employee_id", how="left").with_columns(
         pl.col("agreement").fill_null([]))
     everyone = tracker_definitions(agreements).trackers
     parts = []
-    for members in assigned.partition_by("agreement", maintain_order=False):
+    groups = assigned.partition_by("agreement", maintain_order=False)
+    for members in groups:
         chosen = employee_agreements(agreements, members["agreement"][0])
-        mine = {name: t.filter(pl.col("employee_id").is_in(members["employee_id"].implode()))
-                for name, t in tables.items()}
+        # one group (the usual case) is everyone: nothing to cut out
+        ours = (pl.lit(True) if len(groups) == 1
+                else pl.col("employee_id").is_in(members["employee_id"].implode(),
+                                                 nulls_equal=True))
+        mine = {name: t.filter(ours) for name, t in tables.items()}
         defined = tracker_definitions(chosen)
         if defined.conflicts and chosen:
             parts.append(_not_kept(defined.conflicts, mine, period))
             continue
-        ours = pl.col("employee_id").is_in(members["employee_id"].implode())
         parts.append(tracker_stage(
             chosen, defined.trackers if chosen else everyone, mine, lines.filter(ours),
             DayFacts(facts.days.filter(ours), facts.leave.filter(ours)), period, lock, as_of))
+    if len(parts) == 1:
+        return parts[0]
     return TrackerResult(
         frame_of([p.rows for p in parts], TRANSACTIONS).sort("employee_id", maintain_order=True),
         frame_of([p.balances for p in parts], BALANCES).sort(
