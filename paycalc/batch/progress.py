@@ -51,7 +51,6 @@ def summary_table(batch: Batch) -> Table:
     for name, frame in batch.tables().items():
         if name != "row_counts":   # shown per file above
             table.add_row(name.replace("_", " "), f"{len(frame):,}")
-    for row in currency_totals(batch.pay_lines).iter_rows(named=True):
-        table.add_row(f"payable {row['currency'] or 'amount, no currency'}",
-                      f"{row['amount']:,}")
+    for row in currency_totals(batch.pay_lines, batch.agreements).iter_rows(named=True):
+        table.add_row(f"payable {row['currency'] or 'amount, no currency'}", row["amount"])
     return table

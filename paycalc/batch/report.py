@@ -17,6 +17,8 @@ import jinja2
 import polars as pl
 
 from paycalc.batch.run import Batch
+from paycalc.rules.compiled import Agreement
+from paycalc.tables.outputs import amount_text
 from paycalc.version import __version__
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -44,26 +46,37 @@ def render_report(batch: Batch) -> str:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return environment.get_template("report.html.j2").render(
         version=__version__, period=batch.period, accounting=batch.accounting.to_dicts(),
-        pay=pay_summary(batch.pay_lines).to_dicts(),
-        totals=currency_totals(batch.pay_lines).to_dicts(),
+        pay=pay_summary(batch.pay_lines, batch.agreements).to_dicts(),
+        totals=currency_totals(batch.pay_lines, batch.agreements).to_dicts(),
         balances=batch.evaluation.balances.sort("tracker", "tracking_year", "employee_id",
                                                 nulls_last=True).to_dicts(),
         charts=charts(batch), warnings=batch.evaluation.warnings.to_dicts(),
         rejects=batch.rejects.to_dicts(), width=WIDTH, height=HEIGHT, pad=PAD)
 
 
-def currency_totals(lines: pl.DataFrame) -> pl.DataFrame:
+def currency_totals(lines: pl.DataFrame, agreements: list[Agreement]) -> pl.DataFrame:
     """Payable lines and their amount per currency (null: agreements that declare none),
-    never added up across currencies."""
-    return lines.filter("payable").group_by("currency").agg(
+    never added up across currencies; the amount as text at the most decimals the
+    currency's agreements declare."""
+    places: dict[str | None, int] = {}
+    for a in agreements:
+        places[a.money.currency] = max(places.get(a.money.currency, 0), a.money.decimals)
+    totals = lines.filter("payable").group_by("currency").agg(
         pl.len().alias("lines"), pl.col("amount").sum().alias("amount")).sort(
         "currency", nulls_last=True)
+    return totals.with_columns(pl.Series("amount", [
+        f"{amount:,.{places.get(currency, 4)}f}" if amount is not None else ""
+        for currency, amount in totals.select("currency", "amount").iter_rows()],
+        dtype=pl.String))
 
 
-def pay_summary(lines: pl.DataFrame) -> pl.DataFrame:
+def pay_summary(lines: pl.DataFrame, agreements: list[Agreement]) -> pl.DataFrame:
     """Per employee and currency: agreements, worked hours (time-rule lines other than
     supplements, which pay extra for hours already counted), lines, payable amount and
-    lines waiting for approval."""
+    lines waiting for approval; amounts at the currency's decimals."""
+    places: dict[str | None, int] = {}
+    for a in agreements:
+        places[a.money.currency] = max(places.get(a.money.currency, 0), a.money.decimals)
     worked = ((pl.col("unit") == "hours") & pl.col("rule").str.starts_with("time_rules.")
               & ~pl.col("rule").str.starts_with("time_rules.supplements"))
     return lines.group_by("employee_id", "currency").agg(
@@ -72,7 +85,9 @@ def pay_summary(lines: pl.DataFrame) -> pl.DataFrame:
         pl.len().alias("lines"),
         pl.col("amount").filter("payable").sum().alias("amount"),
         (~pl.col("payable")).sum().alias("unpaid"),
-    ).sort("employee_id", "currency", nulls_last=True)
+    ).sort("employee_id", "currency", nulls_last=True).with_columns(amount_text(
+        pl.col("amount"), pl.col("currency").replace_strict(places, default=4,
+                                                             return_dtype=pl.Int64)))
 
 
 def charts(batch: Batch) -> list[Chart]:

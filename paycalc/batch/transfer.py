@@ -30,7 +30,7 @@ from paycalc.errors import DataError, StoreError
 from paycalc.reasons import REASONS
 from paycalc.tables.datadir import INTAKE_REJECTS
 from paycalc.tables.inputs import Period
-from paycalc.tables.outputs import BALANCES, WARNINGS
+from paycalc.tables.outputs import BALANCES, WARNINGS, amount_text
 
 EXPORT_COLUMNS = ["employee_id", "date", "agreement", "salary_type", "export_code", "unit",
                   "quantity", "rate", "amount", "currency", "correction", "corrects_transfer"]
@@ -78,18 +78,11 @@ def export_files(lines: pl.DataFrame, period: Period, decimals: dict[str, int],
     stem = folder / f"payroll_{period.start}_{period.end}"
     csv = stem.with_suffix(".csv")
     places = pl.col("agreement").replace_strict(decimals, return_dtype=pl.Int64)
-    shown = lines.with_columns(_at_places(pl.col("amount"), places).alias("amount"))
+    shown = lines.with_columns(amount_text(pl.col("amount"), places).alias("amount"))
     shown.select(EXPORT_COLUMNS).write_csv(csv, date_format="%Y-%m-%d")
     xml = stem.with_suffix(".paxml.xml")
     ET.ElementTree(paxml(shown, period)).write(xml, encoding="utf-8", xml_declaration=True)
     return [csv, xml]
-
-
-def _at_places(amount: pl.Expr, places: pl.Expr) -> pl.Expr:
-    """An amount (4 decimals, already rounded to `places`) as text with `places` decimals."""
-    text = amount.cast(pl.String)
-    cut = pl.when(places == 0).then(5).otherwise(4 - places)
-    return text.str.slice(0, text.str.len_chars() - cut)
 
 
 def paxml(lines: pl.DataFrame, period: Period) -> ET.Element:

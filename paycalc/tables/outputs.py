@@ -84,3 +84,10 @@ SHEET = schema(employee_id=pl.String, team=pl.String, date=pl.Date, activity=pl.
 """Columns of a run's `time_sheet`: seconds per employee, day and activity (activity empty
 on the row that also holds the day's figures, salary and approval), with the employee's
 team and nominal day in seconds; sorted by employee, date and activity (empty first)."""
+
+
+def amount_text(amount: pl.Expr, places: pl.Expr) -> pl.Expr:
+    """An amount (4 decimals, already rounded to `places`) as text with `places` decimals."""
+    text = amount.cast(pl.String)
+    cut = pl.when(places == 0).then(5).otherwise(4 - places)
+    return text.str.slice(0, text.str.len_chars() - cut)
