@@ -103,8 +103,9 @@ UNKNOWN_SALARY_TYPE = _reject("UNKNOWN_SALARY_TYPE", "unknown salary type '{sala
 UNKNOWN_EMPLOYEE = _reject("UNKNOWN_EMPLOYEE", "unknown employee")
 MISSING_FIELD = _reject("MISSING_FIELD", "missing {column}")
 UNKNOWN_TRACKER = _reject("UNKNOWN_TRACKER", "unknown tracker '{tracker}'")
-TRACKER_NOT_KEPT = _reject("TRACKER_NOT_KEPT", "the employee's agreements define tracker "
-                                               "{tracker} differently (see the warnings)")
+TRACKER_NOT_KEPT = _reject("TRACKER_NOT_KEPT", "the employee's tracker rows are left out: "
+                                               "their agreements define {trackers} "
+                                               "differently (see the warnings)")
 
 # -- warnings -----------------------------------------------------------------------------
 NO_RATE = _warning("NO_RATE", "salary type {salary_type} has no rate on {day}")

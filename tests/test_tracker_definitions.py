@@ -23,7 +23,7 @@ JANUARY = Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
 def test_each_employee_follows_the_definition_of_their_agreements(tmp_path: Path) -> None:
     """retail's FLEX has max 60, retail_flex's max 5. e1 (retail) and e2 (retail_flex) each
     get +8 hours by adjustment: only e2 crosses its maximum. e3 is under both and keeps no
-    FLEX or other tracker rows; its adjustment is rejected. The adjustment without an
+    FLEX or other tracker rows; its adjustments, of FLEX and of TOIL, are rejected. The adjustment without an
     employee is rejected as before, whatever the groups."""
     retail = (AGREEMENTS_DIR / "retail.yaml").read_text(encoding="utf-8")
     (tmp_path / "retail.yaml").write_text(retail, encoding="utf-8")
@@ -42,10 +42,10 @@ def test_each_employee_follows_the_definition_of_their_agreements(tmp_path: Path
             "agreement": ["retail", "retail_flex", "retail", "retail_flex"],
             "valid_from": [dt.date(2025, 1, 1)] * 3 + [dt.date(2025, 1, 20)],
             "valid_to": [None, None, dt.date(2025, 1, 19), None]}),
-        adjustments=pl.DataFrame({"employee_id": ["e1", "e2", "e3", None],
-                                  "tracker": ["FLEX"] * 4,
-                                  "date": [dt.date(2025, 1, 10)] * 4,
-                                  "quantity": [Decimal(8)] * 4}))
+        adjustments=pl.DataFrame({"employee_id": ["e1", "e2", "e3", None, "e3"],
+                                  "tracker": ["FLEX"] * 4 + ["TOIL"],
+                                  "date": [dt.date(2025, 1, 10)] * 5,
+                                  "quantity": [Decimal(8)] * 5}))
     engine = evaluate(agreements, inputs, JANUARY)
     facts = evaluate_reference(agreements, inputs, JANUARY)
     reference = evaluate_trackers_reference(agreements, inputs, JANUARY, facts)
@@ -54,7 +54,8 @@ def test_each_employee_follows_the_definition_of_their_agreements(tmp_path: Path
         ("e1", Decimal("8")), ("e2", Decimal("8"))]
     assert "e3" not in engine.balances["employee_id"].to_list()
     assert engine.rejects.select("row_id", "code").rows() == [
-        ("adjustments:3", "TRACKER_NOT_KEPT"), ("adjustments:4", "UNKNOWN_EMPLOYEE")]
+        ("adjustments:3", "TRACKER_NOT_KEPT"), ("adjustments:4", "UNKNOWN_EMPLOYEE"),
+        ("adjustments:5", "TRACKER_NOT_KEPT")]
     assert engine.warnings.select("employee_id", "code").rows() == [
         ("e2", "BALANCE_ABOVE_MAX"), ("e3", "TRACKER_DEFINITIONS_DIFFER")]
     # the reference evaluator gives the same

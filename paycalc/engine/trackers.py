@@ -118,8 +118,8 @@ def _not_kept(conflicts: tuple[TrackerConflict, ...], tables: dict[str, pl.DataF
               period: Period) -> TrackerResult:
     """The warnings and rejects of employees whose agreements define a tracker differently:
     per employee and code, the first assignment to each of the two agreements and where
-    each defines the tracker; their adjustments are rejected."""
-    warnings, rejects = [], []
+    each defines the tracker; all their adjustments are rejected."""
+    warnings = []
     for conflict in conflicts:
         first, second = conflict.sources()
         rows = tables["assignments"].sort("valid_from", "row_id").group_by(
@@ -132,8 +132,8 @@ def _not_kept(conflicts: tuple[TrackerConflict, ...], tables: dict[str, pl.DataF
                     first=conflict.first.id, first_assignment=pl.col("one"),
                     first_source=str(first), second=conflict.second.id,
                     second_assignment=pl.col("other"), second_source=str(second))))
-        rejects.append(tables["adjustments"].filter(pl.col("tracker") == conflict.code).select(
-            pl.lit("adjustments").alias("table"), "row_id", pl.lit("tracker").alias("column"),
-            *rejected(TRACKER_NOT_KEPT, tracker=conflict.code)))
+    rejects = tables["adjustments"].select(
+        pl.lit("adjustments").alias("table"), "row_id", pl.lit("tracker").alias("column"),
+        *rejected(TRACKER_NOT_KEPT, trackers=", ".join(c.code for c in conflicts)))
     return TrackerResult(pl.DataFrame(schema=TRANSACTIONS), pl.DataFrame(schema=BALANCES),
-                         frame_of(rejects, REJECTS), frame_of(warnings, WARNINGS))
+                         frame_of([rejects], REJECTS), frame_of(warnings, WARNINGS))

@@ -625,7 +625,8 @@ def _of(facts: ReferenceResult, members: set[str]) -> ReferenceResult:
 
 def _not_kept(conflicts: tuple[TrackerConflict, ...], tables: dict[str, list[dict[str, Any]]],
               period: Period, result: dict[str, list[dict[str, Any]]]) -> None:
-    """Warnings and rejects of employees whose agreements define a tracker differently."""
+    """Warnings of employees whose agreements define a tracker differently, and the
+    rejects of all their adjustments."""
     assignments = sorted(tables["assignments"], key=lambda a: (a["valid_from"], a["row_id"]))
 
     def first_assignment(employee: str, agreement: Agreement) -> str:
@@ -642,12 +643,11 @@ def _not_kept(conflicts: tuple[TrackerConflict, ...], tables: dict[str, list[dic
                 first_source=first, second=conflict.second.id,
                 second_assignment=first_assignment(employee, conflict.second),
                 second_source=second))
-        for row in tables["adjustments"]:
-            if row["tracker"] == conflict.code:
-                result["rejects"].append({"table": "adjustments", "row_id": row["row_id"],
-                                          "column": "tracker", "code": TRACKER_NOT_KEPT.code,
-                                          "reason": TRACKER_NOT_KEPT.text(
-                                              tracker=conflict.code)})
+    for row in tables["adjustments"]:
+        result["rejects"].append({"table": "adjustments", "row_id": row["row_id"],
+                                  "column": "tracker", "code": TRACKER_NOT_KEPT.code,
+                                  "reason": TRACKER_NOT_KEPT.text(
+                                      trackers=", ".join(c.code for c in conflicts))})
 
 
 def _evaluate_group(agreements: list[Agreement], trackers: dict[str, Tracker],
