@@ -23,8 +23,8 @@ JANUARY = Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
 def test_each_employee_follows_the_definition_of_their_agreements(tmp_path: Path) -> None:
     """retail's FLEX has max 60, retail_flex's max 5. e1 (retail) and e2 (retail_flex) each
     get +8 hours by adjustment: only e2 crosses its maximum. e3 is under both and keeps no
-    FLEX or other tracker rows; its adjustments, of FLEX and of TOIL, are rejected. The adjustment without an
-    employee is rejected as before, whatever the groups."""
+    FLEX or other tracker rows; its adjustments, of FLEX and of TOIL, are rejected. The
+    adjustment without an employee is rejected as before, whatever the groups."""
     retail = (AGREEMENTS_DIR / "retail.yaml").read_text(encoding="utf-8")
     (tmp_path / "retail.yaml").write_text(retail, encoding="utf-8")
     other = retail.replace("agreement: retail\n", "agreement: retail_flex\n").replace(
