@@ -104,7 +104,7 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     rejects = pl.concat([intake.rejects, refused]).sort("table", "row", "column", "code", "reason",
                                                          nulls_last=True)
     revisited = revisited_days(whole.pay_lines, lock, revisit_from)
-    transferred = store.transferred() if store and revisited else None
+    transferred = store.transferred(revisited) if store and revisited else None
     transfers = [(n, first, last) for n, kind, first, last, _ in store.transfers()
                  if kind == "definitive"] if store else []
     codes = pl.DataFrame([(a.id, st.code, st.export_code, a.money.currency)

@@ -92,11 +92,15 @@ class RunStore:
             schema=OPENING, orient="row")
         return Opening(dt.date.fromisoformat(row[1]), balances)
 
-    def transferred(self) -> pl.DataFrame:
-        """Every line of every definitive transfer (corrections included)."""
+    def transferred(self, days: Period | None = None) -> pl.DataFrame:
+        """Every line of every definitive transfer (corrections included), or only those
+        dated in `days`."""
+        query = ("select employee_id, date, agreement, salary_type, unit, seconds, quantity, "
+                 "amount from transferred_lines")
+        window = (days.start.isoformat(), days.end.isoformat()) if days else ()
         with self._connection() as db:
-            rows = db.execute("select employee_id, date, agreement, salary_type, unit, seconds, "
-                              "quantity, amount from transferred_lines").fetchall()
+            rows = db.execute(query + (" where date between ? and ?" if days else ""),
+                              window).fetchall()
         return pl.DataFrame(
             [(e, dt.date.fromisoformat(d), a, s, u, sec, _number(q), _number(m))
              for e, d, a, s, u, sec, q, m in rows], schema=TRANSFERRED, orient="row")
