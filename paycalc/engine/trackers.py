@@ -40,6 +40,10 @@ class TrackerResult(NamedTuple):
     warnings: pl.DataFrame
 
 
+TRACKER_TABLES = ("employees", "assignments", "adjustments", "opening")
+"""The input tables the tracker stage reads (besides the pay-line stage's lines and facts)."""
+
+
 def tracker_stage(agreements: list[Agreement], trackers: dict[str, Tracker],
                   tables: dict[str, pl.DataFrame], lines: pl.DataFrame, facts: DayFacts,
                   period: Period, lock: dt.date | None, as_of: dt.date) -> TrackerResult:
@@ -82,6 +86,7 @@ def tracker_groups(agreements: list[Agreement], tables: dict[str, pl.DataFrame],
     and code names both assignments and definitions, and the employees' adjustments are
     rejected."""
     ids = [a.id for a in agreements]
+    tables = {name: tables[name] for name in TRACKER_TABLES}
     people = pl.concat([t.select("employee_id") for t in tables.values()]).unique()
     assigned = people.join(
         tables["assignments"].filter(pl.col("agreement").is_in(ids)).group_by("employee_id")
