@@ -54,13 +54,20 @@ def render_report(batch: Batch) -> str:
         rejects=batch.rejects.to_dicts(), width=WIDTH, height=HEIGHT, pad=PAD)
 
 
+def currency_decimals(agreements: list[Agreement]) -> dict[str | None, int]:
+    """The decimals amounts of each currency are shown at: the most any of its agreements
+    declares (None: agreements that declare no currency)."""
+    places: dict[str | None, int] = {}
+    for a in agreements:
+        places[a.money.currency] = max(places.get(a.money.currency, 0), a.money.decimals)
+    return places
+
+
 def currency_totals(lines: pl.DataFrame, agreements: list[Agreement]) -> pl.DataFrame:
     """Payable lines and their amount per currency (null: agreements that declare none),
     never added up across currencies; the amount as text at the most decimals the
     currency's agreements declare."""
-    places: dict[str | None, int] = {}
-    for a in agreements:
-        places[a.money.currency] = max(places.get(a.money.currency, 0), a.money.decimals)
+    places = currency_decimals(agreements)
     totals = lines.filter("payable").group_by("currency").agg(
         pl.len().alias("lines"), pl.col("amount").sum().alias("amount")).sort(
         "currency", nulls_last=True)
@@ -74,9 +81,7 @@ def pay_summary(lines: pl.DataFrame, agreements: list[Agreement]) -> pl.DataFram
     """Per employee and currency: agreements, worked hours (time-rule lines other than
     supplements, which pay extra for hours already counted), lines, payable amount and
     lines waiting for approval; amounts at the currency's decimals."""
-    places: dict[str | None, int] = {}
-    for a in agreements:
-        places[a.money.currency] = max(places.get(a.money.currency, 0), a.money.decimals)
+    places = currency_decimals(agreements)
     worked = ((pl.col("unit") == "hours") & pl.col("rule").str.starts_with("time_rules.")
               & ~pl.col("rule").str.starts_with("time_rules.supplements"))
     return lines.group_by("employee_id", "currency").agg(

@@ -30,15 +30,15 @@ from paycalc.errors import DataError, StoreError
 from paycalc.reasons import REASONS
 from paycalc.tables.datadir import INTAKE_REJECTS
 from paycalc.tables.inputs import Period
-from paycalc.tables.outputs import BALANCES, WARNINGS, amount_text
+from paycalc.tables.outputs import BALANCES, WARNINGS, amounts_at
 
 EXPORT_COLUMNS = ["employee_id", "date", "agreement", "salary_type", "export_code", "unit",
                   "quantity", "rate", "amount", "currency", "correction", "corrects_transfer"]
 """Columns of the CSV payroll export, one row per payable line."""
 PAXML_SCHEMA = Path(__file__).resolve().parent / "schemas" / "paxml.xsd"
+"""The XML Schema every PAXml export is valid against (the part of PAXml 2.0 written)."""
 PAXML_CODE_LENGTH = 10
 """The longest code PAXml's pay and time transactions carry (`lonart`, `tidkod`)."""
-"""The XML Schema every PAXml export is valid against (the part of PAXml 2.0 written)."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,7 @@ def export_files(lines: pl.DataFrame, period: Period, decimals: dict[str, int],
     folder.mkdir(parents=True, exist_ok=True)
     stem = folder / f"payroll_{period.start}_{period.end}"
     csv = stem.with_suffix(".csv")
-    places = pl.col("agreement").replace_strict(decimals, return_dtype=pl.Int64)
-    shown = lines.with_columns(amount_text(pl.col("amount"), places).alias("amount"))
+    shown = lines.with_columns(amounts_at(decimals))
     shown.select(EXPORT_COLUMNS).write_csv(csv, date_format="%Y-%m-%d")
     xml = stem.with_suffix(".paxml.xml")
     ET.ElementTree(paxml(shown, period)).write(xml, encoding="utf-8", xml_declaration=True)
@@ -178,7 +177,8 @@ def _guard(folder: Path, run: RunOutputs, payable: pl.DataFrame) -> None:
         return
     found = []
     if len(rejects):
-        found.append(f"{len(rejects)} rejected input row(s) (see rejects)")
+        rows = rejects.select("table", "row").unique().height  # a row may have two reasons
+        found.append(f"{rows} rejected input row(s) (see rejects)")
     if len(blocking):
         found.append(f"{len(blocking)} warning(s) of lines that cannot be paid "
                      f"({', '.join(sorted(set(blocking['code'])))})")

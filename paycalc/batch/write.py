@@ -21,7 +21,7 @@ from paycalc.batch.report import render_report
 from paycalc.batch.run import Batch
 from paycalc.errors import DataError
 from paycalc.tables.datadir import write_frame
-from paycalc.tables.outputs import amount_text
+from paycalc.tables.outputs import amounts_at
 from paycalc.version import __version__
 
 Format = Literal["parquet", "csv"]
@@ -42,10 +42,8 @@ def write_run(batch: Batch, out: Path, fmt: Format = "parquet") -> dict[str, Pat
     out.mkdir(parents=True, exist_ok=True)
     tables = batch.tables()
     if fmt == "csv":
-        places = pl.col("agreement").replace_strict(
-            {a.id: a.money.decimals for a in batch.agreements}, return_dtype=pl.Int64)
         tables["pay_lines"] = tables["pay_lines"].with_columns(
-            amount_text(pl.col("amount"), places).alias("amount"))
+            amounts_at({a.id: a.money.decimals for a in batch.agreements}))
     written = {name: write_frame(frame, out / name, fmt) for name, frame in tables.items()}
     written["report"] = out / "report.html"
     written["report"].write_text(render_report(batch), encoding="utf-8")

@@ -86,6 +86,12 @@ on the row that also holds the day's figures, salary and approval), with the emp
 team and nominal day in seconds; sorted by employee, date and activity (empty first)."""
 
 
+def amounts_at(decimals: dict[str, int]) -> pl.Expr:
+    """The `amount` column as text at its line's agreement's `decimals` (by agreement id)."""
+    places = pl.col("agreement").replace_strict(decimals, return_dtype=pl.Int64)
+    return amount_text(pl.col("amount"), places).alias("amount")
+
+
 def amount_text(amount: pl.Expr, places: pl.Expr) -> pl.Expr:
     """An amount (4 decimals, already rounded to `places`) as text with `places` decimals."""
     text = amount.cast(pl.String)
