@@ -27,8 +27,8 @@ from paycalc.tables.outputs import LINE
 
 class AbsenceLines(NamedTuple):
     """The absences of one agreement: `lines` of counted days, the `rejects`, and every
-    day of the usable absences with whether it is counted (`leave`: the leave days tracker
-    drivers read)."""
+    day of the usable absences with whether it is counted and its seconds (`leave`: the
+    leave days tracker drivers and monthly-salary deductions read)."""
 
     lines: pl.DataFrame
     rejects: pl.DataFrame
@@ -91,8 +91,10 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
         pl.lit(None, pl.Boolean).alias("approved"),
         pl.col("row_id").rank("dense").cast(pl.Int64).alias("id_rank"),
     )
-    leave = days.select("employee_id", "day", "salary_type", pl.col("row_id").alias("absence_id"),
-                        counted.alias("counted"), "weekday", "holiday", "eve")
+    leave = days.select("employee_no", "employee_id", "day", "salary_type",
+                        pl.col("row_id").alias("absence_id"), "start_date", "end_date",
+                        counted.alias("counted"), seconds.alias("seconds"), "weekday",
+                        "holiday", "eve")
     return AbsenceLines(lines.cast(LINE), rejects, leave)
 
 

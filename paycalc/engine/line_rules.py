@@ -40,6 +40,10 @@ class AgreementRules:
     """By the absence's salary type."""
     figures: dict[str, int]
     """By figure kind (only the kinds the agreement pays)."""
+    monthly: dict[None, int]
+    """The monthly-salary rule, under None (empty when the agreement pays none)."""
+    deductions: dict[tuple[int, int], int]
+    """By (deduction, step) of the monthly-salary section."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,8 @@ def line_rules(agreements: list[Agreement]) -> LineRules:
     of = {}
     for a in agreements:
         maps: dict[str, dict[Any, int]] = {name: {} for name in (
-            "paid_time_as", "overtime", "ordinary", "supplements", "absences", "figures")}
+            "paid_time_as", "overtime", "ordinary", "supplements", "absences", "figures",
+            "monthly", "deductions")}
 
         def add(code: str, rule: str, source: object, kind: str, key: object,
                 agreement: Agreement = a, maps: dict[str, dict[Any, int]] = maps) -> None:
@@ -83,9 +88,15 @@ def line_rules(agreements: list[Agreement]) -> LineRules:
             code = getattr(a.figures, kind)
             if code is not None:
                 add(code, f"figures.{kind}", a.salary_type(code).source, "figures", kind)
-        of[a.id] = AgreementRules(maps["paid_time_as"], maps["overtime"],
-                                  maps["ordinary"], maps["supplements"], maps["absences"],
-                                  maps["figures"])
+        monthly = a.monthly_salary
+        if monthly is not None:
+            add(monthly.salary_type, "monthly_salary.salary_type", monthly.source, "monthly",
+                None)
+            for i, d in enumerate(monthly.deductions):
+                for j, deduction_step in enumerate(d.steps):
+                    add(d.salary_type, f"monthly_salary.deductions[{i}].steps[{j}]",
+                        deduction_step.source, "deductions", (i, j))
+        of[a.id] = AgreementRules(**maps)
     rows.sort(key=lambda row: (row[0], row[1], row[2]))
     for no, row in enumerate(rows):
         row[5][row[6]] = no

@@ -14,6 +14,7 @@ from paycalc.engine.absences import absence_lines, figure_lines
 from paycalc.engine.context import AgreementDays
 from paycalc.engine.exprs import OF_THE_DAY, full_join_days, lookup
 from paycalc.engine.line_rules import LineRules
+from paycalc.engine.monthly import monthly_lines
 from paycalc.engine.overtime import overtime_slices
 from paycalc.engine.pieces import REGULAR, punch_pieces, schedule_days
 from paycalc.engine.pools import cut_automatic_breaks, paid_pools, paid_time_changes, set_paid_time
@@ -21,7 +22,7 @@ from paycalc.engine.pricing import price
 from paycalc.engine.supplements import supplement_slices
 from paycalc.engine.time_sheet import time_sheet
 from paycalc.tables.inputs import schema
-from paycalc.tables.outputs import AMOUNT, LINE, QUANTITY, TIME_SHEET
+from paycalc.tables.outputs import AMOUNT, LINE, QUANTITY, TIME_SHEET, frame_of
 
 PRICED = schema(employee_id=pl.String, employee_day=pl.Int64, day=pl.Date, rule_no=pl.Int64,
                 id_rank=pl.Int64, seconds=pl.Int64, quantity=QUANTITY, rate=QUANTITY,
@@ -92,11 +93,14 @@ def agreement_lines(days: AgreementDays, rules: LineRules, tables: dict[str, pl.
     lines = pl.concat([part.select(list(LINE)).cast(LINE)
                        for part in (time_lines, absences, figures)]).filter(
         pl.col("day").is_between(period.start, period.end))
-    lines = lines.join(tables["employees"].select("employee_id", "hourly_rate"),
+    lines = lines.join(tables["employees"].select("employee_id", "hourly_rate",
+                                                  "monthly_salary"),
                        on="employee_id", how="left")
     priced, price_warnings = price(lines, days.terms, agreement, rules)
+    monthly, monthly_warnings = monthly_lines(tables["employees"], leave, mains, days, numbers)
+    priced = frame_of([priced, *([monthly] if monthly.width else [])], PRICED)
     rejects = pl.concat([punch_rejects, schedule_rejects, absence_rejects])
-    warnings = pl.concat([overtime_warnings, price_warnings]).filter(
+    warnings = pl.concat([overtime_warnings, price_warnings, monthly_warnings]).filter(
         pl.col("date").is_between(period.start, period.end))
     in_period = pl.col("day").is_between(period.start, period.end)
     worked = pl.DataFrame(schema=DAYS)

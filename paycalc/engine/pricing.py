@@ -40,10 +40,13 @@ def round_money(exact: pl.Expr, money: Money) -> pl.Expr:
     return (whole / scale).cast(AMOUNT)
 
 
-def _terms(st: SalaryType, day: pl.Expr) -> dict[str, pl.Expr]:
+def _terms(agreement: Agreement, st: SalaryType, day: pl.Expr) -> dict[str, pl.Expr]:
     """How a salary type prices on `day`: `factor` (times the hourly rate when
-    `uses_hourly`), whether amounts go by the `seconds` worked, and its method."""
+    `uses_hourly`), whether amounts go by the `seconds` worked, its method, and the
+    divisor of a monthly-paid employee's hourly rate."""
     p = st.pricing
+    monthly = agreement.monthly_salary
+    divisor = p.monthly_divisor or (monthly.hourly_divisor if monthly else None)
     factor: pl.Expr = pl.lit(None, MONEY)
     if p.method == "hourly_rate" and p.multiplier is not None:
         factor = dated_expr(p.multiplier, day, MONEY)
@@ -61,11 +64,13 @@ def _terms(st: SalaryType, day: pl.Expr) -> dict[str, pl.Expr]:
         "by_seconds": pl.lit(st.unit == "hours" or p.method != "fixed_rate"),
         "method": pl.lit(p.method),
         "requires_approval": pl.lit(st.requires_approval),
+        "monthly_divisor": (pl.lit(None, MONEY) if divisor is None
+                            else dated_expr(divisor, day, MONEY)),
     }
 
 
 _TERMS = {"factor": MONEY, "uses_hourly": pl.Boolean(), "by_seconds": pl.Boolean(),
-          "method": pl.String(), "requires_approval": pl.Boolean()}
+          "method": pl.String(), "requires_approval": pl.Boolean(), "monthly_divisor": MONEY}
 
 
 def price_terms(agreement: Agreement, rules: LineRules, calendar: pl.DataFrame
@@ -75,7 +80,8 @@ def price_terms(agreement: Agreement, rules: LineRules, calendar: pl.DataFrame
     agreement, then joined to the lines."""
     terms = [calendar.select(pl.lit(no, pl.Int64).alias("rule_no"), "day", **{
         name: expr.cast(_TERMS[name])
-        for name, expr in _terms(agreement.salary_type(code), pl.col("day")).items()})
+        for name, expr in _terms(agreement, agreement.salary_type(code),
+                                 pl.col("day")).items()})
         for no, code in rules.table.filter(pl.col("agreement") == agreement.id).select(
             "rule_no", "salary_type").iter_rows()]
     return pl.concat(terms) if terms else pl.DataFrame(
@@ -85,9 +91,14 @@ def price_terms(agreement: Agreement, rules: LineRules, calendar: pl.DataFrame
 def price(lines: pl.DataFrame, terms: pl.DataFrame, agreement: Agreement, rules: LineRules
           ) -> Warned:
     """Lines with `quantity`, `rate`, `amount`, approval columns, given the agreement's
-    `price_terms`; and warnings of lines that cannot be priced."""
+    `price_terms`; and warnings of lines that cannot be priced.
+
+    A monthly-paid employee's hourly rate is monthly salary / the type's monthly divisor
+    where one is declared, else the employee's `hourly_rate`."""
     seconds = pl.col("seconds").cast(MONEY)
-    hourly = pl.col("hourly_rate")
+    derived = pl.col("monthly_salary").is_not_null() & pl.col("monthly_divisor").is_not_null()
+    hourly = pl.when(derived).then(pl.col("monthly_salary") / pl.col("monthly_divisor")
+                                   ).otherwise(pl.col("hourly_rate"))
     priced = lines.join(terms, on=["rule_no", "day"], how="left")
     charged = pl.col("method").is_in(["hourly_rate", "fixed_rate", "supplement"])
     no_hourly = charged & pl.col("uses_hourly") & hourly.is_null()

@@ -7,6 +7,7 @@ docs/time-rules.md. All instants are whole seconds since the epoch (UTC).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 from collections import defaultdict
@@ -32,6 +33,7 @@ from paycalc.reasons import (
     UNKNOWN_SALARY_TYPE,
     Reason,
 )
+from paycalc.reference.monthly import AbsenceDay, monthly_lines, precise
 from paycalc.rules.compiled import Agreement, SalaryType
 from paycalc.rules.dates import WEEKDAYS
 from paycalc.rules.holiday_days import holiday_days
@@ -244,8 +246,9 @@ class _AgreementRun:
         self.activity_lines(pools, pool_ids)
         self.overtime_lines(pools, pool_ids, scheduled)
         self.supplement_lines(pieces)
-        self.absence_lines(tables["absences"], scheduled)
+        absence_days = self.absence_lines(tables["absences"], scheduled)
         self.figure_lines(tables["figures"])
+        self.monthly_lines(absence_days)
         for (employee, day, activity), time in self.sheet.items():
             if self.period.start <= day <= self.period.end and any(time.values()):
                 self.result.time_sheet.append({"employee_id": employee, "date": day,
@@ -457,6 +460,15 @@ class _AgreementRun:
             assert seconds is not None
             quantity = Decimal(seconds) / 3600
         rate, amount = self.price(employee, day, st, seconds, quantity)
+        self.append(employee=employee, day=day, st=st, rule=rule, source=source,
+                    seconds=seconds, quantity=quantity, rate=rate, amount=amount, ids=ids,
+                    approved=approved)
+
+    def append(self, *, employee: str, day: dt.date, st: SalaryType, rule: str, source: str,
+               seconds: int | None, quantity: Decimal, rate: Decimal | None,
+               amount: Decimal | None, ids: Iterable[str], approved: bool | None) -> None:
+        """Add a priced line, quantity and rate at six decimals."""
+        code = st.code
         quantity = quantity.quantize(SIX, ROUND_HALF_EVEN)
         rate = None if rate is None else rate.quantize(SIX, ROUND_HALF_EVEN)
         payable = approved if approved is not None else not st.requires_approval
@@ -474,7 +486,14 @@ class _AgreementRun:
               quantity: Decimal) -> tuple[Decimal | None, Decimal | None]:
         """The rate and the rounded amount of a line."""
         p = st.pricing
-        hourly = self.employees.get(employee, {}).get("hourly_rate")
+        person = self.employees.get(employee, {})
+        hourly = person.get("hourly_rate")
+        monthly = self.a.monthly_salary
+        divisor = p.monthly_divisor or (monthly.hourly_divisor if monthly else None)
+        if person.get("monthly_salary") is not None and divisor is not None:
+            # with no divisor in force that day, the employee's own hourly rate holds
+            with contextlib.suppress(LookupError):
+                hourly = precise(person["monthly_salary"] / divisor.at(day))
         try:
             if p.method == "none":
                 return None, None
@@ -640,7 +659,11 @@ class _AgreementRun:
             self.line(employee, day, w.salary_type, f"time_rules.supplements.{code}",
                       str(w.source), seconds=seconds, ids=ids[(employee, day, code)])
 
-    def absence_lines(self, absences: list[dict[str, Any]], scheduled: dict) -> None:
+    def absence_lines(self, absences: list[dict[str, Any]], scheduled: dict
+                      ) -> list[AbsenceDay]:
+        """The absence lines; returns every day of the usable absences under the agreement
+        (from the first day the evaluation looks at), counted or not."""
+        absence_days = []
         for row in absences:
             employee = row["employee_id"]
             code = row["salary_type"]
@@ -670,6 +693,8 @@ class _AgreementRun:
                 else:
                     counted = (day.weekday() < person["working_days_per_week"]
                                and day not in self.holidays)
+                seconds = self.absence_seconds(row, person, scheduled.get((employee, day), 0))
+                absence_days.append(AbsenceDay(row, day, counted, seconds))
                 if self.period.start <= day <= self.period.end:
                     self.result.leave.append({
                         "employee_id": employee, "day": day, "agreement": self.a.id,
@@ -677,10 +702,10 @@ class _AgreementRun:
                         "kinds": self.day_kinds(day)})
                 if not counted:
                     continue
-                seconds = self.absence_seconds(row, person, scheduled.get((employee, day), 0))
                 quantity = Decimal(1) if st.unit == "days" else None
                 self.line(employee, day, code, "absences", self.source_of(code),
                           seconds=seconds, quantity=quantity, ids=[row["row_id"]])
+        return absence_days
 
     def absence_seconds(self, row: dict[str, Any], person: dict[str, Any],
                         scheduled: int) -> int:
@@ -691,6 +716,18 @@ class _AgreementRun:
         nominal = (person["fulltime_hours_per_week"] * person["employment_level"] * 3600
                    / person["working_days_per_week"])
         return int(nominal.to_integral_value(ROUND_HALF_UP))
+
+    def monthly_lines(self, absence_days: list[AbsenceDay]) -> None:
+        lines, unrated = monthly_lines(self.a, self.period, self.employees, self.ours,
+                                       absence_days)
+        for employee, day, code in unrated:
+            self.warn(employee, day, NO_RATE, salary_type=code, day=day)
+        for m in lines:
+            st = self.a.salary_type(m.code)
+            self.append(employee=m.employee, day=m.day, st=st, rule=m.rule,
+                        source=m.source, seconds=None, quantity=m.quantity,
+                        rate=m.rate, amount=self.a.money.round(m.exact), ids=m.ids,
+                        approved=None)
 
     def figure_lines(self, figures: list[dict[str, Any]]) -> None:
         for row in figures:

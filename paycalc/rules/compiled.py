@@ -112,11 +112,14 @@ class TrackerEffect:
 class Pricing:
     """How a salary type's quantity becomes money; unused rates are None."""
 
-    method: Literal["none", "hourly_rate", "fixed_rate", "supplement", "as_given"]
+    method: Literal["none", "hourly_rate", "fixed_rate", "supplement", "as_given",
+                    "monthly_salary"]
     multiplier: Dated[Decimal] | None = None
     rate: Dated[Decimal] | None = None
     per_hour: Dated[Decimal] | None = None
     percent_of_hourly_rate: Dated[Decimal] | None = None
+    monthly_divisor: Dated[Decimal] | None = None
+    """A monthly-paid employee's hourly rate is monthly salary / this divisor."""
 
 
 @dataclass(frozen=True)
@@ -348,6 +351,42 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class DeductionStep:
+    """Per unit (`working_day`, `calendar_day` or `hour`) of an absence whose range holds at
+    most `up_to_working_days` working days (None: any), deduct monthly salary x
+    `multiplier` / `divisor`."""
+
+    up_to_working_days: int | None
+    per: Literal["working_day", "calendar_day", "hour"]
+    multiplier: Dated[Decimal]
+    divisor: Dated[Decimal]
+    source: Source = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """Absences of salary type `absence` deduct from the monthly salary as `salary_type`,
+    by the first of `steps` that fits the absence's length."""
+
+    absence: str
+    salary_type: str
+    steps: tuple[DeductionStep, ...]
+    source: Source = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class MonthlySalary:
+    """How monthly-paid employees are paid: `salary_type` per month, pro rata by
+    `pro_rata` days; hourly rates by `hourly_divisor`; `deductions` for unpaid absence."""
+
+    salary_type: str
+    pro_rata: Literal["calendar_days", "working_days"]
+    hourly_divisor: Dated[Decimal] | None
+    deductions: tuple[Deduction, ...]
+    source: Source = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Agreement:
     """A compiled agreement template."""
 
@@ -364,6 +403,7 @@ class Agreement:
     warn_unlocked_after_days: int
     files: tuple[str, ...] = field(compare=False)
     """The agreement's file first, then every base template and rule set it merged."""
+    monthly_salary: MonthlySalary | None = None
 
     @cached_property
     def _by_code(self) -> dict[str, dict[str, object]]:

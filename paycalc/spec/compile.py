@@ -51,6 +51,7 @@ _PRICING_SETTINGS = {
     "fixed_rate": {"rate"},
     "supplement": {"per_hour", "percent_of_hourly_rate"},
     "as_given": set(),
+    "monthly_salary": set(),
 }
 
 
@@ -156,6 +157,7 @@ class _Compiler:
             links=tuple(self.link(code, k) for code, k in doc.links.items()),
             warn_unlocked_after_days=doc.locking.warn_unlocked_after_days,
             files=files,
+            monthly_salary=self.monthly_salary(),
         )
         self.check_regulator_cycles()
         if self.problems:
@@ -207,12 +209,82 @@ class _Compiler:
         if p.method == "supplement" and (p.per_hour is None) == (p.percent_of_hourly_rate is None):
             self.fail(p, ("method",), "method 'supplement' needs exactly one of 'per_hour' "
                       "and 'percent_of_hourly_rate'", "per_hour: 42 or percent_of_hourly_rate: 50")
+        if p.monthly_divisor is not None and not (
+                p.method == "hourly_rate" or p.percent_of_hourly_rate is not None):
+            self.fail(p, ("monthly_divisor",), "'monthly_divisor' derives an hourly rate: it "
+                      f"does not apply to method '{p.method}'" + (
+                          " with 'per_hour'" if p.method == "supplement" else ""),
+                      "method hourly_rate, or supplement with percent_of_hourly_rate", key=True)
         multiplier: c.Dated[Decimal] | None = self.optional_dated(p, "multiplier")
         if p.method == "hourly_rate" and multiplier is None:
             multiplier = c.Dated.always(Decimal(1))
         return c.Pricing(p.method, multiplier, self.optional_dated(p, "rate"),
                          self.optional_dated(p, "per_hour"),
-                         self.optional_dated(p, "percent_of_hourly_rate"))
+                         self.optional_dated(p, "percent_of_hourly_rate"),
+                         self.positive_dated(p, "monthly_divisor"))
+
+    def positive_dated(self, section: Section, name: str) -> c.Dated[Decimal] | None:
+        """An optional dated number that must be above zero (a divisor)."""
+        value: c.Dated[Decimal] | None = self.optional_dated(section, name)
+        for start, number in value.entries if value else ():
+            if number <= 0:
+                self.fail(section, (name,) if start == c.ALWAYS else (name, start),
+                          f"'{name}' must be above zero, not {number}", "a number above 0")
+        return value
+
+    # -- monthly salary --------------------------------------------------------------------
+
+    def monthly_salary(self) -> c.MonthlySalary | None:
+        m = self.doc.monthly_salary
+        monthly_types = [code for code, st in self.doc.salary_types.items()
+                         if st.pricing.method == "monthly_salary"]
+        named = [] if m is None else [m.salary_type, *(d.salary_type for d in m.deductions)]
+        for code in monthly_types:
+            if code not in named:
+                st = self.doc.salary_types[code]
+                self.fail(st.pricing, ("method",), f"salary type '{code}' is priced by "
+                          "'monthly_salary' but the agreement's monthly_salary section does "
+                          "not name it", "monthly_salary: {salary_type: " + code + "}, or a "
+                          "deduction's salary_type")
+        if m is None:
+            return None
+        self.monthly_type(m, ("salary_type",), m.salary_type)
+        deductions = []
+        for i, d in enumerate(m.deductions):
+            self.reference(m, ("deductions", i, "absence"), d.absence, self.salary_codes,
+                           "salary type")
+            self.monthly_type(m, ("deductions", i, "salary_type"), d.salary_type)
+            steps = []
+            for j, step in enumerate(d.steps):
+                if step.up_to_working_days is None and j < len(d.steps) - 1:
+                    self.fail(d, ("steps", j, "up_to_working_days"), "only the last step may "
+                              "fit any length: the steps after it would never apply",
+                              "up_to_working_days: N on every step but the last", key=True)
+                divisor = self.positive_dated(step, "divisor")
+                assert divisor is not None
+                steps.append(c.DeductionStep(
+                    step.up_to_working_days, step.per, self.dated(step, "multiplier",
+                                                                  step.multiplier),
+                    divisor, self.source(step)))
+            if d.steps[-1].up_to_working_days is not None:
+                self.fail(d, ("steps", len(d.steps) - 1, "up_to_working_days"),
+                          "the last step must fit an absence of any length, or longer "
+                          "absences would deduct nothing", "a last step without "
+                          "up_to_working_days", key=True)
+            deductions.append(c.Deduction(d.absence, d.salary_type, tuple(steps),
+                                          self.source(d)))
+        return c.MonthlySalary(m.salary_type, m.pro_rata,
+                               self.positive_dated(m, "hourly_divisor"), tuple(deductions),
+                               self.source(m))
+
+    def monthly_type(self, section: Section, fields: tuple[Any, ...], code: str) -> None:
+        """Report `code` unless it is a salary type priced by method `monthly_salary`."""
+        self.reference(section, fields, code, self.salary_codes, "salary type")
+        st = self.doc.salary_types.get(code)
+        if st is not None and st.pricing.method != "monthly_salary":
+            self.fail(section, fields, f"salary type '{code}' is priced by "
+                      f"'{st.pricing.method}', so it cannot carry the monthly salary",
+                      "a salary type with pricing: {method: monthly_salary}")
 
     # -- time rules ------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from paycalc.spec.language.base import Section
 from paycalc.spec.language.links import Link
+from paycalc.spec.language.monthly import MonthlySalary
 from paycalc.spec.language.salary import SalaryType
 from paycalc.spec.language.time_rules import TimeRules
 from paycalc.spec.language.trackers import Locking, Tracker
@@ -58,6 +59,9 @@ class RulesBody(Section):
     time_rules: TimeRules = Field(default_factory=TimeRules, description="Time rules.")
     figures: Figures = Field(default_factory=Figures,
                              description="Salary types of bonus, commission and other figures.")
+    monthly_salary: MonthlySalary | None = Field(
+        default=None, description="How monthly-paid employees are paid; none = the agreement "
+                                  "pays no monthly salary.")
     trackers: dict[Code, Tracker] = Field(default_factory=dict,
                                           description="Time trackers by code.")
     links: dict[Code, Link] = Field(default_factory=dict,

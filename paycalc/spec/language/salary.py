@@ -29,12 +29,15 @@ class TrackerEffect(Section):
 class Pricing(Section):
     """How a line of this salary type becomes money."""
 
-    method: Literal["none", "hourly_rate", "fixed_rate", "supplement", "as_given"] = Field(
+    method: Literal["none", "hourly_rate", "fixed_rate", "supplement", "as_given",
+                    "monthly_salary"] = Field(
         default="none",
         description="`none`: quantity only, no amount. `hourly_rate`: hours x the employee's "
                     "hourly rate x `multiplier`. `fixed_rate`: quantity x `rate`. `supplement`: "
                     "hours x `per_hour`, or hours x hourly rate x `percent_of_hourly_rate` / 100. "
-                    "`as_given`: the amount of the input (bonus, commission).",
+                    "`as_given`: the amount of the input (bonus, commission). "
+                    "`monthly_salary`: paid by the agreement's `monthly_salary` section (the "
+                    "month's salary or a deduction from it).",
         examples=["hourly_rate"])
     multiplier: DatedNum | None = Field(
         default=None,
@@ -52,6 +55,11 @@ class Pricing(Section):
         default=None,
         description="For `supplement`: a percentage of the employee's hourly rate per hour.",
         examples=[70])
+    monthly_divisor: DatedNum | None = Field(
+        default=None,
+        description="For `hourly_rate` and `percent_of_hourly_rate`: a monthly-paid "
+                    "employee's hourly rate for this type is monthly salary / this divisor "
+                    "(else `monthly_salary.hourly_divisor`). May be dated.", examples=[94])
 
 
 class SalaryType(Section):
