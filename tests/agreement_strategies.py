@@ -37,6 +37,8 @@ numbers = st.decimals(min_value=Decimal("-1000"), max_value=Decimal("1000"), pla
                       allow_nan=False, allow_infinity=False)
 positive = st.decimals(min_value=Decimal("0"), max_value=Decimal("500"), places=2,
                        allow_nan=False, allow_infinity=False)
+divisors = st.one_of(st.sampled_from(["21", "365", "174", "94", "30.4"]).map(Decimal),
+                     st.decimals(min_value=Decimal("0.5"), max_value=Decimal("400"), places=1))
 days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
 
 
@@ -102,7 +104,37 @@ def pricings(draw: st.DrawFn) -> dict[str, Any]:
     if method == "supplement":
         key = draw(st.sampled_from(["per_hour", "percent_of_hourly_rate"]))
         pricing[key] = draw(dated(positive))
+    derives = method == "hourly_rate" or "percent_of_hourly_rate" in pricing
+    if derives and draw(st.booleans()):
+        pricing["monthly_divisor"] = draw(dated(divisors))
     return pricing
+
+
+@st.composite
+def monthly_salaries(draw: st.DrawFn, salary_codes: list[str], paid_by: list[str]
+                     ) -> dict[str, Any]:
+    """A monthly-salary section paying by `paid_by` (salary type first, then one per
+    deduction), deducting absences of `salary_codes`."""
+    section: dict[str, Any] = {"salary_type": paid_by[0]}
+    if draw(st.booleans()):
+        section["pro_rata"] = draw(st.sampled_from(["calendar_days", "working_days"]))
+    if draw(st.booleans()):
+        section["hourly_divisor"] = draw(dated(divisors))
+    deductions = []
+    for code in paid_by[1:]:
+        bounds = sorted(draw(st.lists(st.integers(1, 8), max_size=2, unique=True)))
+        steps = [{"up_to_working_days": bound} for bound in bounds] + [{}]
+        for step in steps:
+            step["per"] = draw(st.sampled_from(["working_day", "calendar_day", "hour"]))
+            step["divisor"] = draw(dated(divisors))
+            if draw(st.booleans()):
+                step["multiplier"] = draw(dated(st.sampled_from(["12", "1", "0.5"]).map(
+                    Decimal)))
+        deductions.append({"absence": draw(st.sampled_from(salary_codes)),
+                           "salary_type": code, "steps": steps})
+    if deductions:
+        section["deductions"] = deductions
+    return section
 
 
 @st.composite
@@ -268,6 +300,12 @@ def agreements(draw: st.DrawFn) -> dict[str, Any]:
                                                       "down"]))}
     doc["trackers"] = {code: draw(trackers()) for code in tracker_codes}
     doc["salary_types"] = {code: draw(salary_types(tracker_codes)) for code in salary_codes}
+    if salary_codes and draw(st.booleans()):
+        paid_by = draw(st.lists(st.sampled_from(salary_codes), min_size=1, max_size=3,
+                                unique=True))
+        for code in paid_by:
+            doc["salary_types"][code]["pricing"] = {"method": "monthly_salary"}
+        doc["monthly_salary"] = draw(monthly_salaries(salary_codes, paid_by))
     doc["time_rules"] = draw(time_rules(salary_codes))
     if salary_codes:
         doc["figures"] = {kind: draw(st.sampled_from(salary_codes))

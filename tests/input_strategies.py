@@ -40,7 +40,9 @@ def scenarios(draw: st.DrawFn, agreements: list[Agreement]) -> tuple[Inputs, Per
     ids = [a.id for a in agreements]
     employees = draw(st.lists(st.sampled_from(EMPLOYEES), min_size=1, max_size=3, unique=True))
     rates = st.one_of(st.none(), st.decimals(Decimal("10"), Decimal("400"), places=2))
+    monthly = st.one_of(st.none(), st.decimals(Decimal("1000"), Decimal("60000"), places=2))
     employee_rows = [{"employee_id": e, "hourly_rate": draw(rates),
+                      "monthly_salary": draw(monthly),
                       "employment_level": draw(st.sampled_from([Decimal(1), Decimal("0.8"),
                                                                  Decimal("0.5")])),
                       "fulltime_hours_per_week": draw(st.sampled_from([Decimal(40),

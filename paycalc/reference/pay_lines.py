@@ -495,7 +495,7 @@ class _AgreementRun:
             with contextlib.suppress(LookupError):
                 hourly = precise(person["monthly_salary"] / divisor.at(day))
         try:
-            if p.method == "none":
+            if p.method in ("none", "monthly_salary"):  # the latter: monthly lines only
                 return None, None
             if p.method == "as_given":
                 return None, self.a.money.round(quantity)
