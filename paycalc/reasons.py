@@ -83,6 +83,9 @@ END_DATE_BEFORE_START_DATE = _reject("END_DATE_BEFORE_START_DATE",
                                      "end_date is before start_date")
 UNKNOWN_FIGURE_KIND = _reject("UNKNOWN_FIGURE_KIND",
                               "unknown figure kind '{kind}' (the kinds are {kinds})")
+APPROVALS_DISAGREE = _reject(
+    "APPROVALS_DISAGREE", "approvals rows {rows} disagree at level {level} on the "
+    "{salary_type} line of {day}: none of them is used")
 BELOW_MINIMUM = _reject("BELOW_MINIMUM", "{column} is below {limit}")
 ABOVE_MAXIMUM = _reject("ABOVE_MAXIMUM", "{column} is above {limit}")
 

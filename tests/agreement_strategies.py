@@ -315,4 +315,6 @@ def agreements(draw: st.DrawFn) -> dict[str, Any]:
     if tracker_codes:
         doc["links"] = draw(links(tracker_codes, salary_codes))
     doc["locking"] = {"warn_unlocked_after_days": draw(st.integers(1, 365))}
+    if draw(st.booleans()):
+        doc["approvals"] = {"levels": draw(st.integers(1, 2))}
     return doc

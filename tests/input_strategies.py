@@ -138,6 +138,19 @@ def scenarios(draw: st.DrawFn, agreements: list[Agreement]) -> tuple[Inputs, Per
                     "quantity": draw(st.decimals(Decimal("-30"), Decimal("30"), places=2)),
                     "note": "correction"}
                    for _ in range(draw(st.integers(0, 3)))]
+    approvals = []
+    for _ in range(draw(st.integers(0, 4))):
+        first_day = anchor + dt.timedelta(days=draw(st.integers(-2, span)))
+        approvals.append({
+            "employee_id": draw(st.sampled_from(employees)), "start_date": first_day,
+            "end_date": draw(st.sampled_from([None, first_day, first_day + dt.timedelta(
+                days=draw(st.integers(1, 4)))])),
+            "salary_type": draw(st.sampled_from([None, None, *all_types])),
+            "activity": draw(st.sampled_from([None, None, *codes])),
+            "approved": draw(st.booleans()),
+            "approved_by": draw(st.sampled_from([None, "anna", "bo"])),
+            "level": draw(st.sampled_from([None, 1, 2])),
+        })
     time_type = pl.Datetime("us", "UTC") if aware else pl.Datetime("us")
     return Inputs(
         employees=pl.DataFrame(employee_rows),
@@ -158,6 +171,10 @@ def scenarios(draw: st.DrawFn, agreements: list[Agreement]) -> tuple[Inputs, Per
         adjustments=_frame(adjustments, {"employee_id": pl.String, "tracker": pl.String,
                                          "date": pl.Date, "quantity": pl.Decimal(12, 2),
                                          "note": pl.String}),
+        approvals=_frame(approvals, {"employee_id": pl.String, "start_date": pl.Date,
+                                     "end_date": pl.Date, "salary_type": pl.String,
+                                     "activity": pl.String, "approved": pl.Boolean,
+                                     "approved_by": pl.String, "level": pl.Int64}),
     ), period
 
 

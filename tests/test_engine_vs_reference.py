@@ -1,7 +1,7 @@
 """The vectorised engine gives exactly the reference evaluator's pay lines, time sheet,
 rejects, warnings and tracker results on generated agreements and inputs (midnight
 crossings, DST nights, holidays, overlapping windows, weekly thresholds, set-paid-time
-rules, absences, figures)."""
+rules, absences, figures, monthly salary, approvals)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 from agreement_strategies import agreements
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 from input_strategies import scenarios
 
@@ -43,7 +43,8 @@ def cases(draw: st.DrawFn) -> tuple[list[Any], Any, Any]:
 def _enrich(draw: st.DrawFn, document: dict[str, Any]) -> None:
     """Make sure time rules have hours salary types to pay, so most cases make lines."""
     types = document.setdefault("salary_types", {})
-    types["ORD_T"] = {"unit": "hours", "pricing": {"method": "hourly_rate"}}
+    types["ORD_T"] = {"unit": "hours", "pricing": {"method": "hourly_rate"},
+                      "requires_approval": draw(st.booleans())}
     types["SUP_T"] = {"unit": "hours", "pricing": {"method": "supplement", "per_hour": 10}}
     rules = document.setdefault("time_rules", {})
     if draw(st.integers(0, 4)):
@@ -100,6 +101,9 @@ def test_engine_equals_reference(case: tuple[list[Any], Any, Any]) -> None:
     warnings = sorted(tuple(w.values()) for w in reference.warnings + trackers["warnings"])
     assert engine.warnings.rows() == warnings, (engine.warnings.rows(), warnings)
     _salary_time_is_paid_time(compiled, engine.time_sheet, engine.pay_lines)
+    lines = engine.pay_lines
+    event(f"approvals decide lines: {lines['approval_level'].is_not_null().any()}")
+    event(f"monthly salary lines: {lines['rule'].str.starts_with('monthly_salary').any()}")
 
 
 def _salary_time_is_paid_time(agreements: list[Any], sheet: pl.DataFrame,

@@ -81,7 +81,7 @@ def test_the_report_shows_its_tables_and_charts_in_chromium(tmp_path: Path) -> N
     found.feed(dom)
     employees = batch.pay_lines["employee_id"].n_unique()
     assert found.rows["pay-table"] == 1 + employees == 3
-    assert found.rows["reject-table"] == 1 + len(batch.rejects) == 39
+    assert found.rows["reject-table"] == 1 + len(batch.rejects) == 44
     assert found.rows["balance-table"] == 1 + len(batch.evaluation.balances)
     trackers = batch.evaluation.tracker_transactions["tracker"].n_unique()
     assert len(found.polylines) == trackers >= 2

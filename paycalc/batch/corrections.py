@@ -77,7 +77,8 @@ def with_corrections(lines: pl.DataFrame, period: Period, revisited: Period | No
              | (pl.col("amount").fill_null(0) != 0))
     corrections = delta.join(codes, on=["agreement", "salary_type"], how="left").with_columns(
         pl.lit(None, QUANTITY).alias("rate"), pl.lit(False).alias("requires_approval"),
-        pl.lit(True).alias("approved"), pl.lit(True).alias("payable"),
+        pl.lit(True).alias("approved"), pl.lit(None, pl.String).alias("approved_by"),
+        pl.lit(None, pl.Int64).alias("approval_level"), pl.lit(True).alias("payable"),
         pl.lit("correction").alias("rule"),
         pl.lit("difference against the lines transferred definitively").alias("source"),
         pl.lit(True).alias("correction"), _locked_by(transfers).alias("corrects_transfer"))

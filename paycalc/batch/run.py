@@ -128,7 +128,8 @@ def _first_day(inputs: Inputs, lock: dt.date | None, revisit_from: dt.date | Non
         return dt.date.max
     dates = [frame.select(pl.col(column).cast(pl.Date).min()).item()
              for frame, column in ((inputs.punches, "start"), (inputs.schedules, "start"),
-                                   (inputs.absences, "start_date"), (inputs.figures, "date"))
+                                   (inputs.absences, "start_date"), (inputs.figures, "date"),
+                                   (inputs.approvals, "start_date"))
              if frame is not None and frame.height]
     earliest = min((d for d in dates if d is not None), default=None)
     if earliest is None:

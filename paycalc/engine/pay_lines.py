@@ -11,6 +11,7 @@ from typing import NamedTuple
 import polars as pl
 
 from paycalc.engine.absences import absence_lines, figure_lines
+from paycalc.engine.approvals import approve
 from paycalc.engine.context import AgreementDays
 from paycalc.engine.exprs import OF_THE_DAY, full_join_days, lookup
 from paycalc.engine.line_rules import LineRules
@@ -24,10 +25,12 @@ from paycalc.engine.time_sheet import time_sheet
 from paycalc.tables.inputs import schema
 from paycalc.tables.outputs import AMOUNT, LINE, QUANTITY, TIME_SHEET, frame_of
 
-PRICED = schema(employee_id=pl.String, employee_day=pl.Int64, day=pl.Date, rule_no=pl.Int64,
-                id_rank=pl.Int64, seconds=pl.Int64, quantity=QUANTITY, rate=QUANTITY,
-                amount=AMOUNT, requires_approval=pl.Boolean, approved=pl.Boolean,
-                payable=pl.Boolean, input_ids=pl.List(pl.String))
+UNAPPROVED = schema(employee_id=pl.String, employee_day=pl.Int64, day=pl.Date,
+                    rule_no=pl.Int64, id_rank=pl.Int64, seconds=pl.Int64, quantity=QUANTITY,
+                    rate=QUANTITY, amount=AMOUNT, requires_approval=pl.Boolean,
+                    approved=pl.Boolean, payable=pl.Boolean, input_ids=pl.List(pl.String))
+"""Priced lines before the `approvals` table is read."""
+PRICED = schema(**UNAPPROVED, approved_by=pl.String, approval_level=pl.Int64)
 """Priced lines of a bucket before they are sorted and named (see `line_rules`)."""
 
 DAYS = schema(employee_id=pl.String, day=pl.Date, agreement=pl.String, worked=pl.Int64,
@@ -98,8 +101,10 @@ def agreement_lines(days: AgreementDays, rules: LineRules, tables: dict[str, pl.
                        on="employee_id", how="left")
     priced, price_warnings = price(lines, days.terms, agreement, rules)
     monthly, monthly_warnings = monthly_lines(tables["employees"], leave, mains, days, numbers)
-    priced = frame_of([priced, *([monthly] if monthly.width else [])], PRICED)
-    rejects = pl.concat([punch_rejects, schedule_rejects, absence_rejects])
+    priced, approval_rejects = approve(
+        frame_of([priced, *([monthly] if monthly.width else [])], UNAPPROVED),
+        tables["approvals"], tables["punches"], agreement, rules)
+    rejects = pl.concat([punch_rejects, schedule_rejects, absence_rejects, approval_rejects])
     warnings = pl.concat([overtime_warnings, price_warnings, monthly_warnings]).filter(
         pl.col("date").is_between(period.start, period.end))
     in_period = pl.col("day").is_between(period.start, period.end)

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from paycalc.reasons import (
+    APPROVALS_DISAGREE,
     DST_AMBIGUOUS,
     DST_GAP,
     END_BEFORE_START,
@@ -232,6 +233,7 @@ class _AgreementRun:
     # -- punches into pieces -----------------------------------------------------------------
 
     def run(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        first_line = len(self.result.lines)
         pieces, breaks = self.punch_pieces(tables["punches"])
         planned, scheduled = self.schedule_days(tables["schedules"])
         self.automatic_breaks(pieces, breaks)
@@ -249,6 +251,7 @@ class _AgreementRun:
         absence_days = self.absence_lines(tables["absences"], scheduled)
         self.figure_lines(tables["figures"])
         self.monthly_lines(absence_days)
+        self.approve(self.result.lines[first_line:], tables["approvals"], tables["punches"])
         for (employee, day, activity), time in self.sheet.items():
             if self.period.start <= day <= self.period.end and any(time.values()):
                 self.result.time_sheet.append({"employee_id": employee, "date": day,
@@ -477,7 +480,7 @@ class _AgreementRun:
             "export_code": st.export_code, "unit": st.unit, "seconds": seconds,
             "quantity": quantity, "rate": rate, "amount": amount,
             "currency": self.a.money.currency, "requires_approval": st.requires_approval,
-            "approved": approved,
+            "approved": approved, "approved_by": None, "approval_level": None,
             "payable": payable, "rule": rule, "source": source,
             "input_ids": sorted(set(ids)),
         })
@@ -728,6 +731,52 @@ class _AgreementRun:
                         source=m.source, seconds=None, quantity=m.quantity,
                         rate=m.rate, amount=self.a.money.round(m.exact), ids=m.ids,
                         approved=None)
+
+    def approve(self, lines: list[dict[str, Any]], approvals: list[dict[str, Any]],
+                punches: list[dict[str, Any]]) -> None:
+        """Approve the waiting `lines` by the approvals rows (docs/approvals.md)."""
+        activity_of = {p["row_id"]: p["activity"] for p in punches}
+        covering: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+        for n, line in enumerate(lines):
+            if not line["requires_approval"] or line["approved"] is not None:
+                continue
+            found = [activity_of.get(i) for i in line["input_ids"]]
+            activity = (found[0] if found and None not in found and len(set(found)) == 1
+                        else None)
+            for row in approvals:
+                if (row["employee_id"] == line["employee_id"]
+                        and row["start_date"] <= line["date"] <= row["end_date"]
+                        and row["salary_type"] in (None, line["salary_type"])
+                        and row["activity"] in (None, activity)
+                        and row["level"] <= self.a.approval_levels):
+                    covering[(n, row["level"])].append(row)
+        refused: dict[str, tuple[Any, ...]] = {}
+        for (n, level), rows in covering.items():
+            if len({row["approved"] for row in rows}) > 1:
+                ids = ", ".join(sorted({row["row_id"] for row in rows}))
+                for row in rows:
+                    key = (lines[n]["date"], lines[n]["salary_type"], level, ids)
+                    refused[row["row_id"]] = min(refused.get(row["row_id"], key), key)
+        for row_id, (day, code, level, ids) in refused.items():
+            self.reject("approvals", {"row_id": row_id}, "approved", APPROVALS_DISAGREE,
+                        rows=ids, level=level, salary_type=code, day=day)
+        decided: dict[int, list[tuple[int, bool, str]]] = defaultdict(list)
+        for (n, level), rows in sorted(covering.items()):
+            used = [row for row in rows if row["row_id"] not in refused]
+            if used:
+                names = sorted({row["approved_by"] for row in used} - {None})
+                decided[n].append((level, used[0]["approved"], ", ".join(names)))
+        for n, verdicts in decided.items():
+            line = lines[n]
+            yes = sum(approved for _, approved, _ in verdicts)
+            if any(not approved for _, approved, _ in verdicts):
+                line["approved"] = False
+            elif yes == self.a.approval_levels:
+                line["approved"] = True
+            line["approval_level"] = yes
+            line["approved_by"] = ", ".join(names for _, _, names in verdicts if names) or None
+            if line["approved"] is not None:
+                line["payable"] = line["approved"]
 
     def figure_lines(self, figures: list[dict[str, Any]]) -> None:
         for row in figures:

@@ -404,6 +404,8 @@ class Agreement:
     files: tuple[str, ...] = field(compare=False)
     """The agreement's file first, then every base template and rule set it merged."""
     monthly_salary: MonthlySalary | None = None
+    approval_levels: int = 1
+    """Approval levels a line of a type that requires approval needs (1 or 2)."""
 
     @cached_property
     def _by_code(self) -> dict[str, dict[str, object]]:

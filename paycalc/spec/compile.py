@@ -158,6 +158,7 @@ class _Compiler:
             warn_unlocked_after_days=doc.locking.warn_unlocked_after_days,
             files=files,
             monthly_salary=self.monthly_salary(),
+            approval_levels=doc.approvals.levels,
         )
         self.check_regulator_cycles()
         if self.problems:

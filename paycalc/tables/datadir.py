@@ -190,4 +190,5 @@ _REQUIRED_COLUMNS = {
     "absences": ["employee_id", "start_date", "end_date", "salary_type"],
     "figures": ["employee_id", "date", "kind", "value"],
     "adjustments": ["employee_id", "tracker", "date", "quantity"],
+    "approvals": ["employee_id", "start_date", "approved"],
 }

@@ -59,6 +59,11 @@ COLUMNS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         "employee_id": pl.String, "tracker": pl.String, "date": pl.Date, "quantity": MONEY,
         "note": pl.String,
     },
+    "approvals": {
+        "employee_id": pl.String, "start_date": pl.Date, "end_date": pl.Date,
+        "salary_type": pl.String, "activity": pl.String, "approved": pl.Boolean,
+        "approved_by": pl.String, "level": pl.Int64,
+    },
 }
 
 FIGURE_KINDS = ("bonus", "commission", "revenue", "profit", "points", "sales")
@@ -71,7 +76,10 @@ _DEFAULTS: dict[str, dict[str, object]] = {
     "punches": {"break_minutes": 0},
     "schedules": {"paid": True},
     "figures": {"approved": True},
+    "approvals": {"level": 1},
 }
+_DEFAULT_COLUMNS: dict[str, dict[str, str]] = {"approvals": {"end_date": "start_date"}}
+"""Defaults taken from another column of the same row."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,7 @@ class Inputs:
     absences: pl.DataFrame | None = None
     figures: pl.DataFrame | None = None
     adjustments: pl.DataFrame | None = None
+    approvals: pl.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +158,9 @@ def _prepare(name: str, frame: pl.DataFrame | None) -> pl.DataFrame:
         default = _DEFAULTS.get(name, {}).get(column)
         if default is not None:
             expr = expr.fill_null(pl.lit(default, dtype=None if dtype is pl.Datetime else dtype))
+        same_as = _DEFAULT_COLUMNS.get(name, {}).get(column)
+        if same_as is not None and same_as in frame.columns:
+            expr = expr.fill_null(pl.col(same_as))
         exprs.append(expr.alias(column))
     if "row_id" in frame.columns:
         return frame.select(*exprs, "row_id")

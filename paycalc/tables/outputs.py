@@ -25,12 +25,13 @@ PAY_LINES = schema(
     employee_id=pl.String, date=pl.Date, agreement=pl.String, salary_type=pl.String,
     export_code=pl.String, unit=pl.String, seconds=pl.Int64, quantity=QUANTITY,
     rate=QUANTITY, amount=AMOUNT, currency=pl.String, requires_approval=pl.Boolean,
-    approved=pl.Boolean, payable=pl.Boolean, rule=pl.String, source=pl.String,
-    input_ids=pl.List(pl.String))
+    approved=pl.Boolean, approved_by=pl.String, approval_level=pl.Int64, payable=pl.Boolean,
+    rule=pl.String, source=pl.String, input_ids=pl.List(pl.String))
 """Columns of `Evaluation.pay_lines`: `export_code` is the salary type's code in the
 payroll system (its own code where the agreement declares none), `currency` the
-agreement's (empty where it declares none); rows sorted by employee, date, salary type,
-rule, agreement and first input row."""
+agreement's (empty where it declares none); `approved_by` and `approval_level` (the number
+of levels that approved) come from the `approvals` table; rows sorted by employee, date,
+salary type, rule, agreement and first input row."""
 
 TIMES = ("planned", "system", "reported", "salary_time")
 """The time columns of a time sheet, in order."""

@@ -165,6 +165,20 @@ class Adjustments(_OfADay):
     quantity = dy.Decimal(precision=38, scale=18, nullable=False)
 
 
+class Approvals(_OfAnEmployee):
+    """Whether lines of salary types that require approval are approved, by whom and at
+    which level."""
+
+    start_date = dy.Date(nullable=False)
+    end_date = dy.Date(nullable=True)
+    approved = dy.Bool(nullable=False)
+    level = dy.Int64(nullable=True, min=1, max=2)
+
+    @dy.rule()
+    def end_date_after_start_date(cls) -> pl.Expr:
+        return pl.col("end_date").is_null() | (pl.col("end_date") >= pl.col("start_date"))
+
+
 def _within(day: pl.Expr) -> pl.Expr:
     return ((pl.col("_from").is_null() | (day >= pl.col("_from")))
             & (pl.col("_to").is_null() | (day <= pl.col("_to"))))
@@ -173,7 +187,7 @@ def _within(day: pl.Expr) -> pl.Expr:
 SCHEMAS: dict[str, type[dy.Schema]] = {
     "employees": Employees, "assignments": Assignments, "punches": Punches,
     "schedules": Schedules, "absences": Absences, "figures": Figures,
-    "adjustments": Adjustments,
+    "adjustments": Adjustments, "approvals": Approvals,
 }
 
 _EMPLOYMENT = {"start": pl.col("_from").cast(pl.String).fill_null("open"),
@@ -208,6 +222,8 @@ RULES: dict[str, tuple[str | None, Reason, dict[str, pl.Expr]]] = {
     "working_days_per_week|max": ("working_days_per_week", ABOVE_MAXIMUM,
                                   {"column": pl.lit("working_days_per_week"),
                                    "limit": pl.lit("7")}),
+    "level|min": ("level", BELOW_MINIMUM, {"column": pl.lit("level"), "limit": pl.lit("1")}),
+    "level|max": ("level", ABOVE_MAXIMUM, {"column": pl.lit("level"), "limit": pl.lit("2")}),
 }
 
 

@@ -42,6 +42,15 @@ class Figures(Section):
     sales: Code | None = Field(default=None, description="Salary type of sales, if paid.")
 
 
+class Approvals(Section):
+    """How lines of salary types that require approval are approved (`approvals` table)."""
+
+    levels: Int = Field(default=1, ge=1, le=2,
+                        description="Approval levels a line needs: 1, or 2 (a line is "
+                                    "approved only when both levels approved it).",
+                        examples=[2])
+
+
 class RulesBody(Section):
     """What an agreement and a rule set may both declare."""
 
@@ -59,6 +68,8 @@ class RulesBody(Section):
     time_rules: TimeRules = Field(default_factory=TimeRules, description="Time rules.")
     figures: Figures = Field(default_factory=Figures,
                              description="Salary types of bonus, commission and other figures.")
+    approvals: Approvals = Field(default_factory=Approvals,
+                                 description="Approval of lines that require it.")
     monthly_salary: MonthlySalary | None = Field(
         default=None, description="How monthly-paid employees are paid; none = the agreement "
                                   "pays no monthly salary.")
