@@ -157,3 +157,26 @@ def test_locking_is_idempotent_and_a_locked_period_is_not_transferred_again(
     code, text = paycalc("transfer", "feb_again", "--store", "runs.sqlite", "--definitive",
                          "--out", "export_feb_again", cwd=cwd)
     assert code == EXIT_STORE and "2025-02-01 to 2025-02-28 is already locked" in text, text
+
+
+def test_a_change_to_a_paid_month_reaches_the_trackers_on_the_first_open_day(
+        cycle: dict) -> None:
+    cwd = cycle["cwd"]
+    moves = pl.read_csv(cwd / "mar" / "tracker_transactions.csv", infer_schema=False)
+    corrections = moves.filter(pl.col("kind") == "correction")
+    # the longer punch adds punched hours to FLEX (a link) on its day; booked on 1 March,
+    # the first unlocked day, naming the January day it belongs to
+    assert corrections.height > 0
+    assert set(corrections["date"]) == {"2025-03-01"}
+    assert all(s.startswith("correction of 2025-01-") for s in corrections["source"])
+    assert cycle["punch"]["employee_id"] in set(corrections["employee_id"])
+    # locked balances are never rewritten: the ledger ends where a fresh run of all three
+    # months over the changed data ends
+    code, text = paycalc("run", cycle["changed"], "--agreements", AGREEMENTS_DIR, "--from",
+                         MONTHS[0][0], "--to", MONTHS[2][1], "--out", "fresh_all", "--format",
+                         "csv", cwd=cwd)
+    assert code == EXIT_OK, text
+    columns = ["employee_id", "tracker", "tracking_year", "balance"]
+    ours = pl.read_csv(cwd / "mar" / "balances.csv", infer_schema=False).select(columns)
+    fresh = pl.read_csv(cwd / "fresh_all" / "balances.csv", infer_schema=False).select(columns)
+    assert ours.sort(columns).rows() == fresh.sort(columns).rows()

@@ -18,7 +18,7 @@ import datetime as dt
 import polars as pl
 
 from paycalc.tables.inputs import Period
-from paycalc.tables.outputs import PAY_LINES, QUANTITY
+from paycalc.tables.outputs import MOVES, PAY_LINES, QUANTITY
 
 KEY = ["employee_id", "date", "agreement", "salary_type", "unit"]
 CODES = pl.Schema({"agreement": pl.String(), "salary_type": pl.String(),
@@ -103,3 +103,30 @@ def _totals(lines: pl.DataFrame, side: str) -> pl.DataFrame:
         pl.when(pl.col("amount").is_null().all()).then(None)
         .otherwise(pl.col("amount").sum()).alias(f"amount_{side}"),
         pl.col("input_ids").explode().drop_nulls().unique().sort().alias(f"input_ids_{side}"))
+
+
+KEYS_OF_MOVES = ["employee_id", "tracker", "date", "kind", "made_by", "agreement"]
+
+
+def moves_of(transactions: pl.DataFrame, days: Period) -> pl.DataFrame:
+    """The additions salary types and links made among `transactions` (TRANSACTIONS
+    columns) of `days`, summed per employee, tracker, day, kind, maker and agreement
+    (MOVES): what a transfer keeps to compare a later run of those days with."""
+    return summed(transactions.filter(
+        pl.col("kind").is_in(["salary_type", "link"]) & (pl.col("operator") == "add")
+        & pl.col("date").is_between(days.start, days.end)))
+
+
+def summed(moves: pl.DataFrame) -> pl.DataFrame:
+    """`moves` (MOVES columns or more) summed per key."""
+    return moves.group_by(KEYS_OF_MOVES).agg(pl.col("quantity").sum()).select(
+        list(MOVES)).cast(MOVES).sort(KEYS_OF_MOVES, nulls_last=True)
+
+
+def less(now: pl.DataFrame, kept: pl.DataFrame) -> pl.DataFrame:
+    """`now` less `kept` (MOVES) per key, where they differ."""
+    both = now.join(kept, on=KEYS_OF_MOVES, how="full", coalesce=True, nulls_equal=True,
+                    suffix="_kept")
+    return summed(both.with_columns(
+        (pl.col("quantity").fill_null(0) - pl.col("quantity_kept").fill_null(0))
+        .alias("quantity")).filter(pl.col("quantity") != 0))

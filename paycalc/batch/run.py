@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from paycalc.batch.corrections import CODES, revisited_days, with_corrections
+from paycalc.batch.corrections import CODES, less, moves_of, revisited_days, with_corrections
 from paycalc.batch.store import RunStore
 from paycalc.batch.time_sheet import sheet_of
 from paycalc.engine import Evaluation, evaluate
@@ -28,7 +28,7 @@ from paycalc.rules.compiled import Agreement
 from paycalc.spec.catalogue import check_paths, yaml_files
 from paycalc.tables.datadir import INTAKE_REJECTS, Intake, first_bad_row, read_directory
 from paycalc.tables.inputs import Inputs, Period, schema
-from paycalc.tables.outputs import WARNINGS
+from paycalc.tables.outputs import MOVES, WARNINGS
 
 ACCOUNTING = schema(table=pl.String, file=pl.String, read=pl.Int64, used=pl.Int64,
                     rejected=pl.Int64)
@@ -40,8 +40,9 @@ class Batch:
     """What a run found: its agreements and the files they came from, the evaluation, its
     pay lines (with corrections of locked days when run from a store), the time sheet the
     CSV reports are made from, every rejected row with its file and row, the row
-    accounting, the lock it started from and the locked days it compared with what was
-    transferred (`corrections.revisited_days`)."""
+    accounting, the lock it started from, the locked days it compared with what was
+    transferred (`corrections.revisited_days`) and the tracker corrections of those days
+    (MOVES: dated on the locked day; the ledger books them on the first unlocked day)."""
 
     period: Period
     agreements: list[Agreement]
@@ -54,12 +55,14 @@ class Batch:
     accounting: pl.DataFrame
     made_from: dt.date | None
     revisited: Period | None
+    tracker_corrections: pl.DataFrame
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """The output tables of the run by name, in the order they are written."""
         result = self.evaluation
         return {"pay_lines": self.pay_lines,
                 "tracker_transactions": result.tracker_transactions,
+                "tracker_corrections": self.tracker_corrections,
                 "balances": result.balances, "time_sheet": self.time_sheet,
                 "warnings": result.warnings,
                 "rejects": self.rejects, "row_counts": self.accounting}
@@ -96,14 +99,16 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     step("evaluate")
     evaluated = Period(min(period.start, _first_day(intake.inputs, lock, revisit_from)),
                        period.end)
-    whole = evaluate(agreements, intake.inputs, evaluated, opening=opening, time_sheet=True)
+    revisited, corrections = _tracker_corrections(agreements, intake.inputs, evaluated, lock,
+                                                  revisit_from, store)
+    whole = evaluate(agreements, intake.inputs, evaluated, opening=opening, time_sheet=True,
+                     corrections=corrections)
     refused = whole.rejects.join(intake.origins, on=["table", "row_id"], how="left"
                                  ).select(list(INTAKE_REJECTS))
     if strict and len(refused):
         raise first_bad_row(refused)
     rejects = pl.concat([intake.rejects, refused]).sort("table", "row", "column", "code", "reason",
                                                          nulls_last=True)
-    revisited = revisited_days(whole.pay_lines, lock, revisit_from)
     transferred = store.transferred(revisited) if store and revisited else None
     transfers = [(n, first, last) for n, kind, first, last, _ in store.transfers()
                  if kind == "definitive"] if store else []
@@ -116,7 +121,7 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
         [evaluation.warnings, _without_export_codes(lines, agreements)]))
     return Batch(period, agreements, files, intake.files, evaluation, lines,
                  sheet_of(evaluation, intake.inputs, period), rejects,
-                 accounting(intake, refused, rejects), lock, revisited)
+                 accounting(intake, refused, rejects), lock, revisited, corrections)
 
 
 def _first_day(inputs: Inputs, lock: dt.date | None, revisit_from: dt.date | None
@@ -136,6 +141,22 @@ def _first_day(inputs: Inputs, lock: dt.date | None, revisit_from: dt.date | Non
         return dt.date.max
     first = earliest - dt.timedelta(days=1)
     return max(first, revisit_from) if revisit_from else first
+
+
+def _tracker_corrections(agreements: list[Agreement], inputs: Inputs, evaluated: Period,
+                         lock: dt.date | None, revisit_from: dt.date | None,
+                         store: RunStore | None) -> tuple[Period | None, pl.DataFrame]:
+    """The locked days the run revisits (`corrections.revisited_days`) and the tracker
+    corrections of those days: the additions their salary types and links make now,
+    evaluated afresh over the revisited days, less those the store kept of them."""
+    if store is None or lock is None or evaluated.start > lock:
+        return None, pl.DataFrame(schema=MOVES)
+    locked = evaluate(agreements, inputs, Period(evaluated.start, lock))
+    revisited = revisited_days(locked.pay_lines, lock, revisit_from)
+    if revisited is None:
+        return None, pl.DataFrame(schema=MOVES)
+    now = moves_of(locked.tracker_transactions, revisited)
+    return revisited, less(now, store.moves(revisited))
 
 
 def _without_export_codes(lines: pl.DataFrame, agreements: list[Agreement]) -> pl.DataFrame:

@@ -24,9 +24,10 @@ from typing import Literal
 
 import polars as pl
 
+from paycalc.batch.corrections import summed
 from paycalc.errors import StoreError
 from paycalc.tables.inputs import MONEY, Opening, Period, schema
-from paycalc.tables.outputs import OPENING, QUANTITY
+from paycalc.tables.outputs import MOVES, OPENING, QUANTITY
 
 Kind = Literal["preliminary", "definitive"]
 
@@ -44,6 +45,10 @@ create table if not exists transferred_lines (
     transfer_id integer not null references transfers(id), employee_id text not null,
     date text not null, agreement text, salary_type text not null, unit text not null,
     seconds integer, quantity text, amount text);
+create table if not exists transferred_moves (
+    transfer_id integer not null references transfers(id), employee_id text not null,
+    tracker text not null, date text not null, kind text not null, made_by text,
+    agreement text, quantity text not null);
 create table if not exists locked_balances (
     transfer_id integer not null references transfers(id), employee_id text not null,
     tracker text not null, tracking_year text, balance text not null, accrued text not null);
@@ -105,6 +110,17 @@ class RunStore:
             [(e, dt.date.fromisoformat(d), a, s, u, sec, _number(q), _number(m))
              for e, d, a, s, u, sec, q, m in rows], schema=TRANSFERRED, orient="row")
 
+    def moves(self, days: Period) -> pl.DataFrame:
+        """What definitive transfers kept of the tracker additions of `days` (MOVES), the
+        corrections booked for them included, summed per key."""
+        with self._connection() as db:
+            rows = db.execute("select employee_id, tracker, date, kind, made_by, agreement, "
+                              "quantity from transferred_moves where date between ? and ?",
+                              (days.start.isoformat(), days.end.isoformat())).fetchall()
+        frame = pl.DataFrame([(e, t, dt.date.fromisoformat(d), k, m, a, Decimal(q))
+                              for e, t, d, k, m, a, q in rows], schema=MOVES, orient="row")
+        return summed(frame)
+
     def recorded(self, manifest: str) -> int | None:
         """The definitive transfer of the run whose manifest hash is `manifest`, if any."""
         with self._connection() as db:
@@ -121,11 +137,13 @@ class RunStore:
                 for i, k, f, t, n in rows]
 
     def transfer(self, kind: Kind, period: Period, lines: pl.DataFrame, balances: pl.DataFrame,
-                 *, manifest: str, made_from: dt.date | None) -> int:
+                 *, manifest: str, made_from: dt.date | None,
+                 moves: pl.DataFrame | None = None) -> int:
         """Record a transfer of `lines` (pay lines, payable ones) for `period`. A definitive
-        one also keeps the lines and `balances` (as of the period's end) and so locks the
-        period; all of it is one transaction. `made_from` is the lock the run started from:
-        a run made before a later lock is refused, as is a period already locked."""
+        one also keeps the lines, `balances` (as of the period's end) and the tracker
+        additions `moves` (MOVES) and so locks the period; all of it is one transaction.
+        `made_from` is the lock the run started from: a run made before a later lock is
+        refused, as is a period already locked."""
         with self._connection() as db:
             db.execute("begin immediate")
             try:
@@ -150,6 +168,8 @@ class RunStore:
                 if kind == "definitive":
                     _insert_lines(db, number, lines)
                     _insert_balances(db, number, balances)
+                    _insert_moves(db, number, moves if moves is not None
+                                  else pl.DataFrame(schema=MOVES))
                 db.execute("commit")
             except BaseException:
                 db.execute("rollback")
@@ -177,6 +197,13 @@ def _insert_lines(db: sqlite3.Connection, transfer: int, lines: pl.DataFrame) ->
         [(transfer, r["employee_id"], r["date"].isoformat(), r["agreement"], r["salary_type"],
           r["unit"], r["seconds"], _text(r["quantity"]), _text(r["amount"]))
          for r in lines.iter_rows(named=True)])
+
+
+def _insert_moves(db: sqlite3.Connection, transfer: int, moves: pl.DataFrame) -> None:
+    db.executemany(
+        "insert into transferred_moves values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(transfer, r["employee_id"], r["tracker"], r["date"].isoformat(), r["kind"],
+          r["made_by"], r["agreement"], str(r["quantity"])) for r in moves.iter_rows(named=True)])
 
 
 def _insert_balances(db: sqlite3.Connection, transfer: int, balances: pl.DataFrame) -> None:

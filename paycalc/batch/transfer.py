@@ -23,14 +23,14 @@ from pathlib import Path
 
 import polars as pl
 
-from paycalc.batch.corrections import CORRECTED_LINES
+from paycalc.batch.corrections import CORRECTED_LINES, moves_of, summed
 from paycalc.batch.store import Kind, RunStore
 from paycalc.batch.write import read_output, sha256
 from paycalc.errors import DataError, StoreError
 from paycalc.reasons import REASONS
 from paycalc.tables.datadir import INTAKE_REJECTS
 from paycalc.tables.inputs import Period
-from paycalc.tables.outputs import BALANCES, WARNINGS, amounts_at
+from paycalc.tables.outputs import BALANCES, MOVES, TRANSACTIONS, WARNINGS, amounts_at
 
 EXPORT_COLUMNS = ["employee_id", "date", "agreement", "salary_type", "export_code", "unit",
                   "quantity", "rate", "amount", "currency", "correction", "corrects_transfer"]
@@ -52,6 +52,9 @@ class RunOutputs:
     manifest: str
     decimals: dict[str, int]
     """Each agreement's money decimals: amounts are exported at them."""
+    moves: pl.DataFrame
+    """The tracker additions of the period's days and the tracker corrections of locked
+    days the run booked (MOVES), which a definitive transfer keeps."""
 
 
 def read_run(folder: Path) -> RunOutputs:
@@ -67,7 +70,11 @@ def read_run(folder: Path) -> RunOutputs:
     return RunOutputs(period, dt.date.fromisoformat(made_from) if made_from else None,
                       read_output(folder, "pay_lines", CORRECTED_LINES),
                       read_output(folder, "balances", BALANCES), sha256(folder / "manifest.json"),
-                      {a["id"]: a.get("decimals", 4) for a in manifest["agreements"]})
+                      {a["id"]: a.get("decimals", 4) for a in manifest["agreements"]},
+                      summed(pl.concat([
+                          moves_of(read_output(folder, "tracker_transactions", TRANSACTIONS),
+                                   period),
+                          read_output(folder, "tracker_corrections", MOVES)])))
 
 
 def export_files(lines: pl.DataFrame, period: Period, decimals: dict[str, int],
@@ -153,7 +160,7 @@ def transfer_run(folder: Path, store: RunStore, kind: Kind, exports: Path, *,
     if kind == "definitive" and not accept_rejects:
         _guard(folder, run, payable)
     number = store.transfer(kind, run.period, payable, run.balances, manifest=run.manifest,
-                            made_from=run.made_from)
+                            made_from=run.made_from, moves=run.moves)
     return Transferred(number, export_files(payable, run.period, run.decimals, exports), False)
 
 

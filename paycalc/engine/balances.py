@@ -9,7 +9,7 @@ import polars as pl
 
 from paycalc.engine.drivers import tracking_year
 from paycalc.engine.exprs import by_employee_and_day, running_total
-from paycalc.engine.ledger import MICRO, micro, per_tracker, quantity, with_tracking_year
+from paycalc.engine.ledger import ACCRUALS, MICRO, micro, per_tracker, quantity, with_tracking_year
 from paycalc.reasons import BALANCE_ABOVE_MAX, BALANCE_BELOW_MIN, UNLOCKED_OLD
 from paycalc.rules.compiled import Agreement, Tracker
 from paycalc.tables.messages import warned
@@ -35,7 +35,7 @@ def balances(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Trac
     same_year = pl.col("year") == per_tracker(
         trackers, "tracker", lambda t: tracking_year(pl.lit(as_of), t), pl.Date())
     accrual = (pl.col("kind") == "max_accrual") | (
-        pl.col("kind").is_in(["link", "salary_type"]) & (pl.col("operator") == "add")
+        pl.col("kind").is_in(ACCRUALS) & (pl.col("operator") == "add")
         & (pl.col("quantity") > 0))
     q = micro(pl.col("quantity"))
     upto = pl.col("date") <= as_of

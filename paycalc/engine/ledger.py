@@ -27,15 +27,17 @@ from paycalc.tables.inputs import MONEY
 from paycalc.tables.outputs import QUANTITY, TRANSACTIONS
 
 MICRO = 1_000_000
-PHASE = {"set": 0, "link": 1, "salary_type": 2, "adjustment": 3, "expiry": 4}
+PHASE = {"set": 0, "link": 1, "salary_type": 2, "correction": 3, "adjustment": 4, "expiry": 5}
 WITHIN_DAY = ["phase", "made_by", "agreement_key", "ids_key", "quantity"]
 """Ledger order, by employee, tracker and date, then: a day's sets, link additions, salary
-types, adjustments, then expiries; a row's cut-off part right after it; a split deduction
-by year."""
+types, corrections of locked days, adjustments, then expiries; a row's cut-off part right
+after it; a split deduction by year."""
 PLACED = ["employee_id", "tracker", "date", "phase", "pos", "rank", "agreement_key",
           "made_by", "tracking_year", "change", "set_to", "kind", "operator",
           "driver_value", "level", "factor", "source", "input_ids"]
 """Columns of placed rows, before the output columns are made."""
+ACCRUALS = ("link", "salary_type", "correction")
+"""Kinds of addition that count against a tracker's yearly maximum (not adjustments)."""
 
 
 def micro(value: pl.Expr) -> pl.Expr:
@@ -125,7 +127,7 @@ def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFra
 def _cut_at_cap(rows: pl.DataFrame, opening: pl.DataFrame,
                 trackers: dict[str, Tracker]) -> pl.DataFrame:
     """`cut`: the part of each addition over the yearly maximum (0 where none)."""
-    capped = ((pl.col("operator") == "add") & pl.col("kind").is_in(["link", "salary_type"])
+    capped = ((pl.col("operator") == "add") & pl.col("kind").is_in(ACCRUALS)
               & (pl.col("q") > 0) & (pl.col("cap") > 0))
     before = opening.select("employee_id", "tracker", "year",
                             micro(pl.col("accrued")).alias("accrued0"))

@@ -24,6 +24,7 @@ from paycalc.rules.compiled import Agreement
 from paycalc.tables.inputs import Inputs, Opening, Period, prepare
 from paycalc.tables.outputs import (
     BALANCES,
+    MOVES,
     OPENING,
     PAY_LINES,
     REJECTS,
@@ -68,12 +69,14 @@ class Bucket:
 
 def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
              opening: Opening | None = None, balances_as_of: dt.date | None = None,
-             time_sheet: bool = False) -> Evaluation:
+             time_sheet: bool = False, corrections: pl.DataFrame | None = None) -> Evaluation:
     """Pay lines (and with `time_sheet` the time sheet) of the days in `period` for every
     employee whose main agreement on a day is one of `agreements`; tracker transactions of
     the period (after `opening.lock_date` when starting from locked balances) and balances
     as of `balances_as_of` (default: the period's end); the input rows that could not be
-    used; and warnings.
+    used; and warnings. Starting from a lock, `corrections` (MOVES columns: what the
+    transactions of locked days would be now less what was transferred) enter the ledger
+    on the day after the lock as `correction` transactions naming the locked day.
 
     Each employee's trackers follow the agreements of their assignments; an employee whose
     agreements define one tracker code differently keeps no tracker rows and gets a
@@ -84,6 +87,9 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
     tables = prepare(inputs)
     tables["opening"] = (opening.balances.select(list(OPENING)).cast(OPENING)
                          if opening else pl.DataFrame(schema=OPENING))
+    tables["corrections"] = (corrections.select(list(MOVES)).cast(MOVES)
+                             if opening and corrections is not None
+                             else pl.DataFrame(schema=MOVES))
     lock = opening.lock_date if opening else None
     rules = line_rules(agreements)
     days = {a.id: agreement_days(a, period, rules) for a in agreements}

@@ -9,6 +9,7 @@ from typing import NamedTuple
 import polars as pl
 
 from paycalc.engine.balances import balances, limit_warnings, unlocked_warnings
+from paycalc.engine.exprs import among
 from paycalc.engine.ledger import ledger, opening_years
 from paycalc.engine.pay_lines import DayFacts
 from paycalc.engine.transactions import (
@@ -25,9 +26,16 @@ from paycalc.rules.compiled import (
     employee_agreements,
     tracker_definitions,
 )
-from paycalc.tables.inputs import Period
+from paycalc.tables.inputs import MONEY, Period
 from paycalc.tables.messages import rejected, warned
-from paycalc.tables.outputs import BALANCES, REJECTS, TRANSACTIONS, WARNINGS, frame_of
+from paycalc.tables.outputs import (
+    BALANCES,
+    QUANTITY,
+    REJECTS,
+    TRANSACTIONS,
+    WARNINGS,
+    frame_of,
+)
 
 
 class TrackerResult(NamedTuple):
@@ -40,7 +48,7 @@ class TrackerResult(NamedTuple):
     warnings: pl.DataFrame
 
 
-TRACKER_TABLES = ("employees", "assignments", "adjustments", "opening")
+TRACKER_TABLES = ("employees", "assignments", "adjustments", "opening", "corrections")
 """The input tables the tracker stage reads (besides the pay-line stage's lines and facts)."""
 
 
@@ -63,6 +71,7 @@ def tracker_stage(agreements: list[Agreement], trackers: dict[str, Tracker],
                                        by_salary_type, period.start, period.end)
         made.append(rows)
         notes.append(note)
+    made.append(_corrections(tables["corrections"], trackers, first))
     adjusted, rejects = adjustment_transactions(tables["adjustments"], tables["employees"],
                                                 trackers, period.start, period.end)
     opening = opening_years(tables["opening"], trackers, lock or period.start)
@@ -142,3 +151,20 @@ def _not_kept(conflicts: tuple[TrackerConflict, ...], tables: dict[str, pl.DataF
         *rejected(TRACKER_NOT_KEPT, trackers=", ".join(c.code for c in conflicts)))
     return TrackerResult(pl.DataFrame(schema=TRANSACTIONS), pl.DataFrame(schema=BALANCES),
                          frame_of([rejects], REJECTS), frame_of(warnings, WARNINGS))
+
+
+def _corrections(moves: pl.DataFrame, trackers: dict[str, Tracker], first: dt.date
+                 ) -> pl.DataFrame:
+    """Corrections of locked days (MOVES) as transactions on `first`, the first unlocked
+    day, each naming the locked day and the kind of transaction it corrects: locked
+    balances stay as they were, and the difference enters the ledger where it is open."""
+    return moves.filter(among("tracker", trackers, pl.String())).select(
+        "employee_id", "tracker", pl.lit(first).alias("date"), "quantity",
+        pl.lit("add").alias("operator"), pl.lit("correction").alias("kind"), "made_by",
+        "agreement", pl.lit(None, QUANTITY).alias("driver_value"),
+        pl.lit(None, pl.Int64).alias("level"), pl.lit(None, MONEY).alias("factor"),
+        pl.lit(None, MONEY).alias("carry"),
+        pl.format("correction of {} ({} {})", pl.col("date"), pl.col("kind"),
+                  pl.col("made_by")).alias("source"),
+        pl.lit([], pl.List(pl.String)).alias("input_ids")).cast(MADE)
+

@@ -134,10 +134,14 @@ def _link_rows(link: Link, fired: pl.DataFrame, regulating: pl.DataFrame | None,
             fired = fired.with_columns(_whole_years(pl.col(since), pl.col("date"))
                                        .cast(MONEY).alias("regulator"))
         factor: pl.Expr = pl.lit(None, MONEY)
-        level = pl.max_horizontal(
-            pl.when((dated_expr(item.threshold, pl.col("date"), MONEY) <= pl.col("regulator"))
-                    .fill_null(False)).then(pl.lit(i, pl.Int64)).otherwise(pl.lit(0, pl.Int64))
-            for i, item in enumerate(link.levels.table))
+        # the highest level whose threshold the regulator reaches (0 when none does); the
+        # column is compared first: Polars 2.1 gives a decimal literal compared with a
+        # column a length of one
+        level: pl.Expr = pl.lit(0, pl.Int64)
+        for i, item in enumerate(link.levels.table):
+            level = pl.when((pl.col("regulator") >= dated_expr(item.threshold, pl.col("date"),
+                                                               MONEY)).fill_null(False)).then(
+                pl.lit(i, pl.Int64)).otherwise(level)
         for i, item in enumerate(link.levels.table):
             if item.factor is not None:
                 factor = pl.when(pl.col("level") == i).then(

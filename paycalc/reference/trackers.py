@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -43,8 +44,9 @@ from paycalc.tables.inputs import Inputs, Opening, Period, prepare
 
 DAY = dt.timedelta(days=1)
 SIX = Decimal("0.000001")
-PHASES = {"set": 0, "link": 1, "salary_type": 2, "adjustment": 3}
-"""Order of a day's transactions: sets, then link additions, salary types, adjustments."""
+PHASES = {"set": 0, "link": 1, "salary_type": 2, "correction": 3, "adjustment": 4}
+"""Order of a day's transactions: sets, then link additions, salary types, corrections of
+locked days, adjustments."""
 
 
 def q6(value: Decimal) -> Decimal:
@@ -149,6 +151,17 @@ class _Run:
                     self.add(line["employee_id"], effect.tracker, line["date"], quantity,
                              kind="salary_type", made_by=st.code, agreement=line["agreement"],
                              source=str(effect.source), ids=line["input_ids"], factor=factor)
+
+    def corrections(self, moves: Sequence[dict[str, Any]], first: dt.date) -> None:
+        """Corrections of locked days (what their transactions would be now less what was
+        transferred), booked on `first`, the first unlocked day, naming the locked day."""
+        for move in moves:
+            if move["tracker"] in self.trackers:
+                self.add(move["employee_id"], move["tracker"], first, move["quantity"],
+                         kind="correction", made_by=move["made_by"],
+                         agreement=move["agreement"], ids=[],
+                         source=f"correction of {move['date']} ({move['kind']} "
+                                f"{move['made_by']})")
 
     # -- links -----------------------------------------------------------------------------
 
@@ -537,7 +550,7 @@ def balances(trackers: dict[str, Tracker], rows: list[dict[str, Any]],
             continue
         item["balance"] += row["quantity"]
         accrual = row["kind"] == "max_accrual" or (
-            row["kind"] in ("link", "salary_type") and row["operator"] == "add"
+            row["kind"] in ("link", "salary_type", "correction") and row["operator"] == "add"
             and row["quantity"] > 0)
         if accrual and (tracker.periodised
                         or year_of(tracker, row["date"]) == year_of(tracker, as_of)):
@@ -574,9 +587,13 @@ def limit_warnings(trackers: dict[str, Tracker], rows: list[dict[str, Any]],
 
 def evaluate_trackers_reference(agreements: list[Agreement], inputs: Inputs, period: Period,
                                 facts: ReferenceResult, start: Opening | None = None,
-                                as_of: dt.date | None = None) -> dict[str, list[dict[str, Any]]]:
+                                as_of: dt.date | None = None,
+                                corrections: Sequence[dict[str, Any]] = ()
+                                ) -> dict[str, list[dict[str, Any]]]:
     """Tracker transactions (ledger rows), balances as of `as_of` (default: the period's
-    end), warnings and rejects, from the reference pay-line evaluation `facts`.
+    end), warnings and rejects, from the reference pay-line evaluation `facts`; from a
+    lock (`start`), the effects of `corrections` (lines of locked days that changed) are
+    booked on the day after it.
 
     Each employee is evaluated with the trackers of the agreements of their assignments
     (`tracker_definitions`); employees assigned to the same agreements together, those
@@ -605,7 +622,8 @@ def evaluate_trackers_reference(agreements: list[Agreement], inputs: Inputs, per
             continue
         trackers = defined.trackers if chosen else tracker_definitions(agreements).trackers
         found = _evaluate_group(chosen, trackers, mine, members, period, _of(facts, members),
-                                start, as_of or period.end)
+                                start, as_of or period.end,
+                                [c for c in corrections if c["employee_id"] in members])
         for name, rows in found.items():
             result[name] += rows
     result["transactions"].sort(key=lambda r: r["employee_id"])
@@ -653,7 +671,8 @@ def _not_kept(conflicts: tuple[TrackerConflict, ...], tables: dict[str, list[dic
 def _evaluate_group(agreements: list[Agreement], trackers: dict[str, Tracker],
                     tables: dict[str, list[dict[str, Any]]], members: set[str],
                     period: Period, facts: ReferenceResult, start: Opening | None,
-                    as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
+                    as_of: dt.date, corrections: list[dict[str, Any]]
+                    ) -> dict[str, list[dict[str, Any]]]:
     """The tracker results of the employees `members` (whose rows `tables` hold),
     evaluated under `agreements` with `trackers`."""
     run = _Run(agreements, trackers, tables, period, facts)
@@ -663,6 +682,8 @@ def _evaluate_group(agreements: list[Agreement], trackers: dict[str, Tracker],
         if row["employee_id"] in members:
             opening[(row["employee_id"], row["tracker"])][row["tracking_year"]] = row
     run.salary_type_transactions()
+    if lock is not None:
+        run.corrections(corrections, lock + DAY)
     run.link_transactions()
     run.adjustment_transactions()
     rows = run.ledger(opening, lock)

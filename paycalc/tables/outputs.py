@@ -51,6 +51,13 @@ def frame_of(parts: list[pl.DataFrame], columns: pl.Schema) -> pl.DataFrame:
     return pl.concat(parts) if parts else pl.DataFrame(schema=columns)
 
 
+MOVES = schema(employee_id=pl.String, tracker=pl.String, date=pl.Date, kind=pl.String,
+               made_by=pl.String, agreement=pl.String, quantity=QUANTITY)
+"""Tracker additions made by salary types and links, summed per employee, tracker, day,
+kind, maker and agreement: what a definitive transfer keeps of its days' transactions, and
+(with `kind` what the correction corrects and `date` the locked day it belongs to) the
+tracker corrections an evaluation starting from a lock books on the first unlocked day."""
+
 OPENING = schema(employee_id=pl.String, tracker=pl.String, tracking_year=pl.Date,
                  balance=QUANTITY, accrued=QUANTITY)
 """Columns of `Opening.balances`: the locked balance and the year's accrual so far."""
