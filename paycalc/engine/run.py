@@ -8,6 +8,7 @@ results must equal `paycalc.reference.pay_lines`, which defines the semantics.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from paycalc.engine.ahead import booked_ahead, with_ahead
 from paycalc.engine.context import agreement_days
 from paycalc.engine.exprs import among
 from paycalc.engine.line_rules import line_rules, named
@@ -82,8 +84,30 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
     agreements define one tracker code differently keeps no tracker rows and gets a
     `TRACKER_DEFINITIONS_DIFFER` warning. Raises `InputError` at a value of `inputs` that
     does not convert exactly to its column's type (30.5 break minutes; a whole float
-    converts)."""
+    converts).
+
+    A balance shown as of a next occurrence includes the approved leave and adjustments of
+    `inputs` after the period up to the day it is shown for (`ahead`)."""
     agreements = list(agreements)
+    result = _evaluate(agreements, inputs, period, opening, balances_as_of, time_sheet,
+                       corrections)
+    last = result.balances["shown_on"].max()
+    if not isinstance(last, dt.date) or last <= period.end:
+        return result
+    later = Inputs(employees=inputs.employees, assignments=inputs.assignments,
+                   schedules=inputs.schedules, absences=inputs.absences,
+                   adjustments=inputs.adjustments, approvals=inputs.approvals)
+    future = _evaluate(agreements, later, Period(period.end + dt.timedelta(days=1), last),
+                       None, None, False, None)
+    leave = prepare(Inputs(absences=inputs.absences))["absences"]["row_id"]
+    return dataclasses.replace(result, balances=with_ahead(
+        result.balances, booked_ahead(future.tracker_transactions, leave)))
+
+
+def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
+              opening: Opening | None, balances_as_of: dt.date | None, time_sheet: bool,
+              corrections: pl.DataFrame | None) -> Evaluation:
+    """`evaluate` without what is booked after the period."""
     tables = prepare(inputs)
     tables["opening"] = (opening.balances.select(list(OPENING)).cast(OPENING)
                          if opening else pl.DataFrame(schema=OPENING))

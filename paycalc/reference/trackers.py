@@ -29,7 +29,7 @@ from paycalc.reasons import (
     UNLOCKED_OLD,
     Reason,
 )
-from paycalc.reference.pay_lines import ReferenceResult
+from paycalc.reference.pay_lines import ReferenceResult, evaluate_reference
 from paycalc.rules.compiled import (
     Agreement,
     Dated,
@@ -588,12 +588,13 @@ def limit_warnings(trackers: dict[str, Tracker], rows: list[dict[str, Any]],
 def evaluate_trackers_reference(agreements: list[Agreement], inputs: Inputs, period: Period,
                                 facts: ReferenceResult, start: Opening | None = None,
                                 as_of: dt.date | None = None,
-                                corrections: Sequence[dict[str, Any]] = ()
-                                ) -> dict[str, list[dict[str, Any]]]:
+                                corrections: Sequence[dict[str, Any]] = (),
+                                ahead: bool = True) -> dict[str, list[dict[str, Any]]]:
     """Tracker transactions (ledger rows), balances as of `as_of` (default: the period's
     end), warnings and rejects, from the reference pay-line evaluation `facts`; from a
     lock (`start`), the effects of `corrections` (lines of locked days that changed) are
-    booked on the day after it.
+    booked on the day after it. With `ahead`, a balance shown as of a next occurrence
+    includes the approved leave and adjustments after the period (docs/trackers.md).
 
     Each employee is evaluated with the trackers of the agreements of their assignments
     (`tracker_definitions`); employees assigned to the same agreements together, those
@@ -626,10 +627,44 @@ def evaluate_trackers_reference(agreements: list[Agreement], inputs: Inputs, per
                                 [c for c in corrections if c["employee_id"] in members])
         for name, rows in found.items():
             result[name] += rows
+    if ahead:
+        _with_ahead(agreements, inputs, period, result["balances"])
     result["transactions"].sort(key=lambda r: r["employee_id"])
     result["balances"].sort(key=lambda r: (r["employee_id"], r["tracker"],
                                            r["tracking_year"] or dt.date.min))
     return result
+
+
+def _with_ahead(agreements: list[Agreement], inputs: Inputs, period: Period,
+                shown: list[dict[str, Any]]) -> None:
+    """Add to each balance's `shown_balance` the additions approved leave and adjustments
+    make after the period, up to the day the balance is shown for."""
+    last = max((b["shown_on"] for b in shown), default=None)
+    if last is None or last <= period.end:
+        return
+    later = Inputs(employees=inputs.employees, assignments=inputs.assignments,
+                   schedules=inputs.schedules, absences=inputs.absences,
+                   adjustments=inputs.adjustments, approvals=inputs.approvals)
+    window = Period(period.end + DAY, last)
+    future = evaluate_trackers_reference(agreements, later, window,
+                                         evaluate_reference(agreements, later, window),
+                                         ahead=False)
+    leave = set(prepare(Inputs(absences=inputs.absences))["absences"]["row_id"])
+    rows = {(b["employee_id"], b["tracker"], b["tracking_year"]): b for b in shown}
+    like = {(b["employee_id"], b["tracker"]): b for b in shown}
+    for t in future["transactions"]:
+        of_leave = bool(t["input_ids"]) and all(i in leave for i in t["input_ids"])
+        counted = t["kind"] == "adjustment" or (
+            t["kind"] in ("salary_type", "link") and t["operator"] == "add" and of_leave)
+        model = like.get((t["employee_id"], t["tracker"]))
+        if not counted or model is None or t["date"] > model["shown_on"]:
+            continue
+        key = (t["employee_id"], t["tracker"], t["tracking_year"])
+        if key not in rows:
+            rows[key] = {**model, "tracking_year": t["tracking_year"], "balance": Decimal(0),
+                         "accrued": Decimal(0), "shown_balance": Decimal(0)}
+            shown.append(rows[key])
+        rows[key]["shown_balance"] += t["quantity"]
 
 
 def _of(facts: ReferenceResult, members: set[str]) -> ReferenceResult:
