@@ -24,7 +24,7 @@ def run(*args: str):
 def test_validate_shipped_agreements_passes() -> None:
     result = run("validate", str(AGREEMENTS_DIR), str(RULES_DIR))
     assert result.exit_code == 0, result.output
-    assert "4 agreement(s) and 3 rule set(s) checked, 0 problem(s)" in result.output
+    assert "5 agreement(s) and 3 rule set(s) checked, 0 problem(s)" in result.output
 
 
 def test_validate_prints_every_problem_and_exits_1() -> None:
@@ -62,7 +62,7 @@ def test_show_prints_the_compiled_agreement_with_defaults_and_sources() -> None:
 def test_show_unknown_agreement_exits_2() -> None:
     result = run("show", "no_such_agreement")
     assert result.exit_code == 2
-    assert "shipped: contact_centre, hourly, retail, retail_part_time" in result.output
+    assert "shipped: contact_centre, hourly, office, retail, retail_part_time" in result.output
 
 
 def test_demo_runs_the_sample_data_and_writes_the_report(tmp_path: Path) -> None:

@@ -21,10 +21,10 @@ def test_the_shipped_sample_is_what_the_tool_writes(tmp_path: Path) -> None:
         assert path.read_bytes() == (SAMPLE_DIR / path.name).read_bytes(), path.name
 
 
-def test_the_sample_runs_clean_under_three_agreements() -> None:
+def test_the_sample_runs_clean_under_four_agreements() -> None:
     batch = run_directory(SAMPLE_DIR, [AGREEMENTS_DIR], period_of(SAMPLE_FROM, SAMPLE_TO))
     assert batch.rejects.is_empty()
     assert (batch.accounting["read"] == batch.accounting["used"]).all()
     assert sorted(batch.pay_lines["agreement"].unique()) == [
-        "hourly", "retail", "retail_part_time"]
+        "hourly", "office", "retail", "retail_part_time"]
     assert batch.pay_lines["employee_id"].n_unique() == 36

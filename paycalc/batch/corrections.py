@@ -9,6 +9,10 @@ so far for those days (earlier corrections included), and only where there is on
 on the locked day and naming the definitive transfer that locked that day. Locked days
 outside that window are not compared, so they are never reversed. Lines of unlocked days
 are paid as they are.
+
+A monthly salary (and its deductions) is one line for a whole month, dated on its last
+day: it is compared only for the months the window holds whole, since a month the window
+cuts would be re-evaluated from part of its days.
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ from paycalc.tables.outputs import MOVES, PAY_LINES, QUANTITY
 
 KEY = ["employee_id", "date", "agreement", "salary_type", "unit"]
 CODES = pl.Schema({"agreement": pl.String(), "salary_type": pl.String(),
-                   "export_code": pl.String(), "currency": pl.String()})
-"""Columns of the export code and currency of each agreement's salary types."""
+                   "export_code": pl.String(), "currency": pl.String(),
+                   "monthly": pl.Boolean()})
+"""Columns of the export code and currency of each agreement's salary types, and whether
+the type is paid by the month (pricing method `monthly_salary`)."""
 CORRECTED_LINES = pl.Schema({**PAY_LINES, "correction": pl.Boolean(),
                              "corrects_transfer": pl.Int64()})
 """Pay lines of a run: the engine's columns, whether a line is a correction of transferred
@@ -54,6 +60,12 @@ def with_corrections(lines: pl.DataFrame, period: Period, revisited: Period | No
     `codes` the export code and currency of each agreement's salary types (CODES)."""
     on_days = (pl.col("date").is_between(revisited.start, revisited.end) if revisited
                else pl.lit(False))
+    if revisited is not None:
+        lines = _monthly_marked(lines, codes)
+        transferred = None if transferred is None else _monthly_marked(transferred, codes)
+        whole = ((pl.col("date").dt.month_start() >= revisited.start)
+                 & (pl.col("date").dt.month_end() <= revisited.end))
+        on_days = on_days & (~pl.col("monthly") | whole)
     kept = lines.filter(pl.col("date").is_between(period.start, period.end)
                         & ~(on_days & pl.col("payable"))).with_columns(
         pl.lit(False).alias("correction"), pl.lit(None, pl.Int64).alias("corrects_transfer"))
@@ -85,6 +97,13 @@ def with_corrections(lines: pl.DataFrame, period: Period, revisited: Period | No
     return pl.concat([kept.select(list(CORRECTED_LINES)),
                       corrections.select(list(CORRECTED_LINES)).cast(CORRECTED_LINES)]).sort(
         "employee_id", "date", "salary_type", "rule", "agreement", "correction")
+
+
+def _monthly_marked(lines: pl.DataFrame, codes: pl.DataFrame) -> pl.DataFrame:
+    """`lines` with `monthly`: whether the line's salary type is paid by the month."""
+    return lines.join(codes.select("agreement", "salary_type", "monthly"),
+                      on=["agreement", "salary_type"], how="left", nulls_equal=True
+                      ).with_columns(pl.col("monthly").fill_null(False))
 
 
 def _locked_by(transfers: list[tuple[int, dt.date, dt.date]]) -> pl.Expr:

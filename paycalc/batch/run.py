@@ -112,7 +112,8 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     transferred = store.transferred(revisited) if store and revisited else None
     transfers = [(n, first, last) for n, kind, first, last, _ in store.transfers()
                  if kind == "definitive"] if store else []
-    codes = pl.DataFrame([(a.id, st.code, st.export_code, a.money.currency)
+    codes = pl.DataFrame([(a.id, st.code, st.export_code, a.money.currency,
+                           st.pricing.method == "monthly_salary")
                           for a in agreements for st in a.salary_types],
                          schema=CODES, orient="row")
     lines = with_corrections(whole.pay_lines, period, revisited, transferred, transfers, codes)
@@ -152,7 +153,10 @@ def _tracker_corrections(agreements: list[Agreement], inputs: Inputs, evaluated:
     if store is None or lock is None or evaluated.start > lock:
         return None, pl.DataFrame(schema=MOVES)
     locked = evaluate(agreements, inputs, Period(evaluated.start, lock))
-    revisited = revisited_days(locked.pay_lines, lock, revisit_from)
+    first_locked = min(first for _, kind, first, _, _ in store.transfers()
+                       if kind == "definitive")
+    since = max(revisit_from, first_locked) if revisit_from else first_locked
+    revisited = revisited_days(locked.pay_lines, lock, since)
     if revisited is None:
         return None, pl.DataFrame(schema=MOVES)
     now = moves_of(locked.tracker_transactions, revisited)
