@@ -1,7 +1,9 @@
 """The payroll cycle as a team runs it, through the command line: run a month from the run
 store, transfer it definitively, run the next month, and now and then change data of a
 month already paid. The data directory is one export holding every month so far, as
-exports often do.
+exports often do: the shipped sample (tools/make_sample_data.py) over January to March,
+under the shipped agreements: retail, part-time, hourly and monthly-paid office staff,
+whose vacation tracker the office agreement defines its own way.
 
 Figures are checked against fresh runs of the same data without a store: a month after a
 definitive transfer holds no correction when no locked data changed, and after a change
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import runpy
 import shutil
 import subprocess
 import sys
@@ -24,12 +27,13 @@ import pytest
 from paycalc.errors import EXIT_OK, EXIT_STORE
 from paycalc.spec.bundled import AGREEMENTS_DIR
 from paycalc.tables.datadir import write_tables
-from paycalc.tables.sample_data import generate
 
 MONTHS = [(dt.date(2025, 1, 1), dt.date(2025, 1, 31)), (dt.date(2025, 2, 1), dt.date(2025, 2, 28)),
           (dt.date(2025, 3, 1), dt.date(2025, 3, 31))]
 CHANGED_DAY = dt.date(2025, 1, 14)
 KEY = ["employee_id", "date", "salary_type"]
+TOOL = Path(__file__).resolve().parent.parent / "tools" / "make_sample_data.py"
+MONTHLY_PAID = "e6"
 
 
 def paycalc(*args: str | Path, cwd: Path) -> tuple[int, str]:
@@ -78,9 +82,10 @@ def difference(new: dict, old: dict) -> dict:
 @pytest.fixture(scope="module")
 def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """January and February run and transferred definitively; then a punch of 14 January
-    ends an hour later and an absence moves, and March is run."""
+    ends an hour later, an absence moves and a monthly-paid employee gets two days of
+    unpaid leave in January, and March is run."""
     cwd = tmp_path_factory.mktemp("cycle")
-    inputs = generate(employees=12, days=90)
+    inputs = runpy.run_path(str(TOOL))["sample_inputs"](days=90)
     data = cwd / "data"
     write_tables(inputs, data)
     seen: dict[str, object] = {"cwd": cwd, "data": data}
@@ -102,6 +107,9 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         .otherwise(pl.col("start_date")).alias("start_date"),
         pl.when(pl.col("employee_id") == "e1").then(pl.lit(dt.date(2025, 1, 22)))
         .otherwise(pl.col("end_date")).alias("end_date"))
+    unpaid = pl.DataFrame({"employee_id": [MONTHLY_PAID], "start_date": [dt.date(2025, 1, 20)],
+                           "end_date": [dt.date(2025, 1, 21)], "salary_type": ["LEAVE_UNPAID"]})
+    leave = pl.concat([leave, unpaid.cast(leave.schema)])
     write_tables(dataclasses.replace(inputs, punches=later, absences=leave), changed)
     seen["changed"] = changed
     seen["mar"] = run_month(cwd, changed, 2, "mar")
@@ -180,3 +188,20 @@ def test_a_change_to_a_paid_month_reaches_the_trackers_on_the_first_open_day(
     ours = pl.read_csv(cwd / "mar" / "balances.csv", infer_schema=False).select(columns)
     fresh = pl.read_csv(cwd / "fresh_all" / "balances.csv", infer_schema=False).select(columns)
     assert ours.sort(columns).rows() == fresh.sort(columns).rows()
+
+
+def test_a_monthly_paid_employee_is_paid_each_month_and_corrected_for_the_month(
+        cycle: dict) -> None:
+    # e6 (office, 34,000 a month) is paid the month's salary in each run, dated on the
+    # month's last day; the unpaid leave added to January (Mon 20 - Tue 21, two working
+    # days, at most five: 34000 / 21 each) is deducted in March's run as a correction dated
+    # 31 January: -2 x 1619.047619... = -3238.10
+    for month, last in (("jan", "2025-01-31"), ("feb", "2025-02-28"), ("mar", "2025-03-31")):
+        paid = cycle[month].filter((pl.col("employee_id") == MONTHLY_PAID)
+                                   & (pl.col("salary_type") == "MONTHLY"))
+        assert paid.select("date", "amount", "correction").rows() == [
+            (last, "34000.00", "false")], (month, paid)
+    deducted = cycle["mar"].filter((pl.col("employee_id") == MONTHLY_PAID)
+                                   & (pl.col("salary_type") == "DED_LEAVE"))
+    assert deducted.select("date", "quantity", "amount", "correction").rows() == [
+        ("2025-01-31", "-2.000000", "-3238.10", "true")], deducted
