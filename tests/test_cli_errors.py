@@ -169,3 +169,28 @@ def test_a_reversed_period_is_a_usage_error(tmp_path: Path, sample: Path) -> Non
     result = paycalc("run", sample, "--agreements", AGREEMENTS_DIR, "--from", "2025-02-01",
                      "--to", "2025-01-01", "--out", "out", cwd=tmp_path)
     assert_refused(result, EXIT_USAGE, "ends (2025-01-01) before it starts")
+
+
+def test_a_definitive_transfer_refuses_money_lines_without_an_amount(tmp_path: Path) -> None:
+    """Sales figures paid as a salary type of unit `amount` that is not priced are neither
+    a pay nor a time transaction: the transfer names the type and writes nothing."""
+    agreements = tmp_path / "agreements"
+    agreements.mkdir()
+    (agreements / "shop.yaml").write_text(
+        "agreement: shop\ntime_zone: Europe/Stockholm\nsalary_types:\n"
+        "  SALES: {unit: amount}\nfigures: {sales: SALES}\n", encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "employees.csv").write_text("employee_id,employment_start\ne1,2020-01-01\n",
+                                        encoding="utf-8")
+    (data / "assignments.csv").write_text("employee_id,agreement,valid_from\n"
+                                          "e1,shop,2020-01-01\n", encoding="utf-8")
+    (data / "figures.csv").write_text("employee_id,date,kind,value\ne1,2025-01-10,sales,1200\n",
+                                      encoding="utf-8")
+    code, out, err = paycalc("run", data, "--agreements", agreements, *PERIOD, "--out", "out",
+                             "--store", "runs.sqlite", cwd=tmp_path)
+    assert code == EXIT_OK, out + err
+    assert_refused(paycalc("transfer", "out", "--store", "runs.sqlite", "--definitive",
+                           "--out", "export", cwd=tmp_path),
+                   EXIT_STORE, "unit 'amount' have no amount", "shop: SALES")
+    assert not (tmp_path / "export").exists()

@@ -165,7 +165,16 @@ def transfer_run(folder: Path, store: RunStore, kind: Kind, exports: Path, *,
 
 
 def _exportable(lines: pl.DataFrame) -> None:
-    """Refuse lines whose export code PAXml cannot carry, before anything is written."""
+    """Refuse lines whose export code PAXml cannot carry, and lines of money without an
+    amount (unit `amount`, unpriced: neither a pay nor a time transaction), before
+    anything is written."""
+    moneyless = lines.filter((pl.col("unit") == "amount") & pl.col("amount").is_null()).select(
+        "agreement", "salary_type").unique().sort("agreement", "salary_type")
+    if len(moneyless):
+        named = ", ".join(f"{a}: {s}" for a, s in moneyless.iter_rows())
+        raise StoreError(f"not transferred: payable lines of unit 'amount' have no amount, so "
+                         f"they are neither pay nor time: price {named} (e.g. method "
+                         "as_given) or do not pay it")
     long = lines.filter(pl.col("export_code").str.len_chars() > PAXML_CODE_LENGTH).select(
         "agreement", "salary_type", "export_code").unique().sort("agreement", "salary_type")
     if len(long):
