@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 from html.parser import HTMLParser
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,11 @@ def test_the_report_shows_its_tables_and_charts_in_chromium(tmp_path: Path) -> N
     assert found.rows["pay-table"] == 1 + employees == 3
     assert found.rows["reject-table"] == 1 + len(batch.rejects) == 44
     assert found.rows["balance-table"] == 1 + len(batch.evaluation.balances)
+    # balances at their tracker's decimals: vacation days (0) and flextime hours (2)
+    for tracker, decimals in (("VAC", 0), ("FLEX", 2)):
+        row = batch.evaluation.balances.filter(tracker=tracker).row(0, named=True)
+        assert row["decimals"] == decimals
+        assert str(row["balance"].quantize(Decimal(1).scaleb(-decimals))) in found.text
     trackers = batch.evaluation.tracker_transactions["tracker"].n_unique()
     assert len(found.polylines) == trackers >= 2
     assert all(len(p.split()) == 122 for p in found.polylines)   # 1 March to 30 June

@@ -10,7 +10,7 @@ here, so the page needs no script and no network.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import jinja2
@@ -48,10 +48,17 @@ def render_report(batch: Batch) -> str:
         version=__version__, period=batch.period, accounting=batch.accounting.to_dicts(),
         pay=pay_summary(batch.pay_lines, batch.agreements).to_dicts(),
         totals=currency_totals(batch.pay_lines, batch.agreements).to_dicts(),
-        balances=batch.evaluation.balances.sort("tracker", "tracking_year", "employee_id",
-                                                nulls_last=True).to_dicts(),
+        balances=[{**row, "balance": shown_at(row["balance"], row["decimals"])}
+                  for row in batch.evaluation.balances.sort(
+                      "tracker", "tracking_year", "employee_id", nulls_last=True).to_dicts()],
         charts=charts(batch), warnings=batch.evaluation.warnings.to_dicts(),
         rejects=batch.rejects.to_dicts(), width=WIDTH, height=HEIGHT, pad=PAD)
+
+
+def shown_at(value: Decimal, decimals: int) -> str:
+    """A tracker quantity as text at the tracker's `decimals` (halves away from zero): the
+    ledger keeps six decimals, people read the tracker's own."""
+    return str(value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def currency_decimals(agreements: list[Agreement]) -> dict[str | None, int]:
