@@ -220,9 +220,12 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
 
 
 @main.command()
-@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.argument("run_dir", type=click.Path(path_type=Path), required=False)
 @click.option("--store", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The run store (an SQLite file, created when missing).")
+@click.option("--reexport", metavar="FROM:TO",
+              help="Write again the export of the definitive transfer of this period "
+                   "(YYYY-MM-DD:YYYY-MM-DD) from the store, byte for byte; no RUN_DIR.")
 @click.option("--preliminary", "kind", flag_value="preliminary",
               help="Export without locking: for checking in payroll.")
 @click.option("--definitive", "kind", flag_value="definitive",
@@ -232,13 +235,32 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
 @click.option("--accept-rejects", is_flag=True,
               help="Lock the period even though the run rejected input rows or left lines "
                    "unpaid.")
-def transfer(run_dir: Path, store: Path, kind: str | None, out: Path,
-             accept_rejects: bool) -> None:
+def transfer(run_dir: Path | None, store: Path, reexport: str | None, kind: str | None,
+             out: Path, accept_rejects: bool) -> None:
     """Transfer the run written to RUN_DIR to payroll: the export files, and with
-    --definitive the lock of its period in the run store (one transaction)."""
+    --definitive the lock of its period in the run store (one transaction, the export's
+    files recorded with it and renamed into place once it is committed)."""
     from paycalc.batch.store import RunStore
+    from paycalc.batch.transfer import reexport as write_again
     from paycalc.batch.transfer import transfer_run
 
+    if reexport is not None:
+        if run_dir is not None or kind is not None:
+            raise click.UsageError("--reexport takes no RUN_DIR, --preliminary or --definitive")
+        from paycalc.batch.run import period_of
+
+        try:
+            first, last = (dt.date.fromisoformat(day) for day in reexport.split(":"))
+            period = period_of(first, last)
+        except ValueError as exc:
+            raise click.BadParameter(f"'{reexport}' is not FROM:TO as YYYY-MM-DD:YYYY-MM-DD "
+                                     f"({exc})", param_hint="--reexport") from exc
+        again = write_again(RunStore(store), period, out)
+        _out.print(f"export of transfer {again.number} written again: "
+                   + ", ".join(str(f) for f in again.files), markup=False)
+        return
+    if run_dir is None:
+        raise click.UsageError("name the RUN_DIR to transfer (or --reexport a period)")
     if kind is None:
         raise click.UsageError("say --preliminary or --definitive")
     done = transfer_run(run_dir, RunStore(store), "definitive"

@@ -7,8 +7,8 @@ import datetime as dt
 import os
 import shutil
 import subprocess
-from html.parser import HTMLParser
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest

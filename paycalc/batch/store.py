@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -49,6 +49,9 @@ create table if not exists transferred_moves (
     transfer_id integer not null references transfers(id), employee_id text not null,
     tracker text not null, date text not null, kind text not null, made_by text,
     agreement text, quantity text not null);
+create table if not exists transfer_exports (
+    transfer_id integer not null references transfers(id), name text not null,
+    content blob not null);
 create table if not exists locked_balances (
     transfer_id integer not null references transfers(id), employee_id text not null,
     tracker text not null, tracking_year text, balance text not null, accrued text not null);
@@ -121,6 +124,20 @@ class RunStore:
                               for e, t, d, k, m, a, q in rows], schema=MOVES, orient="row")
         return summed(frame)
 
+    def export_of(self, period: Period) -> tuple[int, list[tuple[str, bytes]]]:
+        """The definitive transfer of `period` and the export files recorded with it (name,
+        content); raises `StoreError` when there is none."""
+        with self._connection() as db:
+            row = db.execute("select id from transfers where kind = 'definitive' and "
+                             "period_from = ? and period_to = ? order by id desc limit 1",
+                             (period.start.isoformat(), period.end.isoformat())).fetchone()
+            if row is None:
+                raise StoreError(f"no definitive transfer of {period.start} to {period.end} "
+                                 f"is recorded in {self.path}")
+            files = db.execute("select name, content from transfer_exports where "
+                               "transfer_id = ? order by rowid", (row[0],)).fetchall()
+        return int(row[0]), [(name, bytes(content)) for name, content in files]
+
     def recorded(self, manifest: str) -> int | None:
         """The definitive transfer of the run whose manifest hash is `manifest`, if any."""
         with self._connection() as db:
@@ -138,10 +155,12 @@ class RunStore:
 
     def transfer(self, kind: Kind, period: Period, lines: pl.DataFrame, balances: pl.DataFrame,
                  *, manifest: str, made_from: dt.date | None,
-                 moves: pl.DataFrame | None = None) -> int:
+                 moves: pl.DataFrame | None = None,
+                 exports: Sequence[tuple[str, bytes]] = ()) -> int:
         """Record a transfer of `lines` (pay lines, payable ones) for `period`. A definitive
         one also keeps the lines, `balances` (as of the period's end) and the tracker
-        additions `moves` (MOVES) and so locks the period; all of it is one transaction.
+        additions `moves` (MOVES) and so locks the period; the `exports` files (name,
+        content) are kept with it so they can be written again; all of it is one transaction.
         `made_from` is the lock the run started from: a run made before a later lock is
         refused, as is a period already locked."""
         with self._connection() as db:
@@ -165,6 +184,8 @@ class RunStore:
                                                period.end.isoformat(), manifest, len(lines)))
                 number = cursor.lastrowid
                 assert number is not None
+                db.executemany("insert into transfer_exports values (?, ?, ?)",
+                               [(number, name, content) for name, content in exports])
                 if kind == "definitive":
                     _insert_lines(db, number, lines)
                     _insert_balances(db, number, balances)

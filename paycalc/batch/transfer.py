@@ -11,12 +11,19 @@ export code, `antal`, `apris` and `belopp`, and one `tidtrans` (time transaction
 of time without an amount with `tidkod`, `datum` and `timmar` or `dagar`. The XML is built
 with the standard library's ElementTree, which escapes every value; it is valid against
 `schemas/paxml.xsd`. Amounts are written at their agreement's decimals.
+
+The export is made in memory, written beside its final names, recorded in the store with
+the transfer (one transaction), and only then renamed into place: a process killed at any
+instant leaves either no transfer (and at most stray `.partial` files), or a recorded
+transfer whose export the store holds byte for byte (`reexport`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,18 +84,47 @@ def read_run(folder: Path) -> RunOutputs:
                           read_output(folder, "tracker_corrections", MOVES)])))
 
 
-def export_files(lines: pl.DataFrame, period: Period, decimals: dict[str, int],
-                 folder: Path) -> list[Path]:
-    """The payroll export of `lines` (payable ones) as CSV and PAXml in `folder`, amounts
-    at their agreement's `decimals`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = folder / f"payroll_{period.start}_{period.end}"
-    csv = stem.with_suffix(".csv")
+def export_files(lines: pl.DataFrame, period: Period, decimals: dict[str, int]
+                 ) -> list[tuple[str, bytes]]:
+    """The payroll export of `lines` (payable ones): the CSV and the PAXml file, by name
+    and content, amounts at their agreement's `decimals`."""
+    stem = f"payroll_{period.start}_{period.end}"
     shown = lines.with_columns(amounts_at(decimals))
+    csv = io.BytesIO()
     shown.select(EXPORT_COLUMNS).write_csv(csv, date_format="%Y-%m-%d")
-    xml = stem.with_suffix(".paxml.xml")
+    xml = io.BytesIO()
     ET.ElementTree(paxml(shown, period)).write(xml, encoding="utf-8", xml_declaration=True)
-    return [csv, xml]
+    return [(f"{stem}.csv", csv.getvalue()), (f"{stem}.paxml.xml", xml.getvalue())]
+
+
+def staged(files: list[tuple[str, bytes]], folder: Path) -> list[tuple[Path, Path]]:
+    """`files` written to `.partial` files in `folder`, flushed to disk: (partial, final)
+    paths, for `placed` to rename once the transfer is recorded."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, content in files:
+        partial = folder / f".{name}.partial"
+        with partial.open("wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        paths.append((partial, folder / name))
+    return paths
+
+
+def placed(paths: list[tuple[Path, Path]]) -> list[Path]:
+    """Each staged file renamed over its final name (atomic on one file system)."""
+    for partial, final in paths:
+        os.replace(partial, final)
+    return [final for _, final in paths]
+
+
+def reexport(store: RunStore, period: Period, folder: Path) -> Transferred:
+    """Write again, byte for byte, the export the store holds of the definitive transfer of
+    `period` (after a transfer was killed between its record and its files, or when the
+    files were lost). Raises `StoreError` when no definitive transfer has that period."""
+    number, files = store.export_of(period)
+    return Transferred(number, placed(staged(files, folder)), True)
 
 
 def paxml(lines: pl.DataFrame, period: Period) -> ET.Element:
@@ -153,15 +189,16 @@ def transfer_run(folder: Path, store: RunStore, kind: Kind, exports: Path, *,
     run = read_run(folder)
     payable = run.pay_lines.filter("payable")
     _exportable(payable)
+    files = export_files(payable, run.period, run.decimals)
     earlier = store.recorded(run.manifest) if kind == "definitive" else None
     if earlier is not None:
-        return Transferred(earlier, export_files(payable, run.period, run.decimals, exports),
-                           True)
+        return Transferred(earlier, placed(staged(files, exports)), True)
     if kind == "definitive" and not accept_rejects:
         _guard(folder, run, payable)
+    paths = staged(files, exports)
     number = store.transfer(kind, run.period, payable, run.balances, manifest=run.manifest,
-                            made_from=run.made_from, moves=run.moves)
-    return Transferred(number, export_files(payable, run.period, run.decimals, exports), False)
+                            made_from=run.made_from, moves=run.moves, exports=files)
+    return Transferred(number, placed(paths), False)
 
 
 def _exportable(lines: pl.DataFrame) -> None:
