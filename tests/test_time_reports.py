@@ -94,3 +94,14 @@ def test_days_need_a_nominal_day(desk: Batch) -> None:
         .alias("nominal_day"))
     with pytest.raises(ValueError, match="no nominal day for employee a2"):
         time_report(sheet, ReportOptions(unit="days"))
+
+
+def test_salary_in_two_currencies_is_never_added_up(desk: Batch) -> None:
+    """Were a1's Tuesday paid in USD (under another agreement), a1 gets a row per currency:
+    Monday's 142.83 GBP and Tuesday's 312.83 - 142.83 = 170.00 USD, not 312.83."""
+    sheet = desk.time_sheet.with_columns(
+        pl.when((pl.col("employee_id") == "a1") & (pl.col("date").dt.weekday() == 2))
+        .then(pl.lit("USD")).otherwise(pl.col("currency")).alias("currency"))
+    report = time_report(sheet, ReportOptions(columns=["salary"]))
+    assert report.filter(pl.col("employee_id") == "a1").rows() == [
+        ("a1", "north", "142.83", "GBP"), ("a1", "north", "170.00", "USD")]

@@ -1,8 +1,9 @@
 """Correction lines: what changed in locked days since they were transferred.
 
 A definitive transfer locks its days. A run from the store re-evaluates the locked days
-its data directory holds (`revisited_days`): from the first locked day the evaluation made
-a line on, or from a later day the team names, through the lock. For those days only, it
+its data directory holds (`revisited_days`): from the first locked day it holds an input
+row of or the evaluation made a line on, or from a later day the team names, through the
+lock. For those days only, it
 does not pay its lines again nor rewrite them: per employee, day, agreement, salary type
 and unit it pays the difference between its own payable lines and the lines transferred
 so far for those days (earlier corrections included), and only where there is one, dated
@@ -36,14 +37,17 @@ CORRECTED_LINES = pl.Schema({**PAY_LINES, "correction": pl.Boolean(),
 lines, and which definitive transfer locked the day it corrects."""
 
 
-def revisited_days(lines: pl.DataFrame, lock: dt.date | None, since: dt.date | None
-                   ) -> Period | None:
+def revisited_days(lines: pl.DataFrame, lock: dt.date | None, since: dt.date | None,
+                   held: dt.date | None = None) -> Period | None:
     """The locked days a run compares with what was transferred: from the first locked day
-    it made a line on (not before `since`, when given) through the `lock`; None when it
-    made no line on a locked day."""
+    it made a line on or holds input rows of (`held`: the earliest date of its inputs), not
+    before `since` when given, through the `lock`; None when it has neither on a locked
+    day. A day whose only punch was removed still counts when the export holds it."""
     if lock is None:
         return None
     first = lines.filter(pl.col("date") <= lock).select(pl.col("date").min()).item()
+    if held is not None and held <= lock:
+        first = held if first is None else min(first, held)
     if first is None:
         return None
     first = max(first, since) if since else first

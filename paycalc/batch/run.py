@@ -97,10 +97,12 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     step("read data")
     intake = read_directory(data, [a.id for a in agreements], strict=strict)
     step("evaluate")
-    evaluated = Period(min(period.start, _first_day(intake.inputs, lock, revisit_from)),
-                       period.end)
+    held = _earliest(intake.inputs) if lock is not None else None
+    first = dt.date.max if held is None else held - dt.timedelta(days=1)
+    first = max(first, revisit_from) if revisit_from else first
+    evaluated = Period(min(period.start, first), period.end)
     revisited, corrections = _tracker_corrections(agreements, intake.inputs, evaluated, lock,
-                                                  revisit_from, store)
+                                                  revisit_from, held, store)
     whole = evaluate(agreements, intake.inputs, evaluated, opening=opening, time_sheet=True,
                      corrections=corrections)
     refused = whole.rejects.join(intake.origins, on=["table", "row_id"], how="left"
@@ -125,28 +127,22 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
                  accounting(intake, refused, rejects), lock, revisited, corrections)
 
 
-def _first_day(inputs: Inputs, lock: dt.date | None, revisit_from: dt.date | None
-               ) -> dt.date:
-    """The first day a run from a store evaluates besides its period: a day before the
-    earliest dated input row (a punch's date as written may be a day off its local day),
-    not before `revisit_from`; the day after the lock (nothing earlier) without a lock."""
-    if lock is None:
-        return dt.date.max
+def _earliest(inputs: Inputs) -> dt.date | None:
+    """The earliest date of the dated input rows (punches, schedules, absences, figures,
+    approvals): a run from a store evaluates from the day before it (a punch's date as
+    written may be a day off its local day) and compares the locked days from it on."""
     dates = [frame.select(pl.col(column).cast(pl.Date).min()).item()
              for frame, column in ((inputs.punches, "start"), (inputs.schedules, "start"),
                                    (inputs.absences, "start_date"), (inputs.figures, "date"),
                                    (inputs.approvals, "start_date"))
              if frame is not None and frame.height]
-    earliest = min((d for d in dates if d is not None), default=None)
-    if earliest is None:
-        return dt.date.max
-    first = earliest - dt.timedelta(days=1)
-    return max(first, revisit_from) if revisit_from else first
+    return min((d for d in dates if d is not None), default=None)
 
 
 def _tracker_corrections(agreements: list[Agreement], inputs: Inputs, evaluated: Period,
                          lock: dt.date | None, revisit_from: dt.date | None,
-                         store: RunStore | None) -> tuple[Period | None, pl.DataFrame]:
+                         held: dt.date | None, store: RunStore | None
+                         ) -> tuple[Period | None, pl.DataFrame]:
     """The locked days the run revisits (`corrections.revisited_days`) and the tracker
     corrections of those days: the additions their salary types and links make now,
     evaluated afresh over the revisited days, less those the store kept of them."""
@@ -156,7 +152,7 @@ def _tracker_corrections(agreements: list[Agreement], inputs: Inputs, evaluated:
     first_locked = min(first for _, kind, first, _, _ in store.transfers()
                        if kind == "definitive")
     since = max(revisit_from, first_locked) if revisit_from else first_locked
-    revisited = revisited_days(locked.pay_lines, lock, since)
+    revisited = revisited_days(locked.pay_lines, lock, since, held)
     if revisited is None:
         return None, pl.DataFrame(schema=MOVES)
     now = moves_of(locked.tracker_transactions, revisited)

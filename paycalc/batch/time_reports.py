@@ -2,6 +2,8 @@
 employee and day (detailed), the columns planned, system, reported, salary time, points,
 revenue, profit, commission, sales, bonus, salary and approval, in hours or days, filtered
 by employees or teams, activities and columns, optionally leaving out rows with no values.
+With the salary comes its currency: an employee paid in two currencies in the report's
+period gets a row per currency (the days paid in each), never a sum across them.
 
 `time_report` makes a report of a run's `time_sheet` table (`time_sheet.sheet_of`), so a
 consultant can cut the same run many ways without running it again. What each column means is in
@@ -65,8 +67,9 @@ def time_report(sheet: pl.DataFrame, options: ReportOptions = ReportOptions()) -
             chosen = chosen | pl.col("activity").is_null()
         rows = rows.with_columns(pl.when(chosen.fill_null(False)).then(pl.col(TIMES))
                                  .otherwise(0))
+    # amounts are never added across currencies: an employee paid in two gets a row each
     key = ["employee_id", "date"] if options.detailed else ["employee_id"]
-    grouped = rows.group_by(key).agg(
+    grouped = rows.group_by(*key, "currency").agg(
         pl.col("team").first(), pl.col("nominal_day").first(), pl.col(TIMES).sum(),
         *(pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c)
           for c in (*FIGURES, "salary")),
@@ -80,9 +83,12 @@ def time_report(sheet: pl.DataFrame, options: ReportOptions = ReportOptions()) -
                              "their full-time hours or employment level is 0")
     shown = [c for c in COLUMNS if c in options.columns]
     value = [c for c in shown if c != "approval"]
-    report = grouped.sort(key).select("employee_id", "team", *key[1:], *(
-        _time(c, options.unit) if c in TIMES else pl.col(c) if c == "approval"
-        else _counted(c) if c in COUNTS else _money(c) for c in shown))
+    report = grouped.sort(*key, "currency", nulls_last=True).select(
+        "employee_id", "team", *key[1:], *(
+            expr for c in shown for expr in (
+                [_time(c, options.unit)] if c in TIMES else [pl.col(c)] if c == "approval"
+                else [_counted(c)] if c in COUNTS
+                else [_money(c), pl.col("currency")] if c == "salary" else [_money(c)])))
     if options.skip_empty:
         zero = pl.col(value).is_null() | pl.col(value).str.contains(r"^-?0(\.0+)?$")
         report = report.filter(~pl.all_horizontal(zero, pl.col("approval").is_null()

@@ -1,7 +1,8 @@
-"""A run's `time_sheet` table: the engine's seconds per employee, day and activity, and per
-employee-day the figures, the salary (payable pay lines) and the approval state, with each
-employee's team and nominal day. The time reports (`time_reports`) are cut from it, so a
-consultant can cut one run many ways without running it again."""
+"""A run's `time_sheet` table: the engine's seconds per employee, day and activity, and
+per employee-day the figures, the salary (payable pay lines), its currency and the
+approval state, with each employee's team and nominal day. The time reports
+(`time_reports`) are cut from it, so a consultant can cut one run many ways without
+running it again."""
 
 from __future__ import annotations
 
@@ -36,7 +37,16 @@ def sheet_of(evaluation: Evaluation, inputs: Inputs, period: Period) -> pl.DataF
         .alias("approval"), pl.lit(None, pl.String).alias("activity"))
     staff = tables["employees"].select("employee_id", "team",
                                        nominal_day().alias("nominal_day"))
+    # one main agreement a day, so one currency a day; a day without pay lines takes the
+    # employee's currency when they have only one
+    days = lines.filter(pl.col("currency").is_not_null()).group_by(key).agg(
+        pl.col("currency").first())
+    only = days.group_by("employee_id").agg(pl.col("currency").n_unique().alias("currencies"),
+                                           pl.col("currency").first().alias("only"))
     return times.join(money, on=[*key, "activity"], how="full", coalesce=True,
-                      nulls_equal=True).join(staff, on="employee_id", how="left").with_columns(
-        pl.col(TIMES).fill_null(0)).select(list(SHEET)).cast(SHEET).sort(
-        *key, "activity", nulls_last=False)
+                      nulls_equal=True).join(staff, on="employee_id", how="left").join(
+        days, on=key, how="left").join(only, on="employee_id", how="left").with_columns(
+        pl.col(TIMES).fill_null(0),
+        pl.coalesce(pl.col("currency"), pl.when(pl.col("currencies") == 1).then(
+            pl.col("only"))).alias("currency"),
+    ).select(list(SHEET)).cast(SHEET).sort(*key, "activity", nulls_last=False)

@@ -88,10 +88,13 @@ BALANCES = schema(
 
 SHEET = schema(employee_id=pl.String, team=pl.String, date=pl.Date, activity=pl.String,
                **dict.fromkeys(TIMES, pl.Int64), nominal_day=pl.Int64,
-               **dict.fromkeys(FIGURES, MONEY), salary=AMOUNT, approval=pl.String)
+               **dict.fromkeys(FIGURES, MONEY), salary=AMOUNT, currency=pl.String,
+               approval=pl.String)
 """Columns of a run's `time_sheet`: seconds per employee, day and activity (activity empty
 on the row that also holds the day's figures, salary and approval), with the employee's
-team and nominal day in seconds; sorted by employee, date and activity (empty first)."""
+team and nominal day in seconds, and the currency of the day's pay (its agreement's; on a
+day without pay lines the employee's one currency, if they have one); sorted by employee,
+date and activity (empty first)."""
 
 
 def amounts_at(decimals: dict[str, int]) -> pl.Expr:
