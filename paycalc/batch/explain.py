@@ -10,6 +10,7 @@ the input rows are shown with their file, row number and values.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import polars as pl
@@ -18,7 +19,7 @@ from paycalc.batch.corrections import CORRECTED_LINES
 from paycalc.batch.write import read_output
 from paycalc.tables.datadir import read_table, table_files
 from paycalc.tables.inputs import with_row_ids
-from paycalc.tables.outputs import TRANSACTIONS
+from paycalc.tables.outputs import TRANSACTIONS, amounts_at
 
 
 def explain_day(run: Path, employee: str, day: dt.date, *, tracker: str | None = None,
@@ -27,6 +28,9 @@ def explain_day(run: Path, employee: str, day: dt.date, *, tracker: str | None =
     `tracker`'s transactions when given)."""
     on_day = (pl.col("employee_id") == employee) & (pl.col("date") == day)
     lines = read_output(run, "pay_lines", CORRECTED_LINES).filter(on_day)
+    places = _decimals(run)
+    lines = lines.with_columns(amounts_at(
+        {a: places.get(a, 4) for a in lines["agreement"].unique().drop_nulls()}))
     moves = read_output(run, "tracker_transactions", TRANSACTIONS).filter(on_day)
     if tracker is not None:
         moves = moves.filter(pl.col("tracker") == tracker)
@@ -40,7 +44,7 @@ def explain_day(run: Path, employee: str, day: dt.date, *, tracker: str | None =
         rate = f" x {line['rate']}" if line["rate"] is not None else ""
         amount = f" = {line['amount']}" if line["amount"] is not None else ""
         flags = " (correction)" if line["correction"] else ""
-        flags += "" if line["payable"] else " (not payable: awaiting approval)"
+        flags += _approval(line)
         out += [f"  {line['salary_type']}: {line['quantity']} {line['unit']}{rate}{amount}"
                 f"{flags}",
                 f"    rule {line['rule']} of {line['agreement']}, at {line['source']}",
@@ -61,6 +65,28 @@ def explain_day(run: Path, employee: str, day: dt.date, *, tracker: str | None =
                 f"    {', '.join(made)}; {move['source']}",
                 *_inputs(move["input_ids"], rows)]
     return "\n".join(out) + "\n"
+
+
+def _approval(line: dict[str, object]) -> str:
+    """What the approvals say of a line, when it needs approval or is not payable."""
+    by = line["approved_by"]
+    if line["approved"] is True:
+        return f" (approved by {by})" if by else ""
+    if line["approved"] is False:
+        return " (not payable: refused" + (f"; decided by {by})" if by else ")")
+    if line["payable"]:
+        return ""
+    return " (not payable: awaiting approval" + (
+        f"; {line['approval_level']} level(s) approved by {by})" if by else ")")
+
+
+def _decimals(run: Path) -> dict[str, int]:
+    """Each agreement's money decimals, from the run's manifest (4 when it does not say)."""
+    try:
+        manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {a["id"]: a.get("decimals", 4) for a in manifest.get("agreements", [])}
 
 
 def _inputs(ids: list[str] | None, rows: dict[str, str]) -> list[str]:
