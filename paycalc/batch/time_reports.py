@@ -19,7 +19,7 @@ from typing import Literal
 import polars as pl
 
 from paycalc.tables.inputs import MONEY
-from paycalc.tables.outputs import FIGURES, TIMES
+from paycalc.tables.outputs import FIGURES, TIMES, spreadsheet_safe
 
 COLUMNS = (*TIMES, *FIGURES, "salary", "approval")
 """Every column a report can show, in order."""
@@ -55,7 +55,8 @@ class ReportOptions:
 
 def time_report(sheet: pl.DataFrame, options: ReportOptions = ReportOptions()) -> pl.DataFrame:
     """The report of a run's time sheet as text columns, ready to write as CSV: time with 2
-    decimals (halves away from zero), figures and money exactly as summed. Raises
+    decimals (halves away from zero), figures and money exactly as summed, ids and teams
+    that start like a formula quoted for spreadsheets (`spreadsheet_safe`). Raises
     ValueError for days of an employee whose nominal day is 0."""
     rows = sheet
     if options.employees or options.teams:
@@ -93,7 +94,7 @@ def time_report(sheet: pl.DataFrame, options: ReportOptions = ReportOptions()) -
         zero = pl.col(value).is_null() | pl.col(value).str.contains(r"^-?0(\.0+)?$")
         report = report.filter(~pl.all_horizontal(zero, pl.col("approval").is_null()
                                                    if "approval" in shown else True))
-    return report
+    return spreadsheet_safe(report, ["employee_id", "team", "currency"])
 
 
 def _time(column: str, unit: str) -> pl.Expr:

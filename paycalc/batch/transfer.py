@@ -37,11 +37,20 @@ from paycalc.errors import DataError, StoreError
 from paycalc.reasons import REASONS
 from paycalc.tables.datadir import INTAKE_REJECTS
 from paycalc.tables.inputs import Period
-from paycalc.tables.outputs import BALANCES, MOVES, TRANSACTIONS, WARNINGS, amounts_at
+from paycalc.tables.outputs import (
+    BALANCES,
+    MOVES,
+    TRANSACTIONS,
+    WARNINGS,
+    amounts_at,
+    spreadsheet_safe,
+)
 
 EXPORT_COLUMNS = ["employee_id", "date", "agreement", "salary_type", "export_code", "unit",
                   "quantity", "rate", "amount", "currency", "correction", "corrects_transfer"]
 """Columns of the CSV payroll export, one row per payable line."""
+TEXT_COLUMNS = ["employee_id", "agreement", "salary_type", "export_code", "unit", "currency"]
+"""Its text columns, quoted for spreadsheets where they start like a formula."""
 PAXML_SCHEMA = Path(__file__).resolve().parent / "schemas" / "paxml.xsd"
 """The XML Schema every PAXml export is valid against (the part of PAXml 2.0 written)."""
 PAXML_CODE_LENGTH = 10
@@ -91,7 +100,8 @@ def export_files(lines: pl.DataFrame, period: Period, decimals: dict[str, int]
     stem = f"payroll_{period.start}_{period.end}"
     shown = lines.with_columns(amounts_at(decimals))
     csv = io.BytesIO()
-    shown.select(EXPORT_COLUMNS).write_csv(csv, date_format="%Y-%m-%d")
+    spreadsheet_safe(shown.select(EXPORT_COLUMNS), TEXT_COLUMNS).write_csv(
+        csv, date_format="%Y-%m-%d")
     xml = io.BytesIO()
     ET.ElementTree(paxml(shown, period)).write(xml, encoding="utf-8", xml_declaration=True)
     return [(f"{stem}.csv", csv.getvalue()), (f"{stem}.paxml.xml", xml.getvalue())]

@@ -108,3 +108,17 @@ def amount_text(amount: pl.Expr, places: pl.Expr) -> pl.Expr:
     text = amount.cast(pl.String)
     cut = pl.when(places == 0).then(5).otherwise(4 - places)
     return text.str.slice(0, text.str.len_chars() - cut)
+
+
+FORMULA_START = r"^[=+\-@\t\r]"
+"""A cell a spreadsheet may read as a formula starts with one of = + - @ tab or carriage
+return (OWASP, CSV injection)."""
+
+
+def spreadsheet_safe(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """`frame` with each text cell of `columns` that starts like a formula prefixed with a
+    single quote, so a spreadsheet shows it as text (OWASP's advice against CSV
+    injection). Only text columns are named: numbers keep their minus sign."""
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(FORMULA_START)).then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c)).alias(c) for c in columns if c in frame.columns)
