@@ -132,6 +132,8 @@ TRACKER_DEFINITIONS_DIFFER = _warning(
     "(assignment {first_assignment}, {first_source}) and another by {second} (assignment "
     "{second_assignment}, {second_source}): the employee's tracker rows are left out",
     blocks_transfer=True)
+UNREAD_FILE = _warning("UNREAD_FILE", "{file} is not a table paycalc reads, so it was not "
+                                      "read{hint}")
 NO_EXPORT_CODE = _warning("NO_EXPORT_CODE", "salary types without an export_code go to "
                                             "payroll under their own code: {types}")
 UNLOCKED_OLD = _warning("UNLOCKED_OLD", "{days} days of tracker data since {first} are not "

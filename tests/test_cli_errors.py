@@ -58,6 +58,36 @@ def test_a_missing_data_directory(tmp_path: Path) -> None:
     assert_refused(result, EXIT_DATA, "nowhere", "no such data directory")
 
 
+def test_an_empty_data_directory(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    result = paycalc("run", "data", "--agreements", AGREEMENTS_DIR, *PERIOD, "--out", "out",
+                     cwd=tmp_path)
+    assert_refused(result, EXIT_DATA, "data: no table to read", "employees.csv")
+
+
+def test_one_table_as_csv_and_as_parquet(tmp_path: Path, sample: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(sample, data)
+    pl.read_csv(data / "figures.csv").write_parquet(data / "figures.parquet")
+    result = paycalc("run", data, "--agreements", AGREEMENTS_DIR, *PERIOD, "--out", "out",
+                     cwd=tmp_path)
+    assert_refused(result, EXIT_DATA, "both figures.csv and figures.parquet",
+                   "paycalc does not choose")
+
+
+def test_a_misspelt_table_is_named_in_a_warning(tmp_path: Path, sample: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(sample, data)
+    (data / "figures.csv").rename(data / "figurse.csv")
+    code, out, err = paycalc("run", data, "--agreements", AGREEMENTS_DIR, *PERIOD, "--out",
+                             "out", "--format", "csv", cwd=tmp_path)
+    assert code == EXIT_OK and "Traceback" not in out + err, out + err
+    warnings = pl.read_csv(tmp_path / "out" / "warnings.csv")
+    assert warnings.filter(pl.col("code") == "UNREAD_FILE")["message"].to_list() == [
+        "figurse.csv is not a table paycalc reads, so it was not read; did you mean "
+        "'figures.csv'?"]
+
+
 def test_a_ragged_csv_row(tmp_path: Path, sample: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(sample, data)

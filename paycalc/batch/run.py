@@ -23,10 +23,17 @@ from paycalc.batch.store import RunStore
 from paycalc.batch.time_sheet import sheet_of
 from paycalc.engine import Evaluation, evaluate
 from paycalc.errors import AgreementError, StoreError
-from paycalc.reasons import NO_EXPORT_CODE
+from paycalc.reasons import NO_EXPORT_CODE, UNREAD_FILE
 from paycalc.rules.compiled import Agreement
 from paycalc.spec.catalogue import check_paths, yaml_files
-from paycalc.tables.datadir import INTAKE_REJECTS, Intake, first_bad_row, read_directory
+from paycalc.spec.problems import did_you_mean
+from paycalc.tables.datadir import (
+    INTAKE_REJECTS,
+    TABLES,
+    Intake,
+    first_bad_row,
+    read_directory,
+)
 from paycalc.tables.inputs import Inputs, Period, schema
 from paycalc.tables.outputs import MOVES, WARNINGS
 
@@ -121,7 +128,8 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     lines = with_corrections(whole.pay_lines, period, revisited, transferred, transfers, codes)
     evaluation = _within(whole, period)
     evaluation = dataclasses.replace(evaluation, warnings=pl.concat(
-        [evaluation.warnings, _without_export_codes(lines, agreements)]))
+        [evaluation.warnings, _without_export_codes(lines, agreements),
+         _unread(intake.stray)]))
     return Batch(period, agreements, files, intake.files, evaluation, lines,
                  sheet_of(evaluation, intake.inputs, period), rejects,
                  accounting(intake, refused, rejects), lock, revisited, corrections)
@@ -157,6 +165,15 @@ def _tracker_corrections(agreements: list[Agreement], inputs: Inputs, evaluated:
         return None, pl.DataFrame(schema=MOVES)
     now = moves_of(locked.tracker_transactions, revisited)
     return revisited, less(now, store.moves(revisited))
+
+
+def _unread(names: list[str]) -> pl.DataFrame:
+    """A warning for each CSV or Parquet file of the data directory that is no table (a
+    misspelt `punchez.csv` would otherwise leave its punches out without a word)."""
+    known = [f"{t}.csv" for t in TABLES]
+    return pl.DataFrame([{"employee_id": None, "date": None, "code": UNREAD_FILE.code,
+                          "message": UNREAD_FILE.text(file=name, hint=did_you_mean(
+                              name, known))} for name in names], schema=WARNINGS)
 
 
 def _without_export_codes(lines: pl.DataFrame, agreements: list[Agreement]) -> pl.DataFrame:

@@ -52,27 +52,42 @@ class Intake:
     """A data directory read for a run: the file of each table, the usable rows, the
     rejected ones, how many rows each file had, and where every usable row came from
     (`table`, `row_id`, `file`, `row`), so rejects found later by the evaluation can name
-    their file and row too."""
+    their file and row too; and the CSV and Parquet files of the folder that are no table
+    (`stray`, by name: a misspelt table is read by no one)."""
 
     files: dict[str, Path]
     inputs: Inputs
     rejects: pl.DataFrame
     counts: pl.DataFrame
     origins: pl.DataFrame
+    stray: list[str]
 
 
 def table_files(folder: Path) -> dict[str, Path]:
-    """The file of each table present in `folder` (Parquet preferred over CSV); raises
-    `DataError` when `folder` is not a directory."""
+    """The file of each table present in `folder`; raises `DataError` when `folder` is not
+    a directory, holds no table, or holds a table both as CSV and as Parquet (which one is
+    meant cannot be told)."""
     if not folder.is_dir():
         raise DataError(f"{folder}: no such data directory")
     found = {}
     for table in TABLES:
-        for suffix in (".parquet", ".csv"):
-            if (folder / f"{table}{suffix}").is_file():
-                found[table] = folder / f"{table}{suffix}"
-                break
+        present = [folder / f"{table}{suffix}" for suffix in (".csv", ".parquet")
+                   if (folder / f"{table}{suffix}").is_file()]
+        if len(present) > 1:
+            raise DataError(f"{folder}: both {table}.csv and {table}.parquet are there; "
+                            "keep the one that is meant (paycalc does not choose)")
+        if present:
+            found[table] = present[0]
+    if not found:
+        raise DataError(f"{folder}: no table to read (the tables are "
+                        f"{', '.join(f'{t}.csv' for t in TABLES)}, or .parquet)")
     return found
+
+
+def stray_files(folder: Path) -> list[str]:
+    """The CSV and Parquet files in `folder` that are not named after a table."""
+    return sorted(p.name for p in folder.iterdir() if p.is_file()
+                  and p.suffix in (".csv", ".parquet") and p.stem not in TABLES)
 
 
 def read_tables(folder: Path) -> Inputs:
@@ -141,7 +156,8 @@ def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = Fa
     counts = names.with_columns(pl.col("table").replace_strict(
         {t: len(f) for t, f in typed.items()}, return_dtype=pl.Int64).alias("read"))
     inputs = Inputs(**{t: f.drop("_row") for t, f in kept.items()})
-    return Intake(files, inputs, all_rejects, frame_of([counts], ROW_COUNTS), origins)
+    return Intake(files, inputs, all_rejects, frame_of([counts], ROW_COUNTS), origins,
+                  stray_files(folder))
 
 
 def read_table(path: Path, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
