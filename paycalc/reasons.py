@@ -83,6 +83,8 @@ END_DATE_BEFORE_START_DATE = _reject("END_DATE_BEFORE_START_DATE",
                                      "end_date is before start_date")
 UNKNOWN_FIGURE_KIND = _reject("UNKNOWN_FIGURE_KIND",
                               "unknown figure kind '{kind}' (the kinds are {kinds})")
+PUNCH_TOO_LONG = _reject("PUNCH_TOO_LONG", "the punch lasts {hours} h, longer than a punch "
+                                            "may ({limit} h): a forgotten punch-out?")
 APPROVALS_DISAGREE = _reject(
     "APPROVALS_DISAGREE", "approvals rows {rows} disagree at level {level} on the "
     "{salary_type} line of {day}: none of them is used")

@@ -224,3 +224,35 @@ def test_a_definitive_transfer_refuses_money_lines_without_an_amount(tmp_path: P
                            "--out", "export", cwd=tmp_path),
                    EXIT_STORE, "unit 'amount' have no amount", "shop: SALES")
     assert not (tmp_path / "export").exists()
+
+
+def test_implausible_values_are_rejected_not_paid(tmp_path: Path, sample: Path) -> None:
+    """A 49.5-hour punch (a forgotten punch-out), a negative break, a negative rate and
+    30 hours of absence a day are rejected with their reason, never paid."""
+    data = tmp_path / "data"
+    shutil.copytree(sample, data)
+    with (data / "punches.csv").open("a", encoding="utf-8") as stream:
+        stream.write("p-long,e1,2025-01-05T08:00:00,2025-01-07T09:30:00,0,SALES\n"
+                     "p-neg,e2,2025-01-08T08:00:00,2025-01-08T12:00:00,-600,SALES\n")
+    absences = pl.read_csv(data / "absences.csv", infer_schema=False)
+    pl.concat([absences.with_columns(pl.lit(None, pl.String).alias("hours_per_day")),
+               pl.DataFrame([("e3", "2025-01-21", "2025-01-21", "VAC", "30")],
+                            schema=[*absences.columns, "hours_per_day"], orient="row")]
+              ).write_csv(data / "absences.csv")
+    employees = pl.read_csv(data / "employees.csv", infer_schema=False).with_columns(
+        pl.when(pl.col("employee_id") == "e5").then(pl.lit("-150.00"))
+        .otherwise(pl.col("hourly_rate")).alias("hourly_rate"))
+    employees.write_csv(data / "employees.csv")
+    code, out, err = paycalc("run", data, "--agreements", AGREEMENTS_DIR, *PERIOD, "--out",
+                             "out", "--format", "csv", cwd=tmp_path)
+    assert code == EXIT_REJECTS and "Traceback" not in out + err, out + err
+    rejects = pl.read_csv(tmp_path / "out" / "rejects.csv").filter(
+        pl.col("code").is_in(["PUNCH_TOO_LONG", "BELOW_MINIMUM", "ABOVE_MAXIMUM"]))
+    assert rejects.select("file", "column", "reason").sort("file", "column").rows() == [
+        ("absences.csv", "hours_per_day", "hours_per_day is above 24"),
+        ("employees.csv", "hourly_rate", "hourly_rate is below 0"),
+        ("punches.csv", "break_minutes", "break_minutes is below 0"),
+        ("punches.csv", "end", "the punch lasts 49.5 h, longer than a punch may (24 h): a "
+                               "forgotten punch-out?")]
+    lines = pl.read_csv(tmp_path / "out" / "pay_lines.csv", infer_schema=False)
+    assert not lines.filter(pl.col("input_ids").str.contains("p-long|p-neg")).height

@@ -13,6 +13,8 @@ later copy is rejected naming the first.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dataframely as dy
 import polars as pl
 
@@ -30,6 +32,7 @@ from paycalc.reasons import (
     OUTSIDE_EMPLOYMENT,
     PUNCH_OPEN,
     PUNCH_OVERLAP,
+    PUNCH_TOO_LONG,
     UNKNOWN_AGREEMENT,
     UNKNOWN_FIGURE_KIND,
     UNUSABLE_EMPLOYEE,
@@ -49,10 +52,17 @@ class Employees(dy.Schema):
     employment_end = dy.Date(nullable=True)
     employment_level = dy.Decimal(38, 18, nullable=True, min=0, max=1)
     working_days_per_week = dy.Int64(nullable=True, min=1, max=7)
+    hourly_rate = dy.Decimal(38, 18, nullable=True, min=0)
+    monthly_salary = dy.Decimal(38, 18, nullable=True, min=0)
 
     @dy.rule()
     def employment_ends_after_start(cls) -> pl.Expr:
         return pl.col("employment_end") >= pl.col("employment_start")
+
+
+LONGEST_PUNCH = dt.timedelta(hours=24)
+"""The longest a punch may last: a longer one is a forgotten punch-out, rejected rather
+than paid over days."""
 
 
 class _OfAnEmployee(dy.Schema):
@@ -108,10 +118,15 @@ class _OfADay(_OfAnEmployee):
 
 
 class Punches(_FromStartToEnd):
-    """Worked time as punched: one row per punch in and out."""
+    """Worked time as punched: one row per punch in and out, at most LONGEST_PUNCH long."""
 
     punch_id = dy.String(nullable=True)
+    break_minutes = dy.Int64(nullable=True, min=0)
     _overlaps = dy.String(nullable=True)
+
+    @dy.rule()
+    def not_too_long(cls) -> pl.Expr:
+        return ((pl.col("end") - pl.col("start")) <= LONGEST_PUNCH).fill_null(True)
 
     @dy.rule()
     def punch_id_unique(cls) -> pl.Expr:
@@ -137,6 +152,7 @@ class Absences(_OfAnEmployee):
     start_date = dy.Date(nullable=False)
     end_date = dy.Date(nullable=False)
     salary_type = dy.String(nullable=False)
+    hours_per_day = dy.Decimal(38, 18, nullable=True, min=0, max=24)
 
     @dy.rule()
     def end_date_after_start_date(cls) -> pl.Expr:
@@ -223,6 +239,13 @@ RULES: dict[str, tuple[str | None, Reason, dict[str, pl.Expr]]] = {
                                   {"column": pl.lit("working_days_per_week"),
                                    "limit": pl.lit("7")}),
     "level|min": ("level", BELOW_MINIMUM, {"column": pl.lit("level"), "limit": pl.lit("1")}),
+    **{f"{column}|min": (column, BELOW_MINIMUM, {"column": pl.lit(column), "limit": pl.lit("0")})
+       for column in ("hourly_rate", "monthly_salary", "break_minutes", "hours_per_day")},
+    "hours_per_day|max": ("hours_per_day", ABOVE_MAXIMUM,
+                          {"column": pl.lit("hours_per_day"), "limit": pl.lit("24")}),
+    "not_too_long": ("end", PUNCH_TOO_LONG, {"hours": (
+        (pl.col("end") - pl.col("start")).dt.total_minutes() / 60).round(2).cast(pl.String),
+        "limit": pl.lit(str(int(LONGEST_PUNCH.total_seconds() // 3600)))}),
     "level|max": ("level", ABOVE_MAXIMUM, {"column": pl.lit("level"), "limit": pl.lit("2")}),
 }
 
