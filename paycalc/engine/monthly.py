@@ -20,15 +20,13 @@ from paycalc.engine.context import AgreementDays
 from paycalc.engine.exprs import among, dated_expr, employee_day
 from paycalc.engine.line_rules import AgreementRules
 from paycalc.engine.pieces import under_agreement
-from paycalc.engine.pricing import round_money
+from paycalc.engine.pricing import SIX, round_money
 from paycalc.reasons import NO_RATE
 from paycalc.rules.compiled import Agreement, Deduction, MonthlySalary
 from paycalc.rules.holiday_days import holiday_days
 from paycalc.tables.inputs import MONEY
 from paycalc.tables.messages import Warned, warned
 from paycalc.tables.outputs import AMOUNT, QUANTITY, WARNINGS
-
-SIX = 6
 
 
 def _calendar(agreement: Agreement, first: dt.date, last: dt.date) -> pl.DataFrame:
@@ -79,7 +77,10 @@ def monthly_lines(employees: pl.DataFrame, leave: pl.DataFrame, mains: pl.DataFr
     month_first = period.start.replace(day=1)
     calendar = _calendar(agreement, month_first, _month_end(period.end))
     salary = _salary(paid, calendar, mains, agreement, monthly, period.start, period.end)
-    lines = [salary.with_columns(pl.lit(numbers.monthly[None]).alias("rule_no"))]
+    lines = [salary.with_columns(
+        pl.lit(numbers.monthly[None]).alias("rule_no"),
+        pl.lit(agreement.salary_type(monthly.salary_type).requires_approval)
+        .alias("requires_approval"))]
     warnings = []
     for i, deduction in enumerate(monthly.deductions):
         deducted, unrated = _deductions(paid, leave, agreement, deduction, i, numbers,
@@ -90,14 +91,7 @@ def monthly_lines(employees: pl.DataFrame, leave: pl.DataFrame, mains: pl.DataFr
     warnings = [part for part in warnings if part.height]
     if not lines:
         return none._replace(warnings=pl.concat(warnings) if warnings else none.warnings)
-    st = {s.code: s.requires_approval for s in agreement.salary_types}
-    types = [monthly.salary_type, *(d.salary_type for d in monthly.deductions)]
-    rule_types = pl.DataFrame({"rule_no": [numbers.monthly[None], *(
-        numbers.deductions[(i, j)] for i, d in enumerate(monthly.deductions)
-        for j in range(len(d.steps)))], "requires_approval": [st[types[0]], *(
-            st[d.salary_type] for d in monthly.deductions for _ in d.steps)]})
-    return Warned(_line(pl.concat(lines, how="diagonal_relaxed").join(rule_types, on="rule_no"),
-                        agreement, period.end),
+    return Warned(_line(pl.concat(lines, how="diagonal_relaxed"), agreement, period.end),
                   pl.concat(warnings) if warnings else none.warnings)
 
 
@@ -188,5 +182,7 @@ def _deductions(paid: pl.DataFrame, leave: pl.DataFrame, agreement: Agreement,
             (-pl.col("exact").sum()).alias("exact"),
             pl.col("absence_id").unique().sort().alias("input_ids"),
         ).filter(pl.col("quantity") != 0).with_columns(
-            pl.lit(numbers.deductions[(index, j)]).alias("rule_no")))
+            pl.lit(numbers.deductions[(index, j)]).alias("rule_no"),
+            pl.lit(agreement.salary_type(deduction.salary_type).requires_approval)
+            .alias("requires_approval")))
     return Warned(pl.concat(parts), pl.concat(unrated))
