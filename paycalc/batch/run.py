@@ -156,7 +156,8 @@ def _tracker_corrections(agreements: list[Agreement], inputs: Inputs, evaluated:
     evaluated afresh over the revisited days, less those the store kept of them."""
     if store is None or lock is None or evaluated.start > lock:
         return None, pl.DataFrame(schema=MOVES)
-    locked = evaluate(agreements, inputs, Period(evaluated.start, lock))
+    # only the locked days' lines and transactions are read: no balances booked ahead
+    locked = evaluate(agreements, inputs, Period(evaluated.start, lock), ahead=False)
     first_locked = min(first for _, kind, first, _, _ in store.transfers()
                        if kind == "definitive")
     since = max(revisit_from, first_locked) if revisit_from else first_locked

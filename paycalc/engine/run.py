@@ -71,7 +71,8 @@ class Bucket:
 
 def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
              opening: Opening | None = None, balances_as_of: dt.date | None = None,
-             time_sheet: bool = False, corrections: pl.DataFrame | None = None) -> Evaluation:
+             time_sheet: bool = False, corrections: pl.DataFrame | None = None,
+             ahead: bool = True) -> Evaluation:
     """Pay lines (and with `time_sheet` the time sheet) of the days in `period` for every
     employee whose main agreement on a day is one of `agreements`; tracker transactions of
     the period (after `opening.lock_date` when starting from locked balances) and balances
@@ -87,18 +88,16 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
     converts).
 
     A balance shown as of a next occurrence includes the approved leave and adjustments of
-    `inputs` after the period up to the day it is shown for (`ahead`)."""
+    `inputs` after the period up to the day it is shown for (`engine.ahead`); `ahead=False`
+    leaves them out, for callers that want only the period's lines and transactions."""
     agreements = list(agreements)
     result = _evaluate(agreements, inputs, period, opening, balances_as_of, time_sheet,
                        corrections)
     last = result.balances["shown_on"].max()
-    if not isinstance(last, dt.date) or last <= period.end:
+    if not ahead or not isinstance(last, dt.date) or last <= period.end:
         return result
-    later = Inputs(employees=inputs.employees, assignments=inputs.assignments,
-                   schedules=inputs.schedules, absences=inputs.absences,
-                   adjustments=inputs.adjustments, approvals=inputs.approvals)
-    future = _evaluate(agreements, later, Period(period.end + dt.timedelta(days=1), last),
-                       None, None, False, None)
+    after = Period(period.end + dt.timedelta(days=1), last)
+    future = _evaluate(agreements, inputs.of_leave(), after, None, None, False, None)
     leave = prepare(Inputs(absences=inputs.absences))["absences"]["row_id"]
     return dataclasses.replace(result, balances=with_ahead(
         result.balances, booked_ahead(future.tracker_transactions, leave)))

@@ -642,9 +642,7 @@ def _with_ahead(agreements: list[Agreement], inputs: Inputs, period: Period,
     last = max((b["shown_on"] for b in shown), default=None)
     if last is None or last <= period.end:
         return
-    later = Inputs(employees=inputs.employees, assignments=inputs.assignments,
-                   schedules=inputs.schedules, absences=inputs.absences,
-                   adjustments=inputs.adjustments, approvals=inputs.approvals)
+    later = inputs.of_leave()
     window = Period(period.end + DAY, last)
     future = evaluate_trackers_reference(agreements, later, window,
                                          evaluate_reference(agreements, later, window),

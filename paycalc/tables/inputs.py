@@ -103,6 +103,13 @@ class Inputs:
     adjustments: pl.DataFrame | None = None
     approvals: pl.DataFrame | None = None
 
+    def of_leave(self) -> Inputs:
+        """The tables that book leave and adjustments ahead of time: no punches, no
+        figures (what next-occurrence balances read after a run's period)."""
+        return Inputs(employees=self.employees, assignments=self.assignments,
+                      schedules=self.schedules, absences=self.absences,
+                      adjustments=self.adjustments, approvals=self.approvals)
+
 
 @dataclass(frozen=True)
 class Opening:
