@@ -16,6 +16,7 @@ from rich.console import Console
 from paycalc.errors import (
     EXIT_DATA,
     EXIT_OK,
+    EXIT_OUTPUT,
     EXIT_PROBLEMS,
     EXIT_REJECTS,
     EXIT_STORE,
@@ -34,8 +35,8 @@ if TYPE_CHECKING:
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-__all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_REJECTS", "EXIT_STORE", "EXIT_USAGE",
-           "main"]
+__all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_OUTPUT", "EXIT_PROBLEMS", "EXIT_REJECTS", "EXIT_STORE",
+           "EXIT_USAGE", "main"]
 
 
 class _Commands(click.Group):
@@ -152,26 +153,31 @@ def demo(out: Path) -> None:
     from paycalc.spec.bundled import SAMPLE_DIR, SAMPLE_FROM, SAMPLE_TO
 
     _, written = _run_and_write(SAMPLE_DIR, [AGREEMENTS_DIR], period_of(SAMPLE_FROM, SAMPLE_TO),
-                                out)
+                                out, replace=True)
     _out.print(f"report: {written['report'].resolve()}", markup=False)
 
 
 def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, out: Path,
                    fmt: str = "parquet", *, strict: bool = False, store: Path | None = None,
-                   revisit_from: dt.date | None = None) -> tuple[Batch, dict[str, Path]]:
+                   revisit_from: dt.date | None = None, replace: bool = False
+                   ) -> tuple[Batch, dict[str, Path]]:
     """Run with the stages shown, write the outputs and print the summary (the agreements,
-    the data or the run store may refuse the run with a `PaycalcError`)."""
+    the data, the run store or the output folder may refuse the run with a
+    `PaycalcError`)."""
     from paycalc.batch.progress import stages, summary_table
     from paycalc.batch.run import run_directory
+    from paycalc.batch.run_folder import writable
     from paycalc.batch.store import RunStore
     from paycalc.batch.write import write_run
+
+    writable(out, replace=replace)
 
     with stages(["compile agreements", "read data", "evaluate", "write"]) as step:
         batch = run_directory(data, agreement_dirs, period, strict=strict, step=step,
                               store=RunStore(store) if store else None,
                               revisit_from=revisit_from)
         step("write")
-        written = write_run(batch, out, "csv" if fmt == "csv" else "parquet")
+        written = write_run(batch, out, "csv" if fmt == "csv" else "parquet", replace=replace)
     _out.print(summary_table(batch))
     return batch, written
 
@@ -190,6 +196,8 @@ def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, o
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet",
               show_default=True, help="File format of the output tables.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad input row.")
+@click.option("--replace", is_flag=True,
+              help="Replace --out when it already holds files (by default it is refused).")
 @click.option("--store", type=click.Path(dir_okay=False, path_type=Path),
               help="Run store: start from its lock; locked days the data holds are evaluated "
                    "again and give correction lines.")
@@ -197,14 +205,19 @@ def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, o
               help="With --store: evaluate locked days again only from this day (default: "
                    "the first locked day the data holds).")
 def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: dt.datetime,
-        out: Path, fmt: str, strict: bool, store: Path | None,
+        out: Path, fmt: str, strict: bool, replace: bool, store: Path | None,
         revisit_from: dt.datetime | None) -> None:
     """Evaluate the data directory DATA for a period and write pay lines, tracker
     transactions, balances, warnings, rejects, row counts and a manifest to --out.
 
+    The folder is written whole or not at all: into a hidden folder beside --out, renamed
+    into place when complete. A second run into the same --out while one writes it is
+    refused.
+
     Exit codes: 0 done; 1 agreement problems; 2 wrong command line; 3 data that cannot be
     read (with --strict: a bad row); 4 done, with rejected rows (see rejects); 5 refused by
-    the run store.
+    the run store; 6 --out not written (it holds files without --replace, or another run
+    is writing it).
     """
     from paycalc.batch.run import period_of
 
@@ -213,7 +226,7 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--to") from exc
     batch, _ = _run_and_write(data, agreement_dirs, period, out, fmt, strict=strict,
-                              store=store,
+                              store=store, replace=replace,
                               revisit_from=revisit_from.date() if revisit_from else None)
     _out.print(f"outputs in {out}", markup=False)
     sys.exit(EXIT_REJECTS if len(batch.rejects) else EXIT_OK)
@@ -295,8 +308,8 @@ def report(run_dir: Path, out: Path, detailed: bool, unit: str, employees: tuple
     """Write a CSV report of the run written to RUN_DIR: planned, system, reported and
     salary time, points, revenue, profit, commission, sales, bonus, salary and approval,
     per employee or (--detailed) per employee and day."""
+    from paycalc.batch.run_folder import RunFolder
     from paycalc.batch.time_reports import COLUMNS, ReportOptions, time_report
-    from paycalc.batch.write import read_output
     from paycalc.tables.outputs import SHEET
 
     try:
@@ -305,7 +318,7 @@ def report(run_dir: Path, out: Path, detailed: bool, unit: str, employees: tuple
                                 columns=columns or COLUMNS, skip_empty=skip_empty)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--column") from exc
-    sheet = read_output(run_dir, "time_sheet", SHEET)
+    sheet = RunFolder(run_dir).table("time_sheet", SHEET)
     try:
         frame = time_report(sheet, options)
     except ValueError as exc:

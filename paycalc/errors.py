@@ -13,10 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_DATA, EXIT_REJECTS, EXIT_STORE = 0, 1, 2, 3, 4, 5
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_DATA, EXIT_REJECTS, EXIT_STORE, EXIT_OUTPUT = range(7)
 """Exit codes: done; agreement problems; wrong command line; data (a data directory, a table
 passed to the library, a run folder) that cannot be read, or with --strict a bad row; done,
-but some input rows were rejected; refused by the run store or a transfer's guards."""
+but some input rows were rejected; refused by the run store or a transfer's guards; an
+output folder that is not written (it holds files and no --replace was given, or another
+run is writing it)."""
 
 
 class PaycalcError(Exception):
@@ -78,3 +80,10 @@ class StoreError(PaycalcError, RuntimeError):
     unpaid (unless accepted)."""
 
     exit_code = EXIT_STORE
+
+
+class OutputError(PaycalcError):
+    """A run's output folder that is not written: it already holds files (and replacing it
+    was not asked for), or another process is writing it."""
+
+    exit_code = EXIT_OUTPUT

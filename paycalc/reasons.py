@@ -54,9 +54,15 @@ def _warning(code: str, template: str, *, blocks_transfer: bool = False) -> Reas
 # -- values that do not convert to their column's type (the data-directory reader) --------
 NOT_A_DATE = _reject("NOT_A_DATE", "'{value}' is not a date (YYYY-MM-DD)")
 NOT_A_DATETIME = _reject(
-    "NOT_A_DATETIME", "'{value}' is not a date and time of this column's form "
-    "(YYYY-MM-DDTHH:MM:SS, with an offset such as +01:00 or Z on every value of the column or "
-    "on none)")
+    "NOT_A_DATETIME", "'{value}' is not a date and time paycalc reads: YYYY-MM-DD, T or a "
+    "space, HH:MM or HH:MM:SS (whole seconds), then an offset (Z, +01:00, +0100 or +01) or "
+    "none")
+MIXED_OFFSETS = _reject(
+    "MIXED_OFFSETS", "'{value}' {form}, but most datetimes of this column {others}: write "
+    "every datetime of a column with an offset, or none")
+FIELD_COUNT = _reject(
+    "FIELD_COUNT", "the row has {found} values and the header {expected}: a value holding a "
+    "comma must be quoted")
 NOT_A_BOOLEAN = _reject("NOT_A_BOOLEAN", "'{value}' is not true or false")
 NOT_A_WHOLE_NUMBER = _reject("NOT_A_WHOLE_NUMBER", "'{value}' is not a whole number")
 NOT_A_NUMBER = _reject("NOT_A_NUMBER", "'{value}' is not a number (digits with a dot for "

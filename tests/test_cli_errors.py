@@ -88,16 +88,6 @@ def test_a_misspelt_table_is_named_in_a_warning(tmp_path: Path, sample: Path) ->
         "'figures.csv'?"]
 
 
-def test_a_ragged_csv_row(tmp_path: Path, sample: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(sample, data)
-    with (data / "punches.csv").open("a", encoding="utf-8") as stream:
-        stream.write("p-extra,e1,2025-01-05T08:00:00,2025-01-05T09:00:00,0,SALES,x,y\n")
-    result = paycalc("run", data, "--agreements", AGREEMENTS_DIR, *PERIOD, "--out", "out",
-                     cwd=tmp_path)
-    assert_refused(result, EXIT_DATA, "punches.csv", "cannot be read as CSV")
-
-
 def test_punches_without_the_optional_punch_id_column_pay_the_same(
         tmp_path: Path, sample: Path) -> None:
     """Rows without a punch id are numbered by their row; before this was mended every such

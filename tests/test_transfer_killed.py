@@ -22,6 +22,9 @@ from paycalc.errors import EXIT_OK
 from paycalc.spec.bundled import AGREEMENTS_DIR, SAMPLE_DIR
 
 JANUARY = ["--from", "2025-01-01", "--to", "2025-01-31"]
+SPREAD = 47
+"""Kills at instants spread evenly over an uninterrupted transfer's length; with the three
+instants that matter, 50 kills."""
 NAMES = ["payroll_2025-01-01_2025-01-31.csv", "payroll_2025-01-01_2025-01-31.paxml.xml"]
 PAUSED = """
 import os, sys, time
@@ -130,11 +133,11 @@ def test_a_transfer_killed_at_instants_spread_over_the_command(
     subprocess.run(command, cwd=cwd, check=True, capture_output=True)
     length = time.monotonic() - started
     seen = set()
-    for n in range(11, 23):
+    for n in range(11, 11 + SPREAD):
         command, store, export = _transfer(cwd, n, None)
         process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
-        time.sleep(length * (n - 11) / 11)
+        time.sleep(length * (n - 11) / (SPREAD - 1))
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
         process.wait()

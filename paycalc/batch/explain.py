@@ -10,13 +10,12 @@ the input rows are shown with their file, row number and values.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import polars as pl
 
 from paycalc.batch.corrections import CORRECTED_LINES
-from paycalc.batch.write import read_output
+from paycalc.batch.run_folder import RunFolder
 from paycalc.tables.datadir import read_table, table_files
 from paycalc.tables.inputs import with_row_ids
 from paycalc.tables.outputs import TRANSACTIONS, amounts_at
@@ -27,11 +26,12 @@ def explain_day(run: Path, employee: str, day: dt.date, *, tracker: str | None =
     """The explanation of `employee`'s `day` in the run written to `run` (only the tracker
     `tracker`'s transactions when given)."""
     on_day = (pl.col("employee_id") == employee) & (pl.col("date") == day)
-    lines = read_output(run, "pay_lines", CORRECTED_LINES).filter(on_day)
-    places = _decimals(run)
+    folder = RunFolder(run)
+    lines = folder.table("pay_lines", CORRECTED_LINES).filter(on_day)
+    places = folder.decimals
     lines = lines.with_columns(amounts_at(
         {a: places.get(a, 4) for a in lines["agreement"].unique().drop_nulls()}))
-    moves = read_output(run, "tracker_transactions", TRANSACTIONS).filter(on_day)
+    moves = folder.table("tracker_transactions", TRANSACTIONS).filter(on_day)
     if tracker is not None:
         moves = moves.filter(pl.col("tracker") == tracker)
         lines = lines.clear()
@@ -78,15 +78,6 @@ def _approval(line: dict[str, object]) -> str:
         return ""
     return " (not payable: awaiting approval" + (
         f"; {line['approval_level']} level(s) approved by {by})" if by else ")")
-
-
-def _decimals(run: Path) -> dict[str, int]:
-    """Each agreement's money decimals, from the run's manifest (4 when it does not say)."""
-    try:
-        manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {a["id"]: a.get("decimals", 4) for a in manifest.get("agreements", [])}
 
 
 def _inputs(ids: list[str] | None, rows: dict[str, str]) -> list[str]:

@@ -1,6 +1,7 @@
 """Transferring a run to payroll: the export files and the record in the run store.
 
-A transfer reads a run's output directory (its manifest, payable pay lines and balances),
+A transfer reads a run's output directory (its manifest, payable pay lines and balances,
+each file checked against the manifest),
 writes the payroll export for the period as CSV and as PAXml 2.x, and records the transfer
 in the store; a definitive transfer also keeps the lines and locks the period with the
 balances as of its last day (see `paycalc.batch.store`).
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -31,8 +31,8 @@ from pathlib import Path
 import polars as pl
 
 from paycalc.batch.corrections import CORRECTED_LINES, moves_of, summed
+from paycalc.batch.run_folder import RunFolder
 from paycalc.batch.store import Kind, RunStore
-from paycalc.batch.write import read_output, sha256
 from paycalc.errors import DataError, StoreError
 from paycalc.reasons import REASONS
 from paycalc.tables.datadir import INTAKE_REJECTS
@@ -73,24 +73,15 @@ class RunOutputs:
     days the run booked (MOVES), which a definitive transfer keeps."""
 
 
-def read_run(folder: Path) -> RunOutputs:
-    """The manifest, pay lines and balances a `paycalc run` wrote to `folder`."""
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataError(f"{folder}: not the output folder of a complete run (its "
-                        f"manifest.json cannot be read: {exc})") from exc
-    period = Period(dt.date.fromisoformat(manifest["period"]["from"]),
-                    dt.date.fromisoformat(manifest["period"]["to"]))
-    made_from = manifest.get("made_from_lock")
-    return RunOutputs(period, dt.date.fromisoformat(made_from) if made_from else None,
-                      read_output(folder, "pay_lines", CORRECTED_LINES),
-                      read_output(folder, "balances", BALANCES), sha256(folder / "manifest.json"),
-                      {a["id"]: a.get("decimals", 4) for a in manifest["agreements"]},
+def read_run(folder: RunFolder) -> RunOutputs:
+    """The period, pay lines, balances and tracker moves of the run in `folder`."""
+    period = folder.period
+    return RunOutputs(period, folder.made_from,
+                      folder.table("pay_lines", CORRECTED_LINES),
+                      folder.table("balances", BALANCES), folder.sha256, folder.decimals,
                       summed(pl.concat([
-                          moves_of(read_output(folder, "tracker_transactions", TRANSACTIONS),
-                                   period),
-                          read_output(folder, "tracker_corrections", MOVES)])))
+                          moves_of(folder.table("tracker_transactions", TRANSACTIONS), period),
+                          folder.table("tracker_corrections", MOVES)])))
 
 
 def export_files(lines: pl.DataFrame, period: Period, decimals: dict[str, int]
@@ -196,7 +187,8 @@ def transfer_run(folder: Path, store: RunStore, kind: Kind, exports: Path, *,
     is only exported again. Raises `StoreError` when the store refuses it, or when a
     definitive transfer would lock a run with rejected rows or with warnings of lines that
     cannot be paid, unless `accept_rejects`; then no export is written."""
-    run = read_run(folder)
+    run_folder = RunFolder(folder)
+    run = read_run(run_folder)
     payable = run.pay_lines.filter("payable")
     _exportable(payable)
     files = export_files(payable, run.period, run.decimals)
@@ -204,7 +196,7 @@ def transfer_run(folder: Path, store: RunStore, kind: Kind, exports: Path, *,
     if earlier is not None:
         return Transferred(earlier, placed(staged(files, exports)), True)
     if kind == "definitive" and not accept_rejects:
-        _guard(folder, run, payable)
+        _guard(run_folder, run, payable)
     paths = staged(files, exports)
     number = store.transfer(kind, run.period, payable, run.balances, manifest=run.manifest,
                             made_from=run.made_from, moves=run.moves, exports=files)
@@ -230,10 +222,10 @@ def _exportable(lines: pl.DataFrame) -> None:
                          f"characters; declare a shorter export_code for {named}")
 
 
-def _guard(folder: Path, run: RunOutputs, payable: pl.DataFrame) -> None:
+def _guard(folder: RunFolder, run: RunOutputs, payable: pl.DataFrame) -> None:
     """Refuse to lock a run that left input rows unused or lines unpaid."""
-    rejects = read_output(folder, "rejects", INTAKE_REJECTS)
-    warnings = read_output(folder, "warnings", WARNINGS)
+    rejects = folder.table("rejects", INTAKE_REJECTS)
+    warnings = folder.table("warnings", WARNINGS)
     blocking = warnings.filter(pl.col("code").is_in(
         [code for code, reason in REASONS.items() if reason.blocks_transfer]))
     if rejects.is_empty() and blocking.is_empty():

@@ -5,7 +5,8 @@ The same inputs give byte-identical files: every table is sorted by the engine, 
 written without timestamps, CSV with fixed formats, and the manifest (paycalc version,
 period, SHA-256 of every agreement and input file, row counts in and out, and the hash of
 every output) holds no clock time or absolute path. In CSV, a list of input row ids is
-written as the ids joined by `|`.
+written as the ids joined by `|`. The folder is written whole or not at all, and read
+back only while it matches the manifest (`paycalc.batch.run_folder`).
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ import json
 from pathlib import Path
 from typing import Literal
 
-import polars as pl
-
 from paycalc.batch.report import render_report
 from paycalc.batch.run import Batch
-from paycalc.errors import DataError
-from paycalc.tables.datadir import write_frame
+from paycalc.batch.run_folder import MANIFEST, put, writing
+from paycalc.errors import OutputError
+from paycalc.tables.datadir import frame_bytes
 from paycalc.tables.outputs import amounts_at
 from paycalc.version import __version__
 
@@ -36,26 +36,36 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_run(batch: Batch, out: Path, fmt: Format = "parquet") -> dict[str, Path]:
-    """Every output table of `batch` in `out` and `manifest.json`; returns the files. In
-    CSV, amounts are written at their agreement's `money.decimals`."""
-    out.mkdir(parents=True, exist_ok=True)
+def write_run(batch: Batch, out: Path, fmt: Format = "parquet", *,
+              replace: bool = False) -> dict[str, Path]:
+    """Every output table of `batch`, the report and `manifest.json` in `out`, written
+    whole or not at all (`paycalc.batch.run_folder.writing`); returns the files. In CSV,
+    amounts are written at their agreement's `money.decimals`. Raises `OutputError` when
+    `out` holds files and not `replace`, or while another run writes it."""
     tables = batch.tables()
     if fmt == "csv":
         tables["pay_lines"] = tables["pay_lines"].with_columns(
             amounts_at({a.id: a.money.decimals for a in batch.agreements}))
-    written = {name: write_frame(frame, out / name, fmt) for name, frame in tables.items()}
-    written["report"] = out / "report.html"
-    written["report"].write_text(render_report(batch), encoding="utf-8")
-    manifest = manifest_of(batch, {name: (path, len(tables[name])) for name, path
-                                   in written.items() if name in tables})
-    written["manifest"] = out / "manifest.json"
-    written["manifest"].write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
-                                   encoding="utf-8")
-    return written
+    files = {name: (f"{name}.{fmt}", frame_bytes(frame, fmt)) for name, frame in tables.items()}
+    files["report"] = ("report.html", render_report(batch).encode())
+    try:
+        with writing(out, replace=replace) as folder:
+            hashes = {name: put(folder, file, content)
+                      for name, (file, content) in files.items()}
+            outputs: list[dict[str, object]] = [
+                {"table": name, "file": file, "sha256": hashes[name],
+                 "rows": len(tables[name]) if name in tables else None}
+                for name, (file, _) in files.items()]
+            manifest = json.dumps(manifest_of(batch, outputs), indent=2, sort_keys=True) + "\n"
+            put(folder, MANIFEST, manifest.encode())
+    except OSError as exc:
+        raise OutputError(f"{out}: the run cannot be written ({exc.strerror or exc}); "
+                          "nothing was changed") from exc
+    return {name: out / file for name, (file, _) in
+            [*files.items(), ("manifest", (MANIFEST, b""))]}
 
 
-def manifest_of(batch: Batch, outputs: dict[str, tuple[Path, int]]) -> dict[str, object]:
+def manifest_of(batch: Batch, outputs: list[dict[str, object]]) -> dict[str, object]:
     """What a run read and wrote, with hashes: enough to tell whether two runs had the same
     inputs and gave the same outputs."""
     counts = {row["table"]: row for row in batch.accounting.iter_rows(named=True)}
@@ -73,34 +83,5 @@ def manifest_of(batch: Batch, outputs: dict[str, tuple[Path, int]]) -> dict[str,
                     "rows_read": counts[table]["read"], "rows_used": counts[table]["used"],
                     "rows_rejected": counts[table]["rejected"]}
                    for table, path in batch.input_files.items()],
-        "outputs": [{"table": name, "file": path.name, "rows": rows, "sha256": sha256(path)}
-                    for name, (path, rows) in outputs.items()],
+        "outputs": outputs,
     }
-
-
-def read_output(folder: Path, name: str, columns: pl.Schema) -> pl.DataFrame:
-    """The output table `name` a run wrote to `folder` (Parquet or CSV), typed as
-    `columns`."""
-    stem = folder / name
-    parquet, csv = stem.with_suffix(".parquet"), stem.with_suffix(".csv")
-    if not parquet.is_file() and not csv.is_file():
-        raise DataError(f"{folder}: not the output folder of a run (no {name}.parquet or "
-                        f"{name}.csv)")
-    try:
-        if parquet.is_file():
-            return pl.read_parquet(parquet).cast(columns)
-        text = pl.read_csv(csv, infer_schema=False)
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise DataError(f"{stem}: cannot be read as an output table: {exc}") from exc
-    typed = []
-    for name, dtype in columns.items():
-        value = pl.col(name)
-        if isinstance(dtype, pl.List):
-            typed.append(value.str.split("|").alias(name))
-        elif dtype == pl.Boolean:
-            typed.append((value == "true").alias(name))
-        elif dtype == pl.Date:
-            typed.append(value.str.to_date("%Y-%m-%d").alias(name))
-        else:
-            typed.append(value.cast(dtype).alias(name))
-    return text.select(typed)

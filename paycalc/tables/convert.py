@@ -1,19 +1,27 @@
 """Converting a column to its documented type, exactly or not at all.
 
-Text is read in the interchange forms (dates `YYYY-MM-DD`, datetimes ISO 8601 with an
-offset on every value of the column or on none, decimals with a dot, whole numbers,
-`true`/`false`); a typed column (Parquet, or a frame passed to the library) converts only
-where no value changes: never a guess, never a cut.
+Text is read in the interchange forms (dates `YYYY-MM-DD`, decimals with a dot, whole
+numbers, `true`/`false`, datetimes ISO 8601 as spreadsheets and databases write them: `T`
+or a space, with or without seconds, a zero fraction of a second, an offset `Z`, `+01:00`,
+`+0100` or `+01` or none); a typed column (Parquet, or a frame passed to the library)
+converts only where no value changes: never a guess, never a cut.
+
+Each datetime is read on its own form, so the order of the rows changes nothing. A column
+is of instants (with offsets) or of local times (without), and so are all the datetime
+columns of one table: where they hold both, the kind most of their values have holds
+(instants on a tie) and the others do not convert
+(`MIXED_OFFSETS`), since a local time among instants, or the reverse, is a mistake of the
+export whose meaning cannot be told.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import polars as pl
 
 from paycalc.reasons import (
+    MIXED_OFFSETS,
     NOT_A_BOOLEAN,
     NOT_A_DATE,
     NOT_A_DATETIME,
@@ -23,23 +31,25 @@ from paycalc.reasons import (
     Reason,
 )
 
-_OFFSET = r"(Z|[+-]\d\d:?\d\d)$"
 
-
-def convert(values: pl.Series, dtype: pl.DataType | type[pl.DataType]
-            ) -> tuple[pl.Series, pl.Series]:
-    """The values converted to `dtype` exactly, and per value why it did not convert (null
-    where it did)."""
+def convert(values: pl.Series, dtype: pl.DataType | type[pl.DataType], *,
+            instants: bool | None = None) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """The values converted to `dtype` exactly, and per value the code and the text of why
+    it did not convert (null where it did). Text datetimes are read as instants or local
+    times as `instants` says (by default: as most of `values` are, see `of_instants`)."""
+    if values.dtype == pl.String and dtype == pl.Datetime:
+        return _datetimes(values, of_instants(values) if instants is None else instants)
     converted = (_from_text(values, dtype) if values.dtype == pl.String
                  else _from_typed(values, dtype))
     failed = values.is_not_null() & converted.is_null()
     if not failed.any():  # the usual case: no value needs showing as text
-        return converted.alias(values.name), pl.repeat(None, len(values), dtype=pl.String,
-                                                       eager=True)
+        nothing = pl.repeat(None, len(values), dtype=pl.String, eager=True)
+        return converted.alias(values.name), nothing, nothing
     expected = not_converted(dtype)
-    reason = pl.select(pl.when(failed).then(pl.format(
-        expected.positional(), values.cast(pl.String)))).to_series()
-    return converted.alias(values.name), reason
+    why = pl.select(pl.when(failed).then(pl.lit(expected.code)).alias("code"),
+                    pl.when(failed).then(pl.format(expected.positional(), values.cast(pl.String)))
+                    .alias("reason"))
+    return converted.alias(values.name), why["code"], why["reason"]
 
 
 def not_converted(dtype: pl.DataType | type[pl.DataType]) -> Reason:
@@ -75,7 +85,10 @@ def _from_typed(values: pl.Series, dtype: pl.DataType | type[pl.DataType]) -> pl
     if dtype == pl.Date and kind == pl.Datetime:
         midnight = pl.when(values.dt.time() == dt.time()).then(values.dt.date())
         return pl.select(midnight).to_series()
-    return _from_text(values.cast(pl.String), dtype)
+    text = values.cast(pl.String)
+    if dtype == pl.Datetime:
+        return _datetimes(text, of_instants(text))[0]
+    return _from_text(text, dtype)
 
 
 def _from_text(text: pl.Series, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
@@ -86,17 +99,58 @@ def _from_text(text: pl.Series, dtype: pl.DataType | type[pl.DataType]) -> pl.Se
     if dtype == pl.Boolean:
         return text.replace_strict({"true": True, "false": False}, default=None,
                                    return_dtype=pl.Boolean)
-    if dtype == pl.Datetime:
-        offset = text.str.contains(_OFFSET)
-        if _offsets(text):
-            parsed = text.str.to_datetime(time_zone="UTC", time_unit="us", strict=False)
-            return pl.DataFrame({"v": parsed, "o": offset}).select(
-                pl.when("o").then("v")).to_series()
-        return text.str.to_datetime("%Y-%m-%dT%H:%M:%S", time_unit="us", strict=False)
     return text.str.strip_chars().cast(dtype, strict=False)
 
 
-def _offsets(text: pl.Series) -> bool:
-    """Whether the column's datetimes carry offsets: the form of its first value."""
-    present = text.drop_nulls()
-    return bool(len(present)) and bool(re.search(_OFFSET, present[0]))
+def of_instants(*columns: pl.Series) -> bool:
+    """Whether text datetimes are instants: most of the values of `columns` that read as
+    datetimes carry an offset (on a tie too), so a table's datetime columns are all of one
+    kind."""
+    read = pl.concat([_read(c.rename("value")) for c in columns]).filter("read")["has_offset"]
+    return read.sum() * 2 >= len(read) > 0
+
+
+def _read(text: pl.Series) -> pl.DataFrame:
+    """Each text value as a local time and as an instant, whether it has an offset, and
+    whether it reads as its form says (see the module's docstring)."""
+    parts = text.str.strip_chars().str.extract_groups(_DATETIME).struct.unnest()
+    wall = pl.concat_str(pl.col("date"), pl.lit("T"), pl.col("time"),
+                         pl.col("seconds").fill_null(":00"))
+    offset = (pl.when(pl.col("offset") == "Z").then(pl.lit("+00:00"))
+              .when(pl.col("offset").str.len_chars() == 3).then(pl.col("offset") + ":00")
+              .otherwise(pl.col("offset").str.replace(r"^(.\d\d):?(\d\d)$", "${1}:${2}")))
+    read = parts.select(
+        wall.str.to_datetime("%Y-%m-%dT%H:%M:%S", time_unit="us", strict=False).alias("local"),
+        (wall + offset).str.to_datetime("%Y-%m-%dT%H:%M:%S%:z", time_unit="us",
+                                        time_zone="UTC", strict=False).alias("instant"),
+        pl.col("offset").is_not_null().alias("has_offset"))
+    return read.with_columns(pl.when(pl.col("has_offset")).then(pl.col("instant").is_not_null())
+                             .otherwise(pl.col("local").is_not_null()).alias("read"))
+
+
+def _datetimes(text: pl.Series, instants: bool) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """Text read as datetimes, each value on its own form: instants in UTC when `instants`,
+    else naive local times; a value of the other kind does not convert (`MIXED_OFFSETS`).
+    With the code and text of why a value did not convert."""
+    read = _read(text)
+    kept = pl.col("has_offset") == instants
+    converted = read.select(pl.when(kept).then(
+        pl.col("instant" if instants else "local"))).to_series().alias(text.name)
+    failed = text.is_not_null() & converted.is_null()
+    if not failed.any():
+        nothing = pl.repeat(None, len(text), dtype=pl.String, eager=True)
+        return converted, nothing, nothing
+    unread = pl.format(NOT_A_DATETIME.positional(), pl.col("value"))
+    mixed = pl.format(MIXED_OFFSETS.positional(), pl.col("value"),
+                      pl.lit("has no offset" if instants else "has an offset"),
+                      pl.lit("have one" if instants else "have none"))
+    why = read.with_columns(failed.alias("failed"), text.alias("value")).select(
+        pl.when("failed").then(pl.when("read").then(pl.lit(MIXED_OFFSETS.code))
+                               .otherwise(pl.lit(NOT_A_DATETIME.code))).alias("code"),
+        pl.when("failed").then(pl.when("read").then(mixed).otherwise(unread)).alias("reason"))
+    return converted, why["code"], why["reason"]
+
+
+_DATETIME = (r"^(?<date>\d{4}-\d\d-\d\d)[T ](?<time>\d\d:\d\d)(?<seconds>:\d\d)?(?:\.0+)?"
+             r"(?<offset>Z|[+-]\d\d(?::?\d\d)?)?$")
+"""The ISO 8601 forms of a date and time read from text, in parts."""

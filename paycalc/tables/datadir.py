@@ -15,6 +15,7 @@ reader of tests and benchmarks: any value that does not convert raises.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -22,7 +23,8 @@ from pathlib import Path
 import polars as pl
 
 from paycalc.errors import DataError
-from paycalc.tables.convert import convert, not_converted
+from paycalc.tables.convert import convert, of_instants
+from paycalc.tables.csv_file import read_csv_text
 from paycalc.tables.inputs import COLUMNS, Inputs, schema, with_row_ids
 from paycalc.tables.outputs import frame_of
 from paycalc.tables.row_rules import check_tables
@@ -116,17 +118,25 @@ def write_tables(inputs: Inputs, folder: Path, fmt: str = "csv") -> list[Path]:
 
 
 def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> Path:
-    """`frame` at `path` with the format's suffix (`parquet` or `csv`), in the forms this
-    module reads: ISO dates and datetimes, a list as its items joined by `|`; Parquet
-    without statistics, so the same frame gives the same bytes. Returns the file."""
+    """`frame` at `path` with the format's suffix (`parquet` or `csv`), as `frame_bytes`
+    gives it. Returns the file."""
     path = path.with_suffix(f".{fmt}")
+    path.write_bytes(frame_bytes(frame, fmt))
+    return path
+
+
+def frame_bytes(frame: pl.DataFrame, fmt: str) -> bytes:
+    """`frame` as the bytes of a `parquet` or `csv` file, in the forms this module reads:
+    ISO dates and datetimes, a list as its items joined by `|`; Parquet without statistics,
+    so the same frame gives the same bytes."""
+    buffer = io.BytesIO()
     if fmt == "parquet":
-        frame.write_parquet(path, statistics=False)
+        frame.write_parquet(buffer, statistics=False)
     else:
         flat = frame.with_columns(pl.col(c).list.join("|") for c, t in frame.schema.items()
                                   if isinstance(t, pl.List))
-        flat.write_csv(path, date_format="%Y-%m-%d", datetime_format="%Y-%m-%dT%H:%M:%S")
-    return path
+        flat.write_csv(buffer, date_format="%Y-%m-%d", datetime_format="%Y-%m-%dT%H:%M:%S")
+    return buffer.getvalue()
 
 
 def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = False) -> Intake:
@@ -164,27 +174,34 @@ def read_table(path: Path, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One table with its documented columns converted, a `_row` number from 1, and the
     values that did not convert (`row`, `column`, `code`, `reason`). Raises `DataError` when a
     column the table needs is missing."""
-    try:
-        if path.suffix == ".parquet":
+    ragged = pl.DataFrame(schema={"row": pl.Int64, "code": pl.String, "reason": pl.String})
+    if path.suffix == ".parquet":
+        try:
             raw = pl.read_parquet(path)
-        else:
-            raw = pl.read_csv(path, infer_schema=False, comment_prefix="#")
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise DataError(f"{path}: cannot be read as {path.suffix[1:].upper()}: "
-                        f"{_first_line(exc)}") from exc
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise DataError(f"{path}: cannot be read as PARQUET: {_first_line(exc)}") from exc
+    else:
+        raw, ragged = read_csv_text(path)
     types = COLUMNS[table]
     missing = [c for c in _REQUIRED_COLUMNS[table] if c not in raw.columns]
     if missing:
+        separated = next((f" (the header is one name holding {mark!r}: paycalc reads "
+                          "comma-separated files)" for mark in (";", "\t", "|")
+                          if len(raw.columns) == 1 and mark in raw.columns[0]), "")
         raise DataError(f"{path}: no column {', '.join(missing)} (the {table} table needs "
-                        f"{', '.join(_REQUIRED_COLUMNS[table])})")
+                        f"{', '.join(_REQUIRED_COLUMNS[table])}){separated}")
     columns, problems = [], []
+    moments = [raw[c] for c, t in types.items() if t == pl.Datetime and c in raw.columns]
+    instants = of_instants(*moments) if moments and raw[moments[0].name].dtype == pl.String \
+        else None
     for column in [c for c in types if c in raw.columns]:
-        values, reason = convert(raw[column], types[column])
+        values, code, reason = convert(raw[column], types[column], instants=instants)
         columns.append(values)
         problems.append(pl.DataFrame({"row": pl.int_range(1, len(raw) + 1, eager=True),
-                                      "reason": reason}).filter(pl.col("reason").is_not_null())
-                        .with_columns(pl.lit(column).alias("column"),
-                                      pl.lit(not_converted(types[column]).code).alias("code")))
+                                      "code": code, "reason": reason})
+                        .filter(pl.col("reason").is_not_null())
+                        .with_columns(pl.lit(column).alias("column")))
+    problems.append(ragged.with_columns(pl.lit(None, pl.String).alias("column")))
     frame = pl.DataFrame(columns, height=len(raw)).with_columns(
         pl.int_range(1, pl.len() + 1).alias("_row"))
     bad = frame_of(problems, schema(row=pl.Int64, column=pl.String, code=pl.String,

@@ -152,6 +152,7 @@ def _prepare(name: str, frame: pl.DataFrame | None) -> pl.DataFrame:
     if frame is None:
         schema = {c: pl.Datetime("us") if t is pl.Datetime else t for c, t in columns.items()}
         return pl.DataFrame(schema={**schema, "row_id": pl.String})
+    _one_kind_of_datetime(name, frame)
     frame = frame.with_columns(_converted(name, frame[column], dtype)
                                for column, dtype in columns.items()
                                if column in frame.columns and dtype is not pl.Datetime
@@ -190,9 +191,21 @@ def _converted(table: str, values: pl.Series, dtype: pl.DataType | type[pl.DataT
                ) -> pl.Series:
     """The column converted exactly to `dtype`; raises `InputError` at the first value
     that does not convert."""
-    converted, reason = convert(values, dtype)
+    converted, _, reason = convert(values, dtype)
     failed = reason.is_not_null()
     if failed.any():
         row = int(failed.arg_true()[0])
         raise InputError(f"{table}: row {row + 1}: {values.name}: {reason[row]}")
     return converted
+
+
+def _one_kind_of_datetime(table: str, frame: pl.DataFrame) -> None:
+    """Raise `InputError` when the datetime columns of `table` mix instants (with a time
+    zone) and local times (naive): an instant and a local time cannot be compared."""
+    kinds = {column: dtype.time_zone is not None for column, dtype in frame.schema.items()
+             if COLUMNS[table].get(column) is pl.Datetime and isinstance(dtype, pl.Datetime)}
+    if len(set(kinds.values())) > 1:
+        named = ", ".join(f"{c} {'has a time zone' if aware else 'is naive'}"
+                          for c, aware in kinds.items())
+        raise InputError(f"{table}: {named}; its datetimes must all be instants (with a time "
+                         "zone) or all local times (naive)")
