@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from paycalc.batch.run import Batch
     from paycalc.tables.inputs import Period
 
-_out = Console(highlight=False, soft_wrap=True)
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
+_out = Console(highlight=False, soft_wrap=True, emoji=False)
+_err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 __all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_OUTPUT", "EXIT_PROBLEMS", "EXIT_REJECTS", "EXIT_STORE",
            "EXIT_USAGE", "main"]

@@ -67,6 +67,9 @@ NOT_A_BOOLEAN = _reject("NOT_A_BOOLEAN", "'{value}' is not true or false")
 NOT_A_WHOLE_NUMBER = _reject("NOT_A_WHOLE_NUMBER", "'{value}' is not a whole number")
 NOT_A_NUMBER = _reject("NOT_A_NUMBER", "'{value}' is not a number (digits with a dot for "
                                        "decimals)")
+TOO_PRECISE = _reject(
+    "TOO_PRECISE", "'{value}' has more digits than paycalc keeps exactly (at most {whole} "
+    "before the point and {fraction} after)")
 NOT_TEXT = _reject("NOT_TEXT", "'{value}' is not text")
 
 # -- row rules of the data-directory reader -----------------------------------------------
@@ -140,6 +143,12 @@ TRACKER_DEFINITIONS_DIFFER = _warning(
     "(assignment {first_assignment}, {first_source}) and another by {second} (assignment "
     "{second_assignment}, {second_source}): the employee's tracker rows are left out",
     blocks_transfer=True)
+LONG_PUNCH = _warning(
+    "LONG_PUNCH", "punch {punch} lasts {length} (longer than {limit} hours): paid as punched; "
+    "check that it was punched out in time")
+FIGURE_NOT_PAID = _warning(
+    "FIGURE_NOT_PAID", "an approved {kind} figure is not paid: agreement {agreement} pays no "
+    "{kind} (set figures.{kind} to pay it, or correct the assignment)")
 UNREAD_FILE = _warning("UNREAD_FILE", "{file} is not a table paycalc reads, so it was not "
                                       "read{hint}")
 NO_EXPORT_CODE = _warning("NO_EXPORT_CODE", "salary types without an export_code go to "

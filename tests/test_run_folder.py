@@ -2,12 +2,13 @@
 manifest.
 
 Real `paycalc run` processes replace a January run's folder with February's and are killed
-with SIGKILL at instants spread over the command and at the two that matter (February
-written beside the folder but not renamed in; January renamed aside, February not yet in):
-afterwards the folder is January's or February's, byte for byte what an uninterrupted run
-writes, never a mix, and the next run goes through. Two runs racing into one folder leave
-one run's folder, and the other is refused with exit 6. `transfer`, `report` and `explain`
-refuse a folder whose files were changed or whose manifest is missing.
+with SIGKILL at instants spread over the command (and past its usual end) and at the two
+that matter (February written beside the folder but not renamed in; January renamed aside,
+February not yet in): afterwards the folder is January's or February's, byte for byte what
+an uninterrupted run writes, never a mix, and the next run goes through. Two runs racing
+into one folder leave one run's folder, and the other is refused with exit 6. `transfer`,
+`report` and `explain` refuse a folder whose files were changed or whose manifest is
+missing.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def test_a_run_killed_at_instants_spread_over_the_command(
     for n in range(11, 31):
         process = subprocess.Popen(_replacing(cwd, n, None), cwd=cwd,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(length * (n - 11) / 19)
+        time.sleep(1.5 * length * (n - 11) / 19)  # past the end too: some runs finish
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
         process.wait()

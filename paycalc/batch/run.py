@@ -23,6 +23,7 @@ from paycalc.batch.store import RunStore
 from paycalc.batch.time_sheet import sheet_of
 from paycalc.engine import Evaluation, evaluate
 from paycalc.errors import AgreementError, StoreError
+from paycalc.reasons import LONG_PUNCH as LONG_PUNCH_WARNING
 from paycalc.reasons import NO_EXPORT_CODE, UNREAD_FILE
 from paycalc.rules.compiled import Agreement
 from paycalc.spec.catalogue import check_paths, yaml_files
@@ -35,7 +36,9 @@ from paycalc.tables.datadir import (
     read_directory,
 )
 from paycalc.tables.inputs import Inputs, Period, schema
+from paycalc.tables.messages import warned
 from paycalc.tables.outputs import MOVES, WARNINGS
+from paycalc.tables.row_rules import LONG_PUNCH
 
 ACCOUNTING = schema(table=pl.String, file=pl.String, read=pl.Int64, used=pl.Int64,
                     rejected=pl.Int64)
@@ -129,7 +132,7 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     evaluation = _within(whole, period)
     evaluation = dataclasses.replace(evaluation, warnings=pl.concat(
         [evaluation.warnings, _without_export_codes(lines, agreements),
-         _unread(intake.stray)]))
+         _unread(intake.stray), _long_punches(intake.inputs.punches, period)]))
     return Batch(period, agreements, files, intake.files, evaluation, lines,
                  sheet_of(evaluation, intake.inputs, period), rejects,
                  accounting(intake, refused, rejects), lock, revisited, corrections)
@@ -175,6 +178,22 @@ def _unread(names: list[str]) -> pl.DataFrame:
     return pl.DataFrame([{"employee_id": None, "date": None, "code": UNREAD_FILE.code,
                           "message": UNREAD_FILE.text(file=name, hint=did_you_mean(
                               name, known))} for name in names], schema=WARNINGS)
+
+
+def _long_punches(punches: pl.DataFrame | None, period: Period) -> pl.DataFrame:
+    """A `LONG_PUNCH` warning for each punch of the period (by its start's date) longer
+    than `row_rules.LONG_PUNCH`: likely a late punch-out, paid as it stands."""
+    if punches is None:
+        return pl.DataFrame(schema=WARNINGS)
+    minutes = (pl.col("end") - pl.col("start")).dt.total_minutes()
+    return punches.filter((minutes > LONG_PUNCH.total_seconds() // 60)
+                          & pl.col("start").dt.date().is_between(period.start, period.end)
+                          ).select(
+        "employee_id", pl.col("start").dt.date().alias("date"),
+        *warned(LONG_PUNCH_WARNING, punch=pl.col("row_id"), limit=LONG_PUNCH.seconds // 3600,
+                length=pl.format("{}:{}", minutes // 60,
+                                 (minutes % 60).cast(pl.String).str.zfill(2)))
+    ).sort("employee_id", "date", "message")
 
 
 def _without_export_codes(lines: pl.DataFrame, agreements: list[Agreement]) -> pl.DataFrame:

@@ -18,10 +18,21 @@ from paycalc.engine.context import AgreementDays
 from paycalc.engine.exprs import among, employee_day, failed_rows, first_failure, lookup
 from paycalc.engine.line_rules import AgreementRules
 from paycalc.engine.pieces import unassigned, under_agreement
-from paycalc.reasons import NO_MAIN_AGREEMENT_SPAN, UNKNOWN_EMPLOYEE, UNKNOWN_SALARY_TYPE
+from paycalc.reasons import (
+    FIGURE_NOT_PAID,
+    NO_MAIN_AGREEMENT_SPAN,
+    UNKNOWN_EMPLOYEE,
+    UNKNOWN_SALARY_TYPE,
+)
 from paycalc.rules.compiled import Agreement
-from paycalc.tables.inputs import FIGURE_KINDS, MONEY, nominal_day, whole_seconds
-from paycalc.tables.messages import because, rejected
+from paycalc.tables.inputs import (
+    FIGURE_KINDS,
+    MONEY,
+    PAY_FIGURE_KINDS,
+    nominal_day,
+    whole_seconds,
+)
+from paycalc.tables.messages import Warned, because, rejected, warned
 from paycalc.tables.outputs import LINE
 
 
@@ -99,18 +110,23 @@ def absence_lines(absences: pl.DataFrame, employees: pl.DataFrame, scheduled: pl
 
 
 def figure_lines(figures: pl.DataFrame, mains: pl.DataFrame, agreement: Agreement,
-                 numbers: AgreementRules, first: dt.date, last: dt.date) -> pl.DataFrame:
-    """Lines of the figures whose kind the agreement pays."""
+                 numbers: AgreementRules, first: dt.date, last: dt.date) -> Warned:
+    """Lines of the figures whose kind the agreement pays, and a `FIGURE_NOT_PAID`
+    warning for each approved figure of a pay kind it does not pay."""
     paid = {kind: getattr(agreement.figures, kind)
             for kind in FIGURE_KINDS
             if getattr(agreement.figures, kind) is not None}
-    frame = figures.filter(pl.col("date").is_between(first, last)
-                           & among("kind", paid, pl.String())).rename({"date": "day"})
-    frame = under_agreement(frame, "day", mains, agreement.id)
-    return frame.select(
+    unpaid = [kind for kind in PAY_FIGURE_KINDS if kind not in paid]
+    ours = under_agreement(figures.filter(pl.col("date").is_between(first, last)).rename(
+        {"date": "day"}), "day", mains, agreement.id)
+    warnings = ours.filter(pl.col("kind").is_in(unpaid) & pl.col("approved")).select(
+        "employee_id", pl.col("day").alias("date"),
+        *warned(FIGURE_NOT_PAID, kind=pl.col("kind"), agreement=agreement.id))
+    frame = ours.filter(among("kind", paid, pl.String()))
+    return Warned(frame.select(
         "employee_id", employee_day(pl.col("day")).alias("employee_day"), "day",
         lookup(pl.col("kind"), numbers.figures, pl.Int64()).alias("rule_no"),
         pl.lit(None, pl.Int64).alias("seconds"), pl.col("value").alias("quantity"),
         pl.concat_list(pl.col("row_id")).alias("input_ids"), "approved",
         pl.col("row_id").rank("dense").cast(pl.Int64).alias("id_rank"),
-    ).cast(LINE)
+    ).cast(LINE), warnings)

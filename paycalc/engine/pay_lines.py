@@ -88,8 +88,8 @@ def agreement_lines(days: AgreementDays, rules: LineRules, tables: dict[str, pl.
     absences, absence_rejects, leave = absence_lines(tables["absences"], tables["employees"],
                                                      scheduled, days, mains,
                                                      tables["assignments"], numbers)
-    figures = figure_lines(tables["figures"], mains, agreement, numbers, period.start,
-                           period.end)
+    figures, figure_warnings = figure_lines(tables["figures"], mains, agreement, numbers,
+                                            period.start, period.end)
     time_lines = pl.concat([own, overtime, supplements]).with_columns(
         pl.lit(None).alias("quantity"), pl.lit(None, pl.Boolean).alias("approved"),
         pl.lit(0, pl.Int64).alias("id_rank"))
@@ -105,7 +105,8 @@ def agreement_lines(days: AgreementDays, rules: LineRules, tables: dict[str, pl.
         frame_of([priced, *([monthly] if monthly.width else [])], UNAPPROVED),
         tables["approvals"], tables["punches"], agreement, rules)
     rejects = pl.concat([punch_rejects, schedule_rejects, absence_rejects, approval_rejects])
-    warnings = pl.concat([overtime_warnings, price_warnings, monthly_warnings]).filter(
+    warnings = pl.concat([overtime_warnings, price_warnings, monthly_warnings,
+                          figure_warnings]).filter(
         pl.col("date").is_between(period.start, period.end))
     in_period = pl.col("day").is_between(period.start, period.end)
     worked = pl.DataFrame(schema=DAYS)

@@ -22,6 +22,7 @@ from paycalc.reasons import (
     DST_AMBIGUOUS,
     DST_GAP,
     END_BEFORE_START,
+    FIGURE_NOT_PAID,
     NO_HOURLY_RATE,
     NO_MAIN_AGREEMENT,
     NO_MAIN_AGREEMENT_SPAN,
@@ -38,7 +39,7 @@ from paycalc.reference.monthly import AbsenceDay, monthly_lines, precise
 from paycalc.rules.compiled import Agreement, SalaryType
 from paycalc.rules.dates import WEEKDAYS
 from paycalc.rules.holiday_days import holiday_days
-from paycalc.tables.inputs import Inputs, Period, prepare
+from paycalc.tables.inputs import PAY_FIGURE_KINDS, Inputs, Period, prepare
 
 DAY = dt.timedelta(days=1)
 REGULAR = ""  # the pool of paid time that becomes ordinary time and overtime
@@ -785,6 +786,9 @@ class _AgreementRun:
                 continue
             code = getattr(self.a.figures, row["kind"], None)
             if code is None:
+                if row["kind"] in PAY_FIGURE_KINDS and row["approved"]:
+                    self.warn(row["employee_id"], row["date"], FIGURE_NOT_PAID, kind=row["kind"],
+                              agreement=self.a.id)
                 continue
             self.line(row["employee_id"], row["date"], code, f"figures.{row['kind']}",
                       self.source_of(code), quantity=row["value"], ids=[row["row_id"]],

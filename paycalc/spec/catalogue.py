@@ -38,10 +38,12 @@ def check_paths(paths: Iterable[Path], agreement_dirs: Sequence[Path],
     catalog = Catalog.around(files, agreement_dirs, rule_dirs)
     checked = Checked()
     seen: set[Problem] = set()
+    first: dict[str, tuple[Path, AgreementDocument]] = {}
     for path in files:
         try:
             document = catalog.document(path)
             if isinstance(document, AgreementDocument):
+                _once(document, path, first)
                 checked.agreements.append(compile_resolved(resolve_agreement(path, catalog)))
             else:
                 resolve_rule_set(path, catalog)
@@ -51,3 +53,18 @@ def check_paths(paths: Iterable[Path], agreement_dirs: Sequence[Path],
             seen.update(exc.problems)
     checked.problems.sort()
     return checked
+
+
+def _once(document: AgreementDocument, path: Path,
+          first: dict[str, tuple[Path, AgreementDocument]]) -> None:
+    """Raise `AgreementError` at both files when an agreement id was already read from
+    another file: which of the two an assignment means cannot be told."""
+    earlier = first.setdefault(document.agreement, (path, document))
+    if earlier[0] == path:
+        return
+    where = document._origin
+    raise AgreementError([
+        where.problem(("agreement",), f"agreement '{document.agreement}' is also defined in "
+                                      f"{earlier[1]._origin.file}", "one file per agreement id"),
+        earlier[1]._origin.problem(("agreement",), f"agreement '{document.agreement}' is also "
+                                   f"defined in {where.file}", "one file per agreement id")])

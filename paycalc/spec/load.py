@@ -25,8 +25,18 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.tokens import (
+    BlockEndToken,
+    BlockMappingStartToken,
+    BlockSequenceStartToken,
+    FlowMappingEndToken,
+    FlowMappingStartToken,
+    FlowSequenceEndToken,
+    FlowSequenceStartToken,
+)
 
 from paycalc.errors import AgreementError, Problem
+from paycalc.spec.limits import MAX_FRACTION_DIGITS, MAX_NESTING, MAX_WHOLE_DIGITS
 from paycalc.spec.problems import display_name, format_path
 
 KeyPath = tuple[Any, ...]
@@ -81,6 +91,7 @@ def load_file(path: Path) -> SourceDocument:
 def load_text(text: str, file: str) -> SourceDocument:
     """Load YAML text; `file` is the name used in problems."""
     try:
+        _within_nesting(text, file)
         root = YAML(typ="rt").compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -98,6 +109,29 @@ def load_text(text: str, file: str) -> SourceDocument:
     if builder.problems:
         raise AgreementError(builder.problems)
     return doc
+
+
+def _within_nesting(text: str, file: str) -> None:
+    """Raise `AgreementError` where mappings and lists nest deeper than `MAX_NESTING`,
+    before composing: ruamel.yaml composes nested nodes recursively, and a file nested
+    hundreds deep would exhaust Python's stack."""
+    depth = 0
+    for token in YAML(typ="rt").scan(text):
+        if isinstance(token, _OPENING):
+            depth += 1
+            if depth > MAX_NESTING:
+                mark = token.start_mark
+                raise AgreementError([Problem(
+                    file, mark.line + 1, mark.column + 1, "",
+                    f"mappings and lists nest more than {MAX_NESTING} deep here",
+                    f"at most {MAX_NESTING} levels (paycalc.spec.limits)")])
+        elif isinstance(token, _CLOSING):
+            depth -= 1
+
+
+_OPENING = (BlockMappingStartToken, BlockSequenceStartToken, FlowMappingStartToken,
+            FlowSequenceStartToken)
+_CLOSING = (BlockEndToken, FlowMappingEndToken, FlowSequenceEndToken)
 
 
 class _Builder:
@@ -178,9 +212,20 @@ class _Builder:
         if kind == "bool":
             return text.lower() == "true"
         if kind == "int" and _INT.fullmatch(text):
-            return int(text)
+            return self._bounded(node, path, text, int(text))
         if kind in ("float", "int") and _DECIMAL.fullmatch(text):
-            return Decimal(text)
+            return self._bounded(node, path, text, Decimal(text))
         if kind == "timestamp" and _DATE.fullmatch(text):
             return self._date(node, path, text)
         return text
+
+    def _bounded(self, node: ScalarNode, path: KeyPath, text: str,
+                 value: int | Decimal) -> int | Decimal | None:
+        """`value`, or a problem when it has more digits than the engine keeps exactly."""
+        whole, _, fraction = text.lstrip("+-").partition(".")
+        if len(whole.lstrip("0")) <= MAX_WHOLE_DIGITS and len(fraction) <= MAX_FRACTION_DIGITS:
+            return value
+        self._fail(node, path, f"{text} has more digits than paycalc keeps exactly",
+                   f"at most {MAX_WHOLE_DIGITS} digits before the point and "
+                   f"{MAX_FRACTION_DIGITS} after (paycalc.spec.limits)")
+        return None

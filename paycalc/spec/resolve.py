@@ -19,6 +19,7 @@ from paycalc.errors import AgreementError, Problem
 from paycalc.spec.bundled import AGREEMENTS_DIR, RULES_DIR
 from paycalc.spec.language.base import Section
 from paycalc.spec.language.document import AgreementDocument, RulesBody, RuleSetDocument
+from paycalc.spec.limits import MAX_EXTENDS
 from paycalc.spec.load import KeyPath, load_file
 from paycalc.spec.problems import did_you_mean
 from paycalc.spec.validate import Document, validate_document
@@ -136,6 +137,14 @@ def _resolve(doc: Document, path: Path, catalog: Catalog,
             problems.append(_problem_at(first_doc, first_where,
                                         f"'{name}' refers back to itself: {names}",
                                         "a chain without cycles"))
+            continue
+        if len(chain) > MAX_EXTENDS:
+            _, first_doc, first_where = chain[0]
+            problems.append(_problem_at(
+                first_doc, first_where, f"more than {MAX_EXTENDS} templates and rule sets "
+                f"lie below one another from here (reached '{name}' through "
+                f"{chain[-1][0].split(':', 1)[1]})",
+                f"at most {MAX_EXTENDS} layers of extends: and use: (paycalc.spec.limits)"))
             continue
         found = catalog.find(name, layer_kind)
         if found is None:

@@ -110,6 +110,10 @@ def _problem(doc: SourceDocument, model: type[BaseModel], error: Any, raw_loc: K
                            _CODE_RULE
                            if "A-Za-z0-9" in error["ctx"]["pattern"]
                            else f"text matching {error['ctx']['pattern']}")
+    if kind == "too_long":
+        most = error["ctx"]["max_length"]
+        return doc.problem(loc, f"{len(given)} entries are more than the {most} an agreement "
+                                "may hold here", f"at most {most} (paycalc.spec.limits)")
     message = _PLAIN_MESSAGES.get(kind, error["msg"])
     if kind in _PLAIN_MESSAGES and given is not None and not isinstance(given, dict | list):
         message += f", got {given!r}"

@@ -28,8 +28,10 @@ from paycalc.reasons import (
     NOT_A_NUMBER,
     NOT_A_WHOLE_NUMBER,
     NOT_TEXT,
+    TOO_PRECISE,
     Reason,
 )
+from paycalc.rules.precision import MAX_FRACTION_DIGITS, MAX_WHOLE_DIGITS
 
 
 def convert(values: pl.Series, dtype: pl.DataType | type[pl.DataType], *,
@@ -39,6 +41,8 @@ def convert(values: pl.Series, dtype: pl.DataType | type[pl.DataType], *,
     times as `instants` says (by default: as most of `values` are, see `of_instants`)."""
     if values.dtype == pl.String and dtype == pl.Datetime:
         return _datetimes(values, of_instants(values) if instants is None else instants)
+    if values.dtype == pl.String and isinstance(dtype, pl.Decimal):
+        return _decimals(values, dtype)
     converted = (_from_text(values, dtype) if values.dtype == pl.String
                  else _from_typed(values, dtype))
     failed = values.is_not_null() & converted.is_null()
@@ -88,6 +92,8 @@ def _from_typed(values: pl.Series, dtype: pl.DataType | type[pl.DataType]) -> pl
     text = values.cast(pl.String)
     if dtype == pl.Datetime:
         return _datetimes(text, of_instants(text))[0]
+    if isinstance(dtype, pl.Decimal):
+        return _decimals(text, dtype)[0]
     return _from_text(text, dtype)
 
 
@@ -100,6 +106,26 @@ def _from_text(text: pl.Series, dtype: pl.DataType | type[pl.DataType]) -> pl.Se
         return text.replace_strict({"true": True, "false": False}, default=None,
                                    return_dtype=pl.Boolean)
     return text.str.strip_chars().cast(dtype, strict=False)
+
+
+def _decimals(text: pl.Series, dtype: pl.Decimal) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """Text read as decimals: digits with an optional sign and decimal point (no exponent,
+    no thousands separator), at most `MAX_WHOLE_DIGITS` before the point and
+    `MAX_FRACTION_DIGITS` after, so that no value is rounded (`TOO_PRECISE` otherwise)."""
+    value = pl.col("value").str.strip_chars()
+    number = value.str.contains(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+    whole = value.str.extract(r"^[+-]?0*(\d*)").str.len_chars()
+    fraction = value.str.extract(r"\.(\d*)$").str.len_chars().fill_null(0)
+    precise = (whole <= MAX_WHOLE_DIGITS) & (fraction <= MAX_FRACTION_DIGITS)
+    read = text.rename("value").to_frame().select(
+        pl.when(number & precise).then(value.cast(dtype, strict=False)).alias(text.name),
+        pl.when(~number).then(pl.lit(NOT_A_NUMBER.code))
+        .when(~precise).then(pl.lit(TOO_PRECISE.code)).alias("code"),
+        pl.when(~number).then(pl.format(NOT_A_NUMBER.positional(), "value"))
+        .when(~precise).then(pl.format(TOO_PRECISE.positional(), "value",
+                                       pl.lit(str(MAX_WHOLE_DIGITS)),
+                                       pl.lit(str(MAX_FRACTION_DIGITS)))).alias("reason"))
+    return read[text.name], read["code"], read["reason"]
 
 
 def of_instants(*columns: pl.Series) -> bool:

@@ -68,6 +68,10 @@ COLUMNS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
 
 FIGURE_KINDS = ("bonus", "commission", "revenue", "profit", "points", "sales")
 """The kinds of figure a `figures` row may have."""
+PAY_FIGURE_KINDS = ("bonus", "commission")
+"""The kinds that are money owed to the employee: an approved one that the employee's
+agreement does not pay gets a `FIGURE_NOT_PAID` warning (the others are measures the
+reports show)."""
 
 _DEFAULTS: dict[str, dict[str, object]] = {
     "employees": {"employment_level": Decimal(1), "fulltime_hours_per_week": Decimal(40),

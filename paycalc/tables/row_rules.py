@@ -63,6 +63,8 @@ class Employees(dy.Schema):
 LONGEST_PUNCH = dt.timedelta(hours=24)
 """The longest a punch may last: a longer one is a forgotten punch-out, rejected rather
 than paid over days."""
+LONG_PUNCH = dt.timedelta(hours=16)
+"""A punch longer than this is paid as punched, with a `LONG_PUNCH` warning to check it."""
 
 
 class _OfAnEmployee(dy.Schema):

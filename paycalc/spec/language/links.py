@@ -17,6 +17,7 @@ from paycalc.spec.language.values import (
     Text,
     Weekday,
 )
+from paycalc.spec.limits import MAX_LEVELS
 
 DriverKind = Literal[
     "increasing_transaction_anniversary",
@@ -93,7 +94,8 @@ class Levels(Section):
                     "transactions.", examples=["employment_years"])
     link: Code | None = Field(default=None, description="`accumulated_value`: the link whose "
                               "accumulated value is the regulator.", examples=["worked_hours"])
-    table: list[Level] = Field(min_length=1, description="Levels by increasing threshold.")
+    table: list[Level] = Field(min_length=1, max_length=MAX_LEVELS,
+                               description="Levels by increasing threshold.")
 
 
 class Link(Section):

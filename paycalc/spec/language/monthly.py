@@ -9,6 +9,7 @@ from pydantic import Field
 
 from paycalc.spec.language.base import Section
 from paycalc.spec.language.values import Code, DatedNum, Int
+from paycalc.spec.limits import MAX_STEPS
 
 
 class DeductionStep(Section):
@@ -42,7 +43,7 @@ class Deduction(Section):
         description="Salary type of the deduction line (pricing method `monthly_salary`).",
         examples=["DEDUCTION_LEAVE"])
     steps: list[DeductionStep] = Field(
-        min_length=1,
+        min_length=1, max_length=MAX_STEPS,
         description="How the absence deducts, by its length: the first step whose "
                     "`up_to_working_days` the absence fits applies; the last step must fit "
                     "any length.")

@@ -20,6 +20,7 @@ from paycalc.spec.language.values import (
     TimeOfDay,
     Weekday,
 )
+from paycalc.spec.limits import MAX_STEPS, MAX_SUPPLEMENTS
 
 
 class PunchRounding(Section):
@@ -82,7 +83,8 @@ class DailyOvertime(Section):
         description="`schedule`: overtime is worked time beyond the day's scheduled time "
                     "(all of it on an unscheduled day); or a fixed duration per day.",
         examples=["schedule", "8:00"])
-    steps: list[OvertimeStep] = Field(min_length=1, description="The overtime steps, in order.")
+    steps: list[OvertimeStep] = Field(min_length=1, max_length=MAX_STEPS,
+                                      description="The overtime steps, in order.")
 
 
 class WeeklyOvertime(Section):
@@ -90,7 +92,8 @@ class WeeklyOvertime(Section):
 
     threshold: DatedDuration = Field(description="Worked time per week before overtime.",
                                        examples=["40:00"])
-    steps: list[OvertimeStep] = Field(min_length=1, description="The overtime steps, in order.")
+    steps: list[OvertimeStep] = Field(min_length=1, max_length=MAX_STEPS,
+                                      description="The overtime steps, in order.")
 
 
 class Overtime(Section):
@@ -204,7 +207,7 @@ class TimeRules(Section):
                     "time makes no line (monthly-paid staff).", examples=["ORD"])
     overtime: Overtime = Field(default_factory=Overtime, description="Overtime rules.")
     supplements: dict[Code, Supplement] = Field(
-        default_factory=dict, description="Supplement windows by name.")
+        default_factory=dict, max_length=MAX_SUPPLEMENTS, description="Supplement windows by name.")
     holidays: Holidays = Field(default_factory=Holidays, description="The holiday calendar.")
     activities: dict[Code, Activity] = Field(
         default_factory=dict, description="Activities by code; time on an unlisted activity "
