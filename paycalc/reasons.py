@@ -67,6 +67,9 @@ NOT_A_BOOLEAN = _reject("NOT_A_BOOLEAN", "'{value}' is not true or false")
 NOT_A_WHOLE_NUMBER = _reject("NOT_A_WHOLE_NUMBER", "'{value}' is not a whole number")
 NOT_A_NUMBER = _reject("NOT_A_NUMBER", "'{value}' is not a number (digits with a dot for "
                                        "decimals)")
+INEXACT_FLOAT = _reject(
+    "INEXACT_FLOAT", "the float {value} is not exactly {value} (binary floating point cannot "
+    "hold it): pass it as text or as a decimal")
 TOO_PRECISE = _reject(
     "TOO_PRECISE", "'{value}' has more digits than paycalc keeps exactly (at most {whole} "
     "before the point and {fraction} after)")

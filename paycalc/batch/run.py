@@ -238,7 +238,6 @@ def accounting(intake: Intake, refused: pl.DataFrame, rejects: pl.DataFrame) -> 
 
 
 def period_of(start: dt.date, end: dt.date) -> Period:
-    """The period from `start` to `end`, both included; raises ValueError when reversed."""
-    if end < start:
-        raise ValueError(f"the period ends ({end}) before it starts ({start})")
+    """The period from `start` to `end`, both included; raises `InputError` (a
+    `ValueError`) when reversed."""
     return Period(start, end)

@@ -22,6 +22,7 @@ from paycalc.engine.exprs import among
 from paycalc.engine.line_rules import line_rules, named
 from paycalc.engine.pay_lines import PRICED, DayFacts, agreement_lines
 from paycalc.engine.trackers import tracker_groups
+from paycalc.errors import InputError
 from paycalc.rules.compiled import Agreement
 from paycalc.tables.inputs import Inputs, Opening, Period, prepare
 from paycalc.tables.outputs import (
@@ -90,7 +91,7 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
     A balance shown as of a next occurrence includes the approved leave and adjustments of
     `inputs` after the period up to the day it is shown for (`engine.ahead`); `ahead=False`
     leaves them out, for callers that want only the period's lines and transactions."""
-    agreements = list(agreements)
+    agreements = checked_arguments(agreements, inputs, period)
     result = _evaluate(agreements, inputs, period, opening, balances_as_of, time_sheet,
                        corrections)
     last = result.balances["shown_on"].max()
@@ -101,6 +102,38 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
     leave = prepare(Inputs(absences=inputs.absences))["absences"]["row_id"]
     return dataclasses.replace(result, balances=with_ahead(
         result.balances, booked_ahead(future.tracker_transactions, leave)))
+
+
+def checked_arguments(agreements: Iterable[Agreement], inputs: Inputs, period: Period
+                      ) -> list[Agreement]:
+    """The agreements as a list, once the arguments of `evaluate` are what it takes: compiled
+    agreements with distinct ids, an `Inputs` whose assignments name only those agreements
+    (an assignment to another would make no line and no reject), and a `Period`. Raises
+    `InputError` naming the argument, table, row and column."""
+    if isinstance(agreements, Agreement) or not isinstance(agreements, Iterable):
+        raise InputError("agreements: expected a list of compiled agreements "
+                         f"(paycalc.compile_agreement), got {type(agreements).__name__}")
+    given = list(agreements)
+    for n, agreement in enumerate(given):
+        if not isinstance(agreement, Agreement):
+            raise InputError(f"agreements[{n}]: expected a compiled agreement "
+                             f"(paycalc.compile_agreement(path)), got {type(agreement).__name__}")
+    ids = [a.id for a in given]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise InputError(f"agreements: {', '.join(twice)} given more than once")
+    if not isinstance(period, Period):
+        raise InputError(f"period: expected paycalc.Period, got {type(period).__name__}")
+    if not isinstance(inputs, Inputs):
+        raise InputError(f"inputs: expected paycalc.Inputs, got {type(inputs).__name__}")
+    assignments = prepare(Inputs(assignments=inputs.assignments))["assignments"]
+    other = assignments.with_row_index("row", offset=1).filter(
+        ~pl.col("agreement").is_in(ids) & pl.col("agreement").is_not_null())
+    if other.height:
+        row, name = other.select("row", "agreement").row(0)
+        raise InputError(f"assignments: row {row}: agreement: '{name}' is not one of the "
+                         f"agreements passed ({', '.join(ids) or 'none'})")
+    return given
 
 
 def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,

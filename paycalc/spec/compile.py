@@ -106,7 +106,7 @@ class _Compiler:
         if origin is None:
             return c.Source("<agreement>", 0, 0, path)
         line, column = origin.mark(section._path, key=True)
-        return c.Source(origin.file, line, column, path)
+        return c.Source(origin.source_name or origin.file, line, column, path)
 
     def reference(self, section: Section, fields: tuple[Any, ...], code: str | None,
                   known: Iterable[str], what: str) -> None:

@@ -57,6 +57,9 @@ class SourceDocument:
 
     file: str
     data: Any
+    source_name: str = ""
+    """The file as the `source` column of the outputs names it: its folder's name and its
+    own (`agreements/retail.yaml`), the same wherever the folder is."""
     value_marks: dict[KeyPath, Mark] = field(default_factory=dict)
     key_marks: dict[KeyPath, Mark] = field(default_factory=dict)
 
@@ -85,7 +88,10 @@ def load_file(path: Path) -> SourceDocument:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise AgreementError([Problem(name, 1, 1, "", f"cannot read file: {exc}")]) from exc
-    return load_text(text, name)
+    doc = load_text(text, name)
+    full = path.resolve()
+    doc.source_name = f"{full.parent.name}/{full.name}"
+    return doc
 
 
 def load_text(text: str, file: str) -> SourceDocument:

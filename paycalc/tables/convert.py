@@ -17,10 +17,13 @@ export whose meaning cannot be told.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import Decimal
 
 import polars as pl
 
 from paycalc.reasons import (
+    INEXACT_FLOAT,
     MIXED_OFFSETS,
     NOT_A_BOOLEAN,
     NOT_A_DATE,
@@ -43,6 +46,8 @@ def convert(values: pl.Series, dtype: pl.DataType | type[pl.DataType], *,
         return _datetimes(values, of_instants(values) if instants is None else instants)
     if values.dtype == pl.String and isinstance(dtype, pl.Decimal):
         return _decimals(values, dtype)
+    if values.dtype.is_float() and isinstance(dtype, pl.Decimal):
+        return _floats(values, dtype)
     converted = (_from_text(values, dtype) if values.dtype == pl.String
                  else _from_typed(values, dtype))
     failed = values.is_not_null() & converted.is_null()
@@ -126,6 +131,27 @@ def _decimals(text: pl.Series, dtype: pl.Decimal) -> tuple[pl.Series, pl.Series,
                                        pl.lit(str(MAX_WHOLE_DIGITS)),
                                        pl.lit(str(MAX_FRACTION_DIGITS)))).alias("reason"))
     return read[text.name], read["code"], read["reason"]
+
+
+def _floats(values: pl.Series, dtype: pl.Decimal) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """Floats read as decimals only where the float is exactly the decimal it prints as
+    (150.5 is; 150.1 is not, and is `INEXACT_FLOAT`, never rounded): each distinct value is
+    compared exactly, in Python's `Decimal`, with its shortest text."""
+    distinct = values.drop_nulls().unique().to_list()
+    exact = {v: Decimal(v) == Decimal(repr(v)) for v in distinct if math.isfinite(v)}
+    text = values.cast(pl.String)
+    read, code, reason = _decimals(text, dtype)
+    inexact = values.replace_strict(exact, default=False, return_dtype=pl.Boolean).not_() & \
+        read.is_not_null()
+    if not inexact.any():
+        return read.alias(values.name), code, reason
+    why = pl.DataFrame({"inexact": inexact, "value": text, "code": code, "reason": reason})
+    why = why.select(
+        pl.when("inexact").then(pl.lit(INEXACT_FLOAT.code)).otherwise("code").alias("code"),
+        pl.when("inexact").then(pl.format(INEXACT_FLOAT.positional(), "value", "value"))
+        .otherwise("reason").alias("reason"))
+    kept = pl.select(pl.when(~inexact).then(read)).to_series().alias(values.name)
+    return kept, why["code"], why["reason"]
 
 
 def of_instants(*columns: pl.Series) -> bool:

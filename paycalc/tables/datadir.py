@@ -25,7 +25,7 @@ import polars as pl
 from paycalc.errors import DataError
 from paycalc.tables.convert import convert, of_instants
 from paycalc.tables.csv_file import read_csv_text
-from paycalc.tables.inputs import COLUMNS, Inputs, schema, with_row_ids
+from paycalc.tables.inputs import COLUMNS, REQUIRED, Inputs, schema, with_row_ids
 from paycalc.tables.outputs import frame_of
 from paycalc.tables.row_rules import check_tables
 
@@ -183,13 +183,13 @@ def read_table(path: Path, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     else:
         raw, ragged = read_csv_text(path)
     types = COLUMNS[table]
-    missing = [c for c in _REQUIRED_COLUMNS[table] if c not in raw.columns]
+    missing = [c for c in REQUIRED[table] if c not in raw.columns]
     if missing:
         separated = next((f" (the header is one name holding {mark!r}: paycalc reads "
                           "comma-separated files)" for mark in (";", "\t", "|")
                           if len(raw.columns) == 1 and mark in raw.columns[0]), "")
         raise DataError(f"{path}: no column {', '.join(missing)} (the {table} table needs "
-                        f"{', '.join(_REQUIRED_COLUMNS[table])}){separated}")
+                        f"{', '.join(REQUIRED[table])}){separated}")
     columns, problems = [], []
     moments = [raw[c] for c, t in types.items() if t == pl.Datetime and c in raw.columns]
     instants = of_instants(*moments) if moments and raw[moments[0].name].dtype == pl.String \
@@ -213,15 +213,3 @@ def _first_line(exc: Exception) -> str:
     """The first line of an error from a file reader: what went wrong, without its hints."""
     return next((line.strip() for line in str(exc).splitlines() if line.strip()),
                 type(exc).__name__)
-
-
-_REQUIRED_COLUMNS = {
-    "employees": ["employee_id"],
-    "assignments": ["employee_id", "agreement", "valid_from"],
-    "punches": ["employee_id", "start", "end"],
-    "schedules": ["employee_id", "start", "end"],
-    "absences": ["employee_id", "start_date", "end_date", "salary_type"],
-    "figures": ["employee_id", "date", "kind", "value"],
-    "adjustments": ["employee_id", "tracker", "date", "quantity"],
-    "approvals": ["employee_id", "start_date", "approved"],
-}

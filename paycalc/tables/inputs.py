@@ -88,10 +88,19 @@ _DEFAULT_COLUMNS: dict[str, dict[str, str]] = {"approvals": {"end_date": "start_
 
 @dataclass(frozen=True)
 class Period:
-    """The days to produce lines for, both included."""
+    """The days to produce lines for, both included. Raises `InputError` when a bound is
+    no date or the period ends before it starts."""
 
     start: dt.date
     end: dt.date
+
+    def __post_init__(self) -> None:
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+                raise InputError(f"Period {name}: {value!r} is not a date (datetime.date)")
+        if self.end < self.start:
+            raise InputError(f"Period: it ends ({self.end}) before it starts ({self.start})")
 
 
 @dataclass(frozen=True)
@@ -142,11 +151,38 @@ def whole_seconds(value: pl.Expr) -> pl.Expr:
     return value.round(0, mode="half_away_from_zero").cast(pl.Int64)
 
 
+REQUIRED: dict[str, list[str]] = {
+    "employees": ["employee_id"],
+    "assignments": ["employee_id", "agreement", "valid_from"],
+    "punches": ["employee_id", "start", "end"],
+    "schedules": ["employee_id", "start", "end"],
+    "absences": ["employee_id", "start_date", "end_date", "salary_type"],
+    "figures": ["employee_id", "date", "kind", "value"],
+    "adjustments": ["employee_id", "tracker", "date", "quantity"],
+    "approvals": ["employee_id", "start_date", "approved"],
+}
+"""The columns a table cannot be read without (PRODUCT.md's columns marked *)."""
+
+
 def prepare(inputs: Inputs) -> dict[str, pl.DataFrame]:
     """Every table with all its documented columns, defaults filled in, and a `row_id`.
 
-    Raises `InputError` at the first value that does not convert exactly to its column's
+    Raises `InputError` when `inputs` is no `Inputs`, a table is no Polars frame or lacks a
+    required column, or at the first value that does not convert exactly to its column's
     type (a data directory's reader rejects such rows instead)."""
+    if not isinstance(inputs, Inputs):
+        raise InputError(f"inputs: expected paycalc.Inputs, got {type(inputs).__name__}")
+    for item in fields(inputs):
+        frame = getattr(inputs, item.name)
+        if frame is None:
+            continue
+        if not isinstance(frame, pl.DataFrame):
+            raise InputError(f"{item.name}: expected a Polars DataFrame, got "
+                             f"{type(frame).__name__}")
+        missing = [c for c in REQUIRED[item.name] if c not in frame.columns]
+        if missing:
+            raise InputError(f"{item.name}: no column {', '.join(missing)} (the table needs "
+                             f"{', '.join(REQUIRED[item.name])})")
     return {item.name: _prepare(item.name, getattr(inputs, item.name))
             for item in fields(inputs)}
 
