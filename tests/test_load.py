@@ -60,3 +60,12 @@ def test_all_duplicate_keys_of_a_file_are_reported() -> None:
     with pytest.raises(AgreementError) as caught:
         load_text("a: 1\na: 2\nb: {c: 1, c: 2}\n", "t.yaml")
     assert [(p.line, p.column) for p in caught.value.problems] == [(2, 1), (3, 11)]
+
+
+def test_a_character_yaml_does_not_allow_is_a_located_problem() -> None:
+    """Found by the fuzz test: a NUL byte used to end in ruamel's ReaderError."""
+    with pytest.raises(AgreementError) as refused:
+        load_text("agreement: x\nname: ab\x00c\n", "x.yaml")
+    (problem,) = refused.value.problems
+    assert (problem.line, problem.column, problem.message) == (
+        2, 9, "not valid YAML: character #x0000 is not allowed in a YAML file")

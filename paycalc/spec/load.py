@@ -25,6 +25,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.tokens import (
     BlockEndToken,
     BlockMappingStartToken,
@@ -107,6 +108,12 @@ def load_text(text: str, file: str) -> SourceDocument:
             where = exc.context_mark
             message += f" ({exc.context} from line {where.line + 1} column {where.column + 1})"
         raise AgreementError([Problem(file, line, column, "", message)]) from exc
+    except ReaderError as exc:
+        before = text[:exc.position]
+        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+        raise AgreementError([Problem(file, line, column, "", f"not valid YAML: character "
+                                      f"#x{exc.character:04x} is not allowed in a YAML file",
+                                      "printable text")]) from exc
     doc = SourceDocument(file, None)
     if root is None:
         raise AgreementError([Problem(file, 1, 1, "", "the file is empty")])
