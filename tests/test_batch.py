@@ -42,7 +42,7 @@ def test_every_bad_row_is_rejected_with_its_file_row_column_and_reason() -> None
     assert counts == _csv(BAD_ROWS / "expected_row_counts.csv")
     # only the usable rows are paid: p5 and p11, and the vacation week
     assert sorted({i for ids in batch.evaluation.pay_lines["input_ids"] for i in ids}) == [
-        "absences:1", "p11", "p5"]
+        "absences:e1/2025-06-23/VAC", "p11", "p5"]
 
 
 def test_strict_stops_at_the_first_bad_row() -> None:

@@ -145,9 +145,11 @@ def test_a_tracker_defined_differently_by_two_agreements_of_one_employee(
     warnings = pl.read_csv(tmp_path / "out" / "warnings.csv")
     assert warnings.filter(pl.col("code") == "TRACKER_DEFINITIONS_DIFFER").select(
         "employee_id", "message").rows() == [(
-            "e1", "tracker FLEX is defined one way by retail (assignment assignments:1, "
+            "e1", "tracker FLEX is defined one way by retail (assignment "
+            "assignments:e1/retail/2025-01-01, "
             f"agreements/retail.yaml:{flex}:3 (trackers.FLEX)) and another by retail_flex "
-            f"(assignment assignments:2, agreements/retail_flex.yaml:{flex}:3 "
+            "(assignment assignments:e1/retail_flex/2025-01-16, "
+            f"agreements/retail_flex.yaml:{flex}:3 "
             "(trackers.FLEX)): the employee's tracker rows are left out")]
     rejects = pl.read_csv(tmp_path / "out" / "rejects.csv")
     assert rejects.select("table", "row", "code").rows() == [

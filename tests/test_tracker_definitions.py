@@ -54,8 +54,9 @@ def test_each_employee_follows_the_definition_of_their_agreements(tmp_path: Path
         ("e1", Decimal("8")), ("e2", Decimal("8"))]
     assert "e3" not in engine.balances["employee_id"].to_list()
     assert engine.rejects.select("row_id", "code").rows() == [
-        ("adjustments:3", "TRACKER_NOT_KEPT"), ("adjustments:4", "UNKNOWN_EMPLOYEE"),
-        ("adjustments:5", "TRACKER_NOT_KEPT")]
+        ("adjustments:FLEX/2025-01-10", "UNKNOWN_EMPLOYEE"),   # no employee
+        ("adjustments:e3/FLEX/2025-01-10", "TRACKER_NOT_KEPT"),
+        ("adjustments:e3/TOIL/2025-01-10", "TRACKER_NOT_KEPT")]
     assert engine.warnings.select("employee_id", "code").rows() == [
         ("e2", "BALANCE_ABOVE_MAX"), ("e3", "TRACKER_DEFINITIONS_DIFFER")]
     # the reference evaluator gives the same

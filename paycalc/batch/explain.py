@@ -90,7 +90,7 @@ def _input_rows(folder: Path, wanted: set[str]) -> dict[str, str]:
     shown = {}
     for table, path in table_files(folder).items():
         frame, _ = read_table(path, table)
-        found = with_row_ids(frame, table, pl.col("_row")).filter(
+        found = with_row_ids(frame, table).filter(
             pl.col("row_id").is_in(sorted(wanted)))
         for row in found.iter_rows(named=True):
             key, number = row.pop("row_id"), row.pop("_row")

@@ -147,7 +147,7 @@ def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = Fa
     typed, unconverted = {}, {}
     for table, path in files.items():
         frame, bad = read_table(path, table)
-        typed[table] = with_row_ids(frame, table, pl.col("_row"))
+        typed[table] = with_row_ids(frame, table)
         unconverted[table] = bad.join(typed[table].select("_row", "row_id"), left_on="row",
                                       right_on="_row")
     usable = {t: f.filter(~pl.col("_row").is_in(unconverted[t]["row"].implode()))

@@ -2,9 +2,9 @@
 
 `Inputs` holds one Polars frame per table (any may be missing). `prepare` gives every
 table its documented columns with defaults filled in and a `row_id` (kept when the reader
-gave one; else `punch_id` where the exporter gave one, else `TABLE:ROW` counting from 1),
-so every output row can name the input rows behind it. Datetimes may carry a time zone
-(any) or be naive (local time in the agreement's zone).
+gave one; else `punch_id` where the exporter gave one, else `TABLE:KEY` from the row's
+values, see `with_row_ids`), so every output row can name the input rows behind it.
+Datetimes may carry a time zone (any) or be naive (local time in the agreement's zone).
 """
 
 from __future__ import annotations
@@ -212,19 +212,50 @@ def _prepare(name: str, frame: pl.DataFrame | None) -> pl.DataFrame:
         exprs.append(expr.alias(column))
     if "row_id" in frame.columns:
         return frame.select(*exprs, "row_id")
-    return with_row_ids(frame.select(*exprs), name, pl.int_range(1, pl.len() + 1))
+    return with_row_ids(frame.select(*exprs), name)
 
 
-def with_row_ids(frame: pl.DataFrame, table: str, row: pl.Expr) -> pl.DataFrame:
-    """`frame`, rows of `table`, with the `row_id` of each row given its row number `row`
-    (from 1): the punch_id where the exporter gave one, else TABLE:ROW (only written out
-    where needed: formatting millions of row numbers is not free)."""
-    numbered = pl.format(f"{table}:{{}}", row)
-    if table != "punches" or "punch_id" not in frame.columns:
-        return frame.with_columns(numbered.alias("row_id"))
-    if frame["punch_id"].null_count() == 0:
-        return frame.with_columns(pl.col("punch_id").alias("row_id"))
-    return frame.with_columns(pl.coalesce(pl.col("punch_id"), numbered).alias("row_id"))
+ROW_KEYS: dict[str, list[str]] = {
+    "employees": ["employee_id"],
+    "assignments": ["employee_id", "agreement", "valid_from"],
+    "punches": ["employee_id", "start"],
+    "schedules": ["employee_id", "start"],
+    "absences": ["employee_id", "start_date", "salary_type"],
+    "figures": ["employee_id", "date", "kind"],
+    "adjustments": ["employee_id", "tracker", "date"],
+    "approvals": ["employee_id", "start_date", "salary_type", "activity"],
+}
+"""The columns that name a row of each table in its `row_id`."""
+
+
+def with_row_ids(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    """`frame`, rows of `table`, with the `row_id` of each row: the punch_id where the
+    exporter gave one, else TABLE:KEY from the row's `ROW_KEYS` values joined by `/`, empty
+    ones left out (`figures:e1/2025-06-11/bonus`), with `#2`, `#3` ... on further rows of
+    the same key,
+    numbered in the order of their values. An id depends on the row's values only, never on
+    where the row is in its file."""
+    keys = [c for c in ROW_KEYS[table] if c in frame.columns]
+    parts = [_as_key(c, frame.schema[c]) for c in keys]
+    key = pl.concat_str(parts, separator="/", ignore_nulls=True) if parts else pl.lit("")
+    order = [c for c in COLUMNS[table] if c in frame.columns]
+    occurrence = pl.int_range(1, pl.len() + 1).over(key, order_by=order or None)
+    named = pl.concat_str(pl.lit(f"{table}:"), key, pl.when(occurrence > 1).then(
+        pl.format("#{}", occurrence)).otherwise(pl.lit("")))
+    if table == "punches" and "punch_id" in frame.columns:
+        named = pl.coalesce(pl.col("punch_id"), named)
+    return frame.with_columns(named.alias("row_id"))
+
+
+def _as_key(column: str, dtype: pl.DataType) -> pl.Expr:
+    """A column's values as text in a row id (datetimes as ISO wall time, in UTC when they
+    carry a zone)."""
+    if isinstance(dtype, pl.Datetime):
+        value = pl.col(column)
+        if dtype.time_zone is not None:
+            value = value.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        return value.dt.to_string("%Y-%m-%dT%H:%M:%S")
+    return pl.col(column).cast(pl.String)
 
 
 def _converted(table: str, values: pl.Series, dtype: pl.DataType | type[pl.DataType]
