@@ -90,3 +90,22 @@ def test_the_export_uses_the_agreements_export_codes_and_decimals(exported: Path
     root = ET.parse(exported / "export" / f"{STEM}.paxml.xml").getroot()
     codes = {item.findtext("lonart") for item in root.iter("lonetrans")}
     assert "0310" in codes and "OB_EVENING" not in codes   # retail's evening supplement
+
+
+@pytest.mark.parametrize("employee", ["e\x01", "e\ufffe", "e\uffff"])
+def test_a_character_xml_cannot_hold_is_refused_not_written(employee: str) -> None:
+    """PAXml cannot carry control characters or U+FFFE/U+FFFF (text in Polars is UTF-8, so
+    no lone surrogate arrives): such an id is refused before anything is written, never
+    dropped or written unreadable."""
+    import datetime as dt
+
+    from paycalc.batch.transfer import paxml
+    from paycalc.errors import DataError
+    from paycalc.tables.inputs import Period
+
+    lines = pl.DataFrame({"employee_id": [employee], "export_code": ["0100"],
+                          "date": [dt.date(2025, 1, 2)], "unit": ["hours"],
+                          "quantity": [Decimal("1")], "rate": [Decimal("100")],
+                          "amount": ["100.00"]})
+    with pytest.raises(DataError, match="holds a character that XML cannot hold"):
+        paxml(lines, Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31)))

@@ -164,9 +164,10 @@ def paxml(lines: pl.DataFrame, period: Period) -> ET.Element:
 
 def _xml_text(value: str) -> str:
     """`value` as XML can hold it: characters XML 1.0 forbids are refused, not dropped."""
-    bad = [c for c in value if ord(c) < 0x20 and c not in "\t\n\r"]
+    bad = [c for c in value if (ord(c) < 0x20 and c not in "\t\n\r")
+           or ord(c) in (0xFFFE, 0xFFFF)]
     if bad:
-        raise DataError(f"{value!r} holds a control character that XML cannot hold")
+        raise DataError(f"{value!r} holds a character that XML cannot hold (U+{ord(bad[0]):04X})")
     return value
 
 
