@@ -54,7 +54,9 @@ def test_show_prints_the_compiled_agreement_with_defaults_and_sources() -> None:
     assert text.startswith("agreement retail: Retail collective agreement - store staff")
     retail = AGREEMENTS_DIR / "retail.yaml"
     line = retail.read_text(encoding="utf-8").splitlines().index("  VAC:") + 1
-    assert f"    VAC:  # {display_name(retail)}:{line}\n" in text
+    # a rule names its file by folder and name, wherever the package is installed
+    assert f"    VAC:  # agreements/retail.yaml:{line}\n" in text
+    assert f"  from {display_name(retail)}\n" in text
     assert "deduction_order: oldest_first" in text
     assert "per_hour: 68.50 from 2025-04-01, 71.25 from 2026-04-01" in text
 
