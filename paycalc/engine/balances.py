@@ -9,9 +9,10 @@ import polars as pl
 
 from paycalc.engine.drivers import tracking_year
 from paycalc.engine.exprs import by_employee_and_day, running_total
-from paycalc.engine.ledger import ACCRUALS, MICRO, micro, per_tracker, quantity, with_tracking_year
+from paycalc.engine.ledger import ACCRUALS, per_tracker, per_unit, shown, ticks, with_tracking_year
 from paycalc.reasons import BALANCE_ABOVE_MAX, BALANCE_BELOW_MIN, UNLOCKED_OLD
 from paycalc.rules.compiled import Agreement, Tracker
+from paycalc.rules.precision import TICKS
 from paycalc.tables.messages import warned
 from paycalc.tables.outputs import BALANCES, WARNINGS, frame_of
 
@@ -30,29 +31,30 @@ def balances(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Trac
     """BALANCES of every employee, tracker and tracking year with an opening balance (with
     its `year`, see `opening_years`) or a row up to the date the tracker is shown for."""
     group = ["employee_id", "tracker", "tracking_year"]
-    shown = per_tracker(trackers, "tracker", lambda t: pl.lit(shown_on(t, as_of)), pl.Date())
+    on = per_tracker(trackers, "tracker", lambda t: pl.lit(shown_on(t, as_of)), pl.Date())
     periodised = pl.col("tracker").is_in([t.code for t in trackers.values() if t.periodised])
     same_year = pl.col("year") == per_tracker(
         trackers, "tracker", lambda t: tracking_year(pl.lit(as_of), t), pl.Date())
     accrual = (pl.col("kind") == "max_accrual") | (
         pl.col("kind").is_in(ACCRUALS) & (pl.col("operator") == "add")
         & (pl.col("quantity") > 0))
-    q = micro(pl.col("quantity"))
+    scale = per_unit(trackers)
+    q = pl.col("ticks")
     upto = pl.col("date") <= as_of
-    moved = with_tracking_year(rows.filter(pl.col("date") <= shown), trackers).group_by(
+    moved = with_tracking_year(rows.filter(pl.col("date") <= on), trackers).group_by(
         group).agg(
         q.sum().alias("shown_balance"), q.filter(upto).sum().alias("balance"),
         q.filter(upto & accrual & (periodised | same_year)).sum().alias("accrued"))
-    start = opening.select(*group, micro(pl.col("balance")).alias("shown_balance"),
-                           micro(pl.col("balance")).alias("balance"),
+    start = opening.select(*group, ticks(pl.col("balance"), scale).alias("shown_balance"),
+                           ticks(pl.col("balance"), scale).alias("balance"),
                            pl.when(pl.col("tracking_year").is_not_null() | same_year)
-                           .then(micro(pl.col("accrued"))).otherwise(0).alias("accrued"))
+                           .then(ticks(pl.col("accrued"), scale)).otherwise(0).alias("accrued"))
     total = pl.concat([start, moved]).group_by(group).agg(
         pl.col("shown_balance", "balance", "accrued").sum())
     return total.select(
-        *group, pl.lit(as_of).alias("as_of"), quantity(pl.col("balance")).alias("balance"),
-        quantity(pl.col("accrued")).alias("accrued"), shown.alias("shown_on"),
-        quantity(pl.col("shown_balance")).alias("shown_balance"),
+        *group, pl.lit(as_of).alias("as_of"), shown(pl.col("balance"), scale).alias("balance"),
+        shown(pl.col("accrued"), scale).alias("accrued"), on.alias("shown_on"),
+        shown(pl.col("shown_balance"), scale).alias("shown_balance"),
         per_tracker(trackers, "tracker", lambda t: pl.lit(t.unit), pl.String()).alias("unit"),
         per_tracker(trackers, "tracker", lambda t: pl.lit(t.decimals), pl.Int64())
         .alias("decimals"),
@@ -67,9 +69,10 @@ def limit_warnings(rows: pl.DataFrame, opening: pl.DataFrame,
     min / max to beyond it (the balance is never clipped)."""
     pair = ["employee_id", "tracker"]
     limited = [code for code, t in trackers.items() if t.min is not None or t.max is not None]
-    start = opening.group_by(pair).agg(micro(pl.col("balance")).sum().alias("start"))
+    start = opening.group_by(pair).agg(
+        ticks(pl.col("balance"), per_unit(trackers)).sum().alias("start"))
     daily = rows.filter(pl.col("tracker").is_in(limited)).group_by(*pair, "date").agg(
-        micro(pl.col("quantity")).sum().alias("q")).join(start, on=pair, how="left")
+        pl.col("ticks").sum().alias("q")).join(start, on=pair, how="left")
     daily = by_employee_and_day(daily, "date", between="tracker").with_columns(
         (pl.col("start").fill_null(0) + running_total(pl.col("q"), pair)).alias("after"))
     daily = daily.with_columns((pl.col("after") - pl.col("q")).alias("before"))
@@ -77,7 +80,7 @@ def limit_warnings(rows: pl.DataFrame, opening: pl.DataFrame,
     for code in limited:
         t = trackers[code]
         mine = daily.filter(pl.col("tracker") == code)
-        shown = quantity(pl.col("after"))
+        after = shown(pl.col("after"), pl.lit(TICKS[t.unit]))
         for limit, reason, crossed in (
                 (t.min, BALANCE_BELOW_MIN, lambda m: (pl.col("after") < m) & (m <= pl.col(
                     "before"))),
@@ -85,9 +88,9 @@ def limit_warnings(rows: pl.DataFrame, opening: pl.DataFrame,
                     "after")))):
             if limit is None:
                 continue
-            bound = pl.lit(round(limit * MICRO), pl.Int64)
+            bound = pl.lit(round(limit * TICKS[t.unit]), pl.Int64)
             parts.append(mine.filter(crossed(bound)).select(
-                "employee_id", "date", *warned(reason, tracker=code, balance=shown,
+                "employee_id", "date", *warned(reason, tracker=code, balance=after,
                                                limit=limit)))
     return frame_of(parts, WARNINGS)
 

@@ -13,7 +13,7 @@ from paycalc.engine.calendar import kinds_match
 from paycalc.engine.exprs import among
 from paycalc.rules.compiled import Agreement, Link, Tracker
 from paycalc.rules.dates import WEEKDAYS
-from paycalc.tables.outputs import QUANTITY
+from paycalc.tables.inputs import MONEY
 
 FIRINGS = ["employee_id", "date", "value", "input_ids", "key"]
 SPAN = ["first", "last", "valid_from", "assignment"]
@@ -70,7 +70,7 @@ class _Firing(NamedTuple):
     ours: pl.Expr
 
 
-_ONE = pl.lit(1, QUANTITY)
+_ONE = pl.lit(1, MONEY)
 _NO_IDS = pl.lit([], pl.List(pl.String))
 
 
@@ -99,10 +99,9 @@ def _time_of_day(f: _Firing) -> pl.DataFrame:
     """Days with punched (hours or a day) or scheduled time."""
     kind = f.link.driver.kind
     seconds = pl.col("scheduled" if kind == "scheduled_days" else "worked")
-    value = ((seconds.cast(pl.Decimal(38, 18)) / 3600).round(6, mode="half_to_even")
-             if kind == "punched_hours" else _ONE)
+    value = seconds.cast(MONEY) / 3600 if kind == "punched_hours" else _ONE
     return f.days.filter(f.ours & (seconds > 0)).select(
-        "employee_id", pl.col("day").alias("date"), value.cast(QUANTITY).alias("value"),
+        "employee_id", pl.col("day").alias("date"), value.cast(MONEY).alias("value"),
         _NO_IDS.alias("input_ids"))
 
 
@@ -209,4 +208,5 @@ def firings(link: Link, tracker: Tracker, spans: pl.DataFrame, days: pl.DataFram
         same += ["input_ids", "value"]
     if spans.select(pl.col("employee_id").is_duplicated().any()).item():
         inside = inside.sort("valid_from", "assignment", maintain_order=True)
-    return inside.unique(same, keep="first").select(FIRINGS)
+    return inside.unique(same, keep="first").select(FIRINGS).with_columns(
+        pl.col("value").cast(MONEY))

@@ -2,7 +2,8 @@
 `set` turned into the change it makes, deductions split over years, expiries; then
 balances and min / max warnings. See docs/trackers.md, "The ledger".
 
-Quantities are whole millionths (Int64) inside the ledger: exact, and cheap to sum.
+Quantities are whole ticks (Int64, `rules.precision.TICKS`) inside the ledger: exact, and
+cheap to sum; they are shown in the tracker's unit to 6 decimals only on the way out.
 
 Trackers whose years never exchange anything (not periodised, or deducting from the
 current year without saved-day limits or expiry) are computed with cumulative sums alone:
@@ -23,10 +24,14 @@ import polars as pl
 from paycalc.engine.drivers import tracking_year
 from paycalc.engine.exprs import by_employee_and_day, dated_expr, lookup
 from paycalc.rules.compiled import Tracker
-from paycalc.tables.inputs import MONEY
+from paycalc.rules.precision import TICKS
+from paycalc.tables.inputs import MONEY, schema
 from paycalc.tables.outputs import QUANTITY, TRANSACTIONS
 
-MICRO = 1_000_000
+LEDGER = schema(**dict(TRANSACTIONS), ticks=pl.Int64)
+"""The ledger's rows: TRANSACTIONS with `ticks`, each row's exact change in whole ticks,
+which balances and limits sum."""
+
 PHASE = {"set": 0, "link": 1, "salary_type": 2, "correction": 3, "adjustment": 4, "expiry": 5}
 WITHIN_DAY = ["phase", "made_by", "agreement_key", "ids_key", "quantity"]
 """Ledger order, by employee, tracker and date, then: a day's sets, link additions, salary
@@ -40,12 +45,20 @@ ACCRUALS = ("link", "salary_type", "correction")
 """Kinds of addition that count against a tracker's yearly maximum (not adjustments)."""
 
 
-def micro(value: pl.Expr) -> pl.Expr:
-    return (value.cast(QUANTITY) * MICRO).cast(pl.Int64)
+def ticks(value: pl.Expr, per_unit: pl.Expr) -> pl.Expr:
+    """A quantity in the tracker's unit as whole ticks (`per_unit` ticks a unit)."""
+    return (value.cast(MONEY) * per_unit).round(0, mode="half_to_even").cast(pl.Int64)
 
 
-def quantity(value: pl.Expr) -> pl.Expr:
-    return value.cast(QUANTITY) / MICRO
+def shown(count: pl.Expr, per_unit: pl.Expr) -> pl.Expr:
+    """Whole ticks as a quantity of the tracker's unit, to 6 decimals (half to even)."""
+    return (count.cast(MONEY) / per_unit.cast(MONEY)).round(6, mode="half_to_even").cast(
+        QUANTITY)
+
+
+def per_unit(trackers: dict[str, Tracker]) -> pl.Expr:
+    """The ticks per unit of each row's `tracker`."""
+    return per_tracker(trackers, "tracker", lambda t: pl.lit(TICKS[t.unit]), pl.Int64())
 
 
 def crosses_years(tracker: Tracker) -> bool:
@@ -75,13 +88,15 @@ def with_tracking_year(frame: pl.DataFrame, trackers: dict[str, Tracker],
 
 def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFrame,
            first: dt.date, last: dt.date) -> pl.DataFrame:
-    """The ledger rows (TRANSACTIONS columns) of transactions dated `first` to `last`."""
+    """The ledger rows (LEDGER columns) of transactions dated `first` to `last`."""
     if not trackers:
-        return pl.DataFrame(schema=TRANSACTIONS)
+        return pl.DataFrame(schema=LEDGER)
     start = per_tracker(trackers, "tracker", lambda t: pl.lit(t.total_start_date or first),
                          pl.Date())
-    cap = per_tracker(trackers, "tracker", lambda t: micro(
-        dated_expr(t.max_accrual_per_year, pl.col("year"), MONEY).fill_null(0)), pl.Int64())
+    cap = per_tracker(trackers, "tracker", lambda t: ticks(
+        dated_expr(t.max_accrual_per_year, pl.col("year"), MONEY).fill_null(0),
+        pl.lit(TICKS[t.unit])), pl.Int64())
+    scale = per_unit(trackers)
     periodised = [t.code for t in trackers.values() if t.periodised]
     rows = with_tracking_year(made.filter(pl.col("date").is_between(first, last)
                                           & (pl.col("date") >= start)), trackers).with_columns(
@@ -90,14 +105,15 @@ def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFra
                .otherwise(pl.col("kind")), PHASE, pl.Int64()).alias("phase"),
         pl.col("agreement").fill_null("").alias("agreement_key"),
         pl.col("input_ids").list.join("\x00").alias("ids_key"),
-        micro(pl.col("quantity")).alias("q"),
-        micro(pl.col("carry")).alias("c"), pl.lit(0).alias("rank"), cap.alias("cap"),
+        pl.col("ticks").alias("q"),
+        ticks(pl.col("carry"), scale).alias("c"), pl.lit(0).alias("rank"), cap.alias("cap"),
     )
     rows = by_employee_and_day(rows, "date", *WITHIN_DAY, between="tracker").with_columns(
         pl.int_range(pl.len()).alias("pos"))
-    rows = _cut_at_cap(rows, opening, trackers)
+    rows = _cut_at_cap(rows, opening.with_columns(scale.alias("per_unit")))
     simple = [code for code, t in trackers.items() if not crosses_years(t)]
-    placed = [_running(rows.filter(pl.col("tracker").is_in(simple)), opening)]
+    placed = [_running(rows.filter(pl.col("tracker").is_in(simple)),
+                       opening.with_columns(scale.alias("per_unit")))]
     crossing = rows.filter(~pl.col("tracker").is_in(simple))
     if crossing.height or opening.filter(~pl.col("tracker").is_in(simple)).height:
         placed.append(walk_years(crossing, opening.filter(~pl.col("tracker").is_in(simple)),
@@ -116,21 +132,21 @@ def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFra
     # rows keep their place; cut-off parts and split years follow it; expiries end the day
     return by_employee_and_day(out, "date", "phase", "pos", "rank", "tracking_year",
                                between="tracker").select(
-        "employee_id", "tracker", "date", "tracking_year", quantity(pl.col("change"))
+        "employee_id", "tracker", "date", "tracking_year", shown(pl.col("change"), scale)
         .alias("quantity"), unit.alias("unit"), "operator",
-        quantity(pl.col("set_to")).alias("set_to"), "kind", "made_by",
+        shown(pl.col("set_to"), scale).alias("set_to"), "kind", "made_by",
         pl.when(pl.col("agreement_key") != "").then(pl.col("agreement_key")).alias("agreement"),
         "driver_value", "level", "factor", pl.coalesce("source", own).alias("source"),
-        "input_ids").cast(TRANSACTIONS)
+        "input_ids", pl.col("change").alias("ticks")).cast(LEDGER)
 
 
-def _cut_at_cap(rows: pl.DataFrame, opening: pl.DataFrame,
-                trackers: dict[str, Tracker]) -> pl.DataFrame:
-    """`cut`: the part of each addition over the yearly maximum (0 where none)."""
+def _cut_at_cap(rows: pl.DataFrame, opening: pl.DataFrame) -> pl.DataFrame:
+    """`cut`: the part of each addition over the yearly maximum (0 where none); `opening`
+    carries each row's `per_unit`."""
     capped = ((pl.col("operator") == "add") & pl.col("kind").is_in(ACCRUALS)
               & (pl.col("q") > 0) & (pl.col("cap") > 0))
     before = opening.select("employee_id", "tracker", "year",
-                            micro(pl.col("accrued")).alias("accrued0"))
+                            ticks(pl.col("accrued"), pl.col("per_unit")).alias("accrued0"))
     rows = rows.join(before, on=["employee_id", "tracker", "year"], how="left").with_columns(
         pl.when(capped).then(pl.col("q")).otherwise(0).alias("capped"))
     total = (pl.col("accrued0").fill_null(0) + pl.col("capped").cum_sum()
@@ -156,7 +172,7 @@ def _running(rows: pl.DataFrame, opening: pl.DataFrame) -> pl.DataFrame:
     is_set = pl.col("operator") == "set"
     pure = is_set & pl.col("c").is_null()
     rows = rows.join(opening.select("employee_id", "tracker", "tracking_year",
-                                    micro(pl.col("balance")).alias("b0")),
+                                    ticks(pl.col("balance"), pl.col("per_unit")).alias("b0")),
                      on=group, how="left", nulls_equal=True).with_columns(
         pl.col("b0").fill_null(0), pure.cast(pl.Int64).cum_sum().over(group).alias("seg"),
         pl.when(pure).then(0).when(is_set).then(pl.col("q"))
@@ -188,7 +204,7 @@ def walk_years(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Tr
     state: dict[tuple[str, str], dict[dt.date, int]] = defaultdict(dict)
     for row in opening.iter_rows(named=True):
         state[(row["employee_id"], row["tracker"])][row["tracking_year"]] = round(
-            row["balance"] * MICRO)
+            row["balance"] * TICKS[trackers[row["tracker"]].unit])
     out: list[tuple[int, dt.date, int, int | None]] = []  # row number, year, change, set_to
     events: list[dict[str, Any]] = []
     groups = rows.select(columns).with_row_index("n").partition_by(
@@ -255,7 +271,8 @@ def _year_ends(tracker: Tracker, balance: dict[dt.date, int], pair: tuple[str, s
     for year in list(balance):
         if tracker.save_up_to is not None:
             end = tracker.year_start.in_year(year.year + 1) - dt.timedelta(days=1)
-            due.append((end, year, "save_up_to", round(tracker.save_up_to * MICRO)))
+            due.append((end, year, "save_up_to",
+                        round(tracker.save_up_to * TICKS[tracker.unit])))
         if tracker.expire_after_years is not None:
             end = tracker.year_start.in_year(year.year + tracker.expire_after_years + 1)
             due.append((end - dt.timedelta(days=1), year, "expire_after_years", 0))

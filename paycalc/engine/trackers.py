@@ -15,8 +15,10 @@ from paycalc.engine.pay_lines import DayFacts
 from paycalc.engine.transactions import (
     MADE,
     adjustment_transactions,
+    in_ticks,
     link_transactions,
     salary_type_transactions,
+    scale,
 )
 from paycalc.reasons import TRACKER_DEFINITIONS_DIFFER, TRACKER_NOT_KEPT
 from paycalc.rules.compiled import (
@@ -62,7 +64,7 @@ def tracker_stage(agreements: list[Agreement], trackers: dict[str, Tracker],
     first = period.start if lock is None else max(period.start, lock + dt.timedelta(days=1))
     made, notes = [], []
     for agreement in agreements:
-        rows, note = salary_type_transactions(lines, agreement)
+        rows, note = salary_type_transactions(lines, agreement, trackers)
         made.append(rows)
         notes.append(note)
     by_salary_type = frame_of(made, MADE)
@@ -79,7 +81,8 @@ def tracker_stage(agreements: list[Agreement], trackers: dict[str, Tracker],
     warnings = frame_of([*notes, limit_warnings(rows, opening, trackers),
                           unlocked_warnings(rows, tables["assignments"], agreements, first,
                                             period.end)], WARNINGS)
-    return TrackerResult(rows, balances(rows, opening, trackers, as_of), rejects, warnings)
+    return TrackerResult(rows.select(list(TRANSACTIONS)), balances(rows, opening, trackers, as_of),
+                         rejects, warnings)
 
 
 def tracker_groups(agreements: list[Agreement], tables: dict[str, pl.DataFrame],
@@ -159,7 +162,8 @@ def _corrections(moves: pl.DataFrame, trackers: dict[str, Tracker], first: dt.da
     day, each naming the locked day and the kind of transaction it corrects: locked
     balances stay as they were, and the difference enters the ledger where it is open."""
     return moves.filter(among("tracker", trackers, pl.String())).select(
-        "employee_id", "tracker", pl.lit(first).alias("date"), "quantity",
+        "employee_id", "tracker", pl.lit(first).alias("date"),
+        *in_ticks(pl.col("quantity"), scale(trackers)),
         pl.lit("add").alias("operator"), pl.lit("correction").alias("kind"), "made_by",
         "agreement", pl.lit(None, QUANTITY).alias("driver_value"),
         pl.lit(None, pl.Int64).alias("level"), pl.lit(None, MONEY).alias("factor"),

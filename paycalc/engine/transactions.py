@@ -20,15 +20,18 @@ from paycalc.reasons import (
     UNKNOWN_TRACKER,
 )
 from paycalc.rules.compiled import Agreement, Link, Tracker
+from paycalc.rules.precision import TICKS
 from paycalc.tables.inputs import MONEY, schema
 from paycalc.tables.messages import Refused, Warned, because, warned
 from paycalc.tables.outputs import QUANTITY, frame_of
 
-MADE = schema(employee_id=pl.String, tracker=pl.String, date=pl.Date, quantity=QUANTITY,
-              operator=pl.String, kind=pl.String, made_by=pl.String, agreement=pl.String,
-              driver_value=QUANTITY, level=pl.Int64, factor=MONEY, carry=MONEY,
-              source=pl.String, input_ids=pl.List(pl.String))
-"""A transaction as made, before the ledger places it."""
+MADE = schema(employee_id=pl.String, tracker=pl.String, date=pl.Date, ticks=pl.Int64,
+              quantity=MONEY, operator=pl.String, kind=pl.String, made_by=pl.String,
+              agreement=pl.String, driver_value=QUANTITY, level=pl.Int64, factor=MONEY,
+              carry=MONEY, source=pl.String, input_ids=pl.List(pl.String))
+"""A transaction as made, before the ledger places it: `ticks`, its exact quantity in
+whole ticks of its tracker (`rules.precision.TICKS`), and `quantity`, the same in the
+tracker's unit (what a driver reading transactions takes as its value)."""
 NOTE = schema(employee_id=pl.String, date=pl.Date, code=pl.String, message=pl.String)
 
 
@@ -36,9 +39,24 @@ def _six(value: pl.Expr) -> pl.Expr:
     return value.round(6, mode="half_to_even").cast(QUANTITY)
 
 
-def salary_type_transactions(lines: pl.DataFrame, agreement: Agreement) -> Warned:
+def scale(trackers: dict[str, Tracker]) -> pl.Expr:
+    """The ticks per unit of each row's `tracker`."""
+    return pl.col("tracker").replace_strict({c: TICKS[t.unit] for c, t in trackers.items()},
+                                            default=None, return_dtype=pl.Int64)
+
+
+def in_ticks(exact: pl.Expr, per_unit: pl.Expr | int) -> list[pl.Expr]:
+    """`ticks` and `quantity` of a transaction whose exact quantity (to 18 decimals) is
+    `exact`: the nearest whole tick, half to even, and that tick count in the unit."""
+    unit = per_unit if isinstance(per_unit, pl.Expr) else pl.lit(per_unit, pl.Int64)
+    ticks = (exact.cast(MONEY) * unit).round(0, mode="half_to_even").cast(pl.Int64)
+    return [ticks.alias("ticks"), (ticks.cast(MONEY) / unit.cast(MONEY)).alias("quantity")]
+
+def salary_type_transactions(lines: pl.DataFrame, agreement: Agreement,
+                             trackers: dict[str, Tracker]) -> Warned:
     """Each payable line of a salary type that moves trackers, once per tracker moved; and
-    warnings where a dated factor is not in force."""
+    warnings where a dated factor is not in force. A line of hours moves an hours tracker
+    by its exact seconds / 3600, not by its quantity shown to 6 decimals."""
     lines = lines.filter(pl.col("payable") & (pl.col("agreement") == agreement.id))
     made, notes = [], []
     for st in agreement.salary_types:
@@ -49,15 +67,21 @@ def salary_type_transactions(lines: pl.DataFrame, agreement: Agreement) -> Warne
             notes.append(rows.filter(pl.col("factor").is_null()).select(
                 "employee_id", "date", *warned(NO_TRACKER_FACTOR, salary_type=st.code,
                                                tracker=effect.tracker, day=pl.col("date"))))
+            hours = trackers[effect.tracker].unit == "hours"
+            exact = (pl.when((pl.col("unit") == "hours") & pl.col("seconds").is_not_null())
+                     .then(pl.col("seconds").cast(MONEY) / 3600)
+                     .otherwise(pl.col("quantity").cast(MONEY)) if hours
+                     else pl.col("quantity").cast(MONEY))
             made.append(rows.filter(pl.col("factor").is_not_null()).select(
                 "employee_id", pl.lit(effect.tracker).alias("tracker"), "date",
-                _six(pl.col("quantity") * pl.col("factor") * effect.sign).alias("quantity"),
+                *in_ticks(exact * pl.col("factor") * effect.sign,
+                          TICKS[trackers[effect.tracker].unit]),
                 pl.lit("add").alias("operator"), pl.lit("salary_type").alias("kind"),
                 pl.col("salary_type").alias("made_by"), "agreement",
                 pl.lit(None, QUANTITY).alias("driver_value"), pl.lit(None, pl.Int64).alias("level"),
                 "factor", pl.lit(None, MONEY).alias("carry"),
                 pl.lit(str(effect.source)).alias("source"), "input_ids",
-            ).filter(pl.col("quantity") != 0))
+            ).filter(pl.col("ticks") != 0))
     return Warned(frame_of(made, MADE), frame_of(notes, NOTE))
 
 
@@ -86,7 +110,7 @@ def link_transactions(agreement: Agreement, trackers: dict[str, Tracker],
         fired = fired.join(employees.select(
             "employee_id", "employment_start", "birth_date", "employment_level",
             "fulltime_hours_per_week", "working_days_per_week"), on="employee_id")
-        rows, note = _link_rows(link, fired, done.get(needs or ""), agreement)
+        rows, note = _link_rows(link, fired, done.get(needs or ""), agreement, trackers)
         done[link.code] = rows
         notes.append(note)
     return Warned(frame_of(list(done.values()), MADE), frame_of(notes, NOTE))
@@ -99,7 +123,7 @@ def _whole_years(since: pl.Expr, day: pl.Expr) -> pl.Expr:
 
 
 def _link_rows(link: Link, fired: pl.DataFrame, regulating: pl.DataFrame | None,
-               agreement: Agreement) -> Warned:
+               agreement: Agreement, trackers: dict[str, Tracker]) -> Warned:
     fired = by_employee_and_day(fired, "date", "key", pl.col("input_ids").list.join("\x00"),
                                 "value")
     notes = pl.DataFrame(schema=NOTE)
@@ -117,16 +141,19 @@ def _link_rows(link: Link, fired: pl.DataFrame, regulating: pl.DataFrame | None,
                 "employee_id", "date", *warned(NO_BIRTH_DATE, link=link.code))
             fired = fired.filter(pl.col("birth_date").is_not_null())
         if regulator == "accumulated_value":
-            assert regulating is not None
-            # the other link's running total, its rows of a day counted before this link's
+            assert regulating is not None and link.levels.link is not None
+            # the other link's running total, its rows of a day counted before this link's,
+            # in whole ticks so that it reaches a threshold exactly
+            other = agreement.link(link.levels.link)
+            per_unit = TICKS[trackers[other.tracker].unit]
             marks = pl.concat([
-                regulating.select("employee_id", "date", pl.col("quantity").cast(MONEY),
+                regulating.select("employee_id", "date", "ticks",
                                   pl.lit(-1, pl.Int64).alias("row")),
-                fired.select("employee_id", "date", pl.lit(0, MONEY).alias("quantity"),
+                fired.select("employee_id", "date", pl.lit(0, pl.Int64).alias("ticks"),
                              pl.int_range(pl.len(), dtype=pl.Int64).alias("row"))])
             totals = marks.sort("employee_id", "date", "row").with_columns(
-                pl.col("quantity").cum_sum().over("employee_id").alias("regulator")).filter(
-                pl.col("row") >= 0)
+                (pl.col("ticks").cum_sum().over("employee_id").cast(MONEY) / per_unit)
+                .alias("regulator")).filter(pl.col("row") >= 0)
             fired = fired.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("row")).join(
                 totals.select("row", "regulator"), on="row").sort("row").drop("row")
         else:
@@ -162,13 +189,14 @@ def _link_rows(link: Link, fired: pl.DataFrame, regulating: pl.DataFrame | None,
              if link.carry_over_up_to is not None else pl.lit(None, MONEY))
     rows = fired.select(
         "employee_id", pl.lit(link.tracker).alias("tracker"), "date",
-        _six(quantity).alias("quantity"), pl.lit(link.operator).alias("operator"),
+        *in_ticks(quantity, TICKS[trackers[link.tracker].unit]),
+        pl.lit(link.operator).alias("operator"),
         pl.lit("link").alias("kind"), pl.lit(link.code).alias("made_by"),
-        pl.lit(agreement.id).alias("agreement"), pl.col("value").alias("driver_value"),
+        pl.lit(agreement.id).alias("agreement"), _six(pl.col("value")).alias("driver_value"),
         "level", "factor", carry.alias("carry"), pl.lit(str(link.source)).alias("source"),
         "input_ids")
     if link.operator == "add":
-        rows = rows.filter(pl.col("quantity") != 0)
+        rows = rows.filter(pl.col("ticks") != 0)
     if link.carry_over_up_to is not None:
         notes = pl.concat([notes, rows.filter(pl.col("carry").is_null()).select(
             "employee_id", "date", *warned(NO_CARRY_OVER_LIMIT, link=link.code,
@@ -193,7 +221,7 @@ def adjustment_transactions(adjustments: pl.DataFrame, employees: pl.DataFrame,
     ]))
     rejects = failed_rows(rows, "adjustments")
     made = rows.filter(pl.col("reason").is_null()).select(
-        "employee_id", "tracker", "date", _six(pl.col("quantity")).alias("quantity"),
+        "employee_id", "tracker", "date", *in_ticks(pl.col("quantity"), scale(trackers)),
         pl.lit("add").alias("operator"), pl.lit("adjustment").alias("kind"),
         pl.lit("adjustment").alias("made_by"), pl.lit(None, pl.String).alias("agreement"),
         pl.lit(None, QUANTITY).alias("driver_value"), pl.lit(None, pl.Int64).alias("level"),

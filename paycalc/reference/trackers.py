@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from fractions import Fraction
 from typing import Any
 
 from paycalc.reasons import (
@@ -40,6 +41,7 @@ from paycalc.rules.compiled import (
     tracker_definitions,
 )
 from paycalc.rules.dates import WEEKDAYS
+from paycalc.rules.precision import TICKS
 from paycalc.tables.inputs import Inputs, Opening, Period, prepare
 
 DAY = dt.timedelta(days=1)
@@ -49,9 +51,20 @@ PHASES = {"set": 0, "link": 1, "salary_type": 2, "correction": 3, "adjustment": 
 locked days, adjustments."""
 
 
-def q6(value: Decimal) -> Decimal:
-    """A tracker quantity: 6 decimals, half to even, rounded once."""
+def q6(value: Decimal | Fraction) -> Decimal:
+    """A tracker quantity as shown: 6 decimals, half to even, rounded once."""
+    if isinstance(value, Fraction):
+        with localcontext() as exact:
+            exact.prec = 60
+            value = Decimal(value.numerator) / Decimal(value.denominator)
     return value.quantize(SIX, ROUND_HALF_EVEN)
+
+
+def nearest_tick(value: Decimal | Fraction | int, tracker: Tracker) -> Fraction:
+    """A transaction's quantity: its exact value to the nearest tick of the tracker's
+    unit (`rules.precision.TICKS`), half to even. The ledger adds these exactly."""
+    per_unit = TICKS[tracker.unit]
+    return Fraction(round(Fraction(value) * per_unit), per_unit)
 
 
 def plus_years(day: dt.date, years: int) -> dt.date:
@@ -122,16 +135,17 @@ class _Run:
     def warn(self, employee: str, day: dt.date, reason: Reason, /, **values: object) -> None:
         self.warnings.append(_warning(employee, day, reason, **values))
 
-    def add(self, employee: str, tracker: str, day: dt.date, quantity: Decimal, *, kind: str,
-            made_by: str, agreement: str | None, source: str, ids: list[str],
-            operator: str = "add", value: Decimal | None = None, level: int | None = None,
-            factor: Decimal | None = None) -> None:
+    def add(self, employee: str, tracker: str, day: dt.date, quantity: Decimal | Fraction, *,
+            kind: str, made_by: str, agreement: str | None, source: str, ids: list[str],
+            operator: str = "add", value: Decimal | Fraction | None = None,
+            level: int | None = None, factor: Decimal | None = None) -> None:
         self.transactions.append({
-            "employee_id": employee, "tracker": tracker, "date": day, "quantity": q6(quantity),
+            "employee_id": employee, "tracker": tracker, "date": day,
+            "quantity": nearest_tick(quantity, self.trackers[tracker]),
             "unit": self.trackers[tracker].unit,
             "operator": operator, "kind": kind, "made_by": made_by, "agreement": agreement,
-            "driver_value": value, "level": level, "factor": factor, "source": source,
-            "input_ids": sorted(set(ids))})
+            "driver_value": None if value is None else q6(value), "level": level,
+            "factor": factor, "source": source, "input_ids": sorted(set(ids))})
 
     # -- salary types ----------------------------------------------------------------------
 
@@ -146,7 +160,11 @@ class _Run:
                     self.warn(line["employee_id"], line["date"], NO_TRACKER_FACTOR,
                               salary_type=st.code, tracker=effect.tracker, day=line["date"])
                     continue
-                quantity = q6(effect.sign * line["quantity"] * factor)
+                tracker = self.trackers[effect.tracker]
+                exact = (Fraction(line["seconds"], 3600)
+                         if tracker.unit == "hours" and line["unit"] == "hours"
+                         and line["seconds"] is not None else Fraction(line["quantity"]))
+                quantity = nearest_tick(effect.sign * exact * Fraction(factor), tracker)
                 if quantity != 0:
                     self.add(line["employee_id"], effect.tracker, line["date"], quantity,
                              kind="salary_type", made_by=st.code, agreement=line["agreement"],
@@ -214,7 +232,7 @@ class _Run:
                     continue
                 seconds = fact["scheduled"] if d.kind == "scheduled_days" else fact["worked"]
                 if seconds > 0:
-                    value = q6(Decimal(seconds) / 3600) if d.kind == "punched_hours" else Decimal(1)
+                    value = Fraction(seconds, 3600) if d.kind == "punched_hours" else Decimal(1)
                     days.append((fact["day"], value, []))
         elif d.kind == "agreement_active_days":
             day = first
@@ -305,13 +323,14 @@ class _Run:
                             continue
                     if factor is None:
                         continue
-                quantity = factor * (value if link.multiply_by_driver_value else 1)
+                quantity = Fraction(factor) * (Fraction(value) if link.multiply_by_driver_value
+                                               else 1)
                 if link.multiply_by_employment_level:
-                    quantity *= person["employment_level"]
+                    quantity *= Fraction(person["employment_level"])
                 if link.multiply_by_average_nominal_hours:
-                    quantity = (quantity * person["fulltime_hours_per_week"]
+                    quantity = (quantity * Fraction(person["fulltime_hours_per_week"])
                                 / person["working_days_per_week"])
-                quantity = q6(quantity)
+                quantity = nearest_tick(quantity, self.trackers[link.tracker])
                 if link.operator == "add" and quantity == 0:
                     continue
                 self.add(employee, link.tracker, day, quantity, kind="link", made_by=link.code,
@@ -325,7 +344,7 @@ class _Run:
                         self.warn(employee, day, NO_CARRY_OVER_LIMIT, link=link.code, day=day)
 
     def regulator(self, agreement: Agreement, link: Link, person: dict[str, Any],
-                  day: dt.date) -> Decimal | None:
+                  day: dt.date) -> Decimal | Fraction | None:
         assert link.levels is not None
         kind = link.levels.regulator
         if kind == "employment_years":
@@ -339,10 +358,10 @@ class _Run:
                     if t["kind"] == "link" and t["made_by"] == link.levels.link
                     and t["agreement"] == agreement.id
                     and t["employee_id"] == person["employee_id"] and t["date"] <= day),
-                   Decimal(0))
+                   Fraction(0))
 
     @staticmethod
-    def level(link: Link, regulator: Decimal, day: dt.date) -> int:
+    def level(link: Link, regulator: Decimal | Fraction, day: dt.date) -> int:
         """The last level whose threshold on `day` the regulator has reached (thresholds
         rise, the first is 0 on every day: the compiler checks both)."""
         assert link.levels is not None
@@ -413,19 +432,19 @@ class _Ledger:
                  opening: dict[dt.date | None, dict[str, Decimal]], first: dt.date,
                  last: dt.date) -> None:
         self.employee, self.t = employee, tracker
-        self.balance: dict[dt.date | None, Decimal] = defaultdict(Decimal)
-        self.accrued: dict[dt.date, Decimal] = defaultdict(Decimal)
+        self.balance: dict[dt.date | None, Fraction] = defaultdict(Fraction)
+        self.accrued: dict[dt.date, Fraction] = defaultdict(Fraction)
         """Capped additions so far per tracking year (also when not periodised)."""
         for year, values in opening.items():
-            self.balance[year] = values["balance"]
-            self.accrued[year or year_of(tracker, first - DAY)] = values["accrued"]
+            self.balance[year] = Fraction(values["balance"])
+            self.accrued[year or year_of(tracker, first - DAY)] = Fraction(values["accrued"])
         self.first, self.last = first, last
         self.rows: list[dict[str, Any]] = []
 
     def year(self, day: dt.date) -> dt.date | None:
         return year_of(self.t, day) if self.t.periodised else None
 
-    def emit(self, made: dict[str, Any], year: dt.date | None, quantity: Decimal,
+    def emit(self, made: dict[str, Any], year: dt.date | None, quantity: Fraction,
              **changes: Any) -> None:
         self.balance[year] += quantity
         row = {key: made[key] for key in made if key != "carry"}
@@ -440,7 +459,7 @@ class _Ledger:
             year = self.year(t["date"])
             if t["operator"] == "set":
                 old, carry = self.balance[year], t.get("carry")
-                new = t["quantity"] + (min(old, carry) if carry is not None else 0)
+                new = t["quantity"] + (min(old, Fraction(carry)) if carry is not None else 0)
                 self.emit(t, year, new - old, set_to=t["quantity"])
             elif t["quantity"] >= 0:  # a zero adjustment is kept, as entered
                 self.emit(t, year, t["quantity"])
@@ -455,16 +474,17 @@ class _Ledger:
     def cap(self, t: dict[str, Any], year: dt.date | None) -> None:
         """Cut what the year's additions exceed the yearly maximum by, as its own row."""
         start = year_of(self.t, t["date"])
-        cap = value_at(self.t.max_accrual_per_year, start) or Decimal(0)
-        taken = t["quantity"] if cap == 0 else max(Decimal(0), min(t["quantity"],
-                                                                   cap - self.accrued[start]))
+        cap = Fraction(value_at(self.t.max_accrual_per_year, start) or 0)
+        taken = t["quantity"] if cap == 0 else max(Fraction(0), min(t["quantity"],
+                                                                    cap - self.accrued[start]))
         self.accrued[start] += taken
         if taken < t["quantity"]:
             self.emit(t, year, taken - t["quantity"], kind="max_accrual",
                       made_by="max_accrual_per_year", source=str(self.t.source),
                       factor=None, level=None, driver_value=None)
 
-    def draws(self, year: dt.date | None, need: Decimal) -> list[tuple[dt.date | None, Decimal]]:
+    def draws(self, year: dt.date | None, need: Fraction
+              ) -> list[tuple[dt.date | None, Fraction]]:
         """The years a deduction of `need` takes from, and how much from each."""
         order = self.t.deduction_order if self.t.periodised else "current_year"
         candidates: list[dt.date | None] = []
@@ -472,9 +492,9 @@ class _Ledger:
             candidates.append(year)
         if order != "current_year":
             candidates += sorted(y for y in self.balance if y is not None and y != year)
-        parts: dict[dt.date | None, Decimal] = defaultdict(Decimal)
+        parts: dict[dt.date | None, Fraction] = defaultdict(Fraction)
         for candidate in candidates:
-            take = min(need, max(Decimal(0), self.balance[candidate]))
+            take = min(need, max(Fraction(0), self.balance[candidate]))
             if take > 0:
                 parts[candidate] += take
                 need -= take
@@ -498,8 +518,9 @@ class _Ledger:
         for day, year, rule in sorted(events):
             if not first <= day <= last or day < self.first:
                 continue
-            keep = self.t.save_up_to if rule == "save_up_to" else Decimal(0)
-            assert keep is not None
+            limit = self.t.save_up_to if rule == "save_up_to" else Decimal(0)
+            assert limit is not None
+            keep = Fraction(limit)
             if self.balance[year] > keep:
                 self.emit({"employee_id": self.employee, "tracker": self.t.code, "date": day,
                            "operator": "add", "unit": self.t.unit,
@@ -527,19 +548,19 @@ def balances(trackers: dict[str, Tracker], rows: list[dict[str, Any]],
     def entry(employee: str, tracker: Tracker, year: dt.date | None) -> dict[str, Any]:
         return found.setdefault((employee, tracker.code, year), {
             "employee_id": employee, "tracker": tracker.code, "tracking_year": year,
-            "as_of": as_of, "balance": Decimal(0), "accrued": Decimal(0),
-            "shown_on": shown_on(tracker), "shown_balance": Decimal(0), "unit": tracker.unit,
+            "as_of": as_of, "balance": Fraction(0), "accrued": Fraction(0),
+            "shown_on": shown_on(tracker), "shown_balance": Fraction(0), "unit": tracker.unit,
             "decimals": tracker.decimals, "show_on_time_card": tracker.show_on_time_card})
 
     for (employee, code), years in opening.items():
         tracker = trackers[code]
         for year, values in years.items():
             item = entry(employee, tracker, year)
-            item["balance"] += values["balance"]
-            item["shown_balance"] += values["balance"]
+            item["balance"] += Fraction(values["balance"])
+            item["shown_balance"] += Fraction(values["balance"])
             if year is not None or (lock is not None and year_of(tracker, lock)
                                     == year_of(tracker, as_of)):
-                item["accrued"] += values["accrued"]
+                item["accrued"] += Fraction(values["accrued"])
     for row in rows:
         tracker = trackers[row["tracker"]]
         if row["date"] > shown_on(tracker):
@@ -555,8 +576,10 @@ def balances(trackers: dict[str, Tracker], rows: list[dict[str, Any]],
         if accrual and (tracker.periodised
                         or year_of(tracker, row["date"]) == year_of(tracker, as_of)):
             item["accrued"] += row["quantity"]
-    return sorted(found.values(), key=lambda b: (b["employee_id"], b["tracker"],
-                                                 b["tracking_year"] or dt.date.min))
+    shown = [{**b, **{k: q6(b[k]) for k in ("balance", "accrued", "shown_balance")}}
+             for b in found.values()]
+    return sorted(shown, key=lambda b: (b["employee_id"], b["tracker"],
+                                        b["tracking_year"] or dt.date.min))
 
 
 def limit_warnings(trackers: dict[str, Tracker], rows: list[dict[str, Any]],
@@ -565,14 +588,14 @@ def limit_warnings(trackers: dict[str, Tracker], rows: list[dict[str, Any]],
     """A warning on each day a tracker's total balance, at the end of the day, goes from
     within its min / max to beyond it."""
     warnings = []
-    totals: dict[tuple[str, str], dict[dt.date, Decimal]] = defaultdict(dict)
+    totals: dict[tuple[str, str], dict[dt.date, Fraction]] = defaultdict(dict)
     for row in rows:
         days = totals[(row["employee_id"], row["tracker"])]
-        days[row["date"]] = days.get(row["date"], Decimal(0)) + row["quantity"]
+        days[row["date"]] = days.get(row["date"], Fraction(0)) + row["quantity"]
     for (employee, code), days in sorted(totals.items()):
         tracker = trackers[code]
-        before = sum((v["balance"] for v in opening.get((employee, code), {}).values()),
-                     Decimal(0))
+        before = sum((Fraction(v["balance"]) for v in opening.get((employee, code), {}).values()),
+                     Fraction(0))
         for day in sorted(days):
             after = before + days[day]
             if tracker.min is not None and after < tracker.min <= before:
@@ -729,7 +752,9 @@ def _evaluate_group(agreements: list[Agreement], trackers: dict[str, Tracker],
             unlocked.append(_warning(employee, first, UNLOCKED_OLD,
                                      days=(period.end - first).days, first=first, limit=limit))
     return {
-        "transactions": rows,
+        "transactions": [{**r, "quantity": q6(r["quantity"]),
+                          "set_to": None if r["set_to"] is None else q6(r["set_to"])}
+                         for r in rows],
         "balances": balances(run.trackers, rows, opening, lock, as_of),
         "warnings": run.warnings + limit_warnings(run.trackers, rows, opening) + unlocked,
         "rejects": run.rejects,
