@@ -20,6 +20,7 @@ from paycalc.errors import (
     EXIT_PROBLEMS,
     EXIT_REJECTS,
     EXIT_STORE,
+    EXIT_TESTS,
     EXIT_USAGE,
     DataError,
     PaycalcError,
@@ -36,7 +37,7 @@ _out = Console(highlight=False, soft_wrap=True, emoji=False)
 _err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 __all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_OUTPUT", "EXIT_PROBLEMS", "EXIT_REJECTS", "EXIT_STORE",
-           "EXIT_USAGE", "main"]
+           "EXIT_TESTS", "EXIT_USAGE", "main"]
 
 
 class _Commands(click.Group):
@@ -344,3 +345,26 @@ def explain(employee: str, day: dt.datetime, tracker: str | None, run_dir: Path,
 
     _out.print(explain_day(run_dir, employee, day.date(), tracker=tracker, data=data),
                markup=False, end="")
+
+
+@main.command(name="test")
+@click.argument("cases", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def test_cases(cases: tuple[Path, ...]) -> None:
+    """Run test cases written as data: each CASES folder holding scenario.yaml (or a folder
+    of such folders) is evaluated and its expected_*.csv files compared with the outputs.
+
+    Prints PASS or FAIL per case with a diff of each output that differs; exits with 7 when
+    any case failed.
+    """
+    from paycalc.batch.cases import find_cases, run_case
+
+    found = find_cases(list(cases))
+    failed = 0
+    for folder in found:
+        result = run_case(folder)
+        _out.print(f"{'PASS' if result.passed else 'FAIL'} {folder}", markup=False)
+        for failure in result.failures:
+            _out.print("  " + failure.replace("\n", "\n  "), markup=False)
+        failed += not result.passed
+    _out.print(f"{len(found) - failed} passed, {failed} failed", markup=False)
+    sys.exit(EXIT_TESTS if failed else EXIT_OK)

@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_DATA, EXIT_REJECTS, EXIT_STORE, EXIT_OUTPUT = range(7)
+(EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_DATA, EXIT_REJECTS, EXIT_STORE, EXIT_OUTPUT,
+ EXIT_TESTS) = range(8)
 """Exit codes: done; agreement problems; wrong command line; data (a data directory, a table
 passed to the library, a run folder) that cannot be read, or with --strict a bad row; done,
 but some input rows were rejected; refused by the run store or a transfer's guards; an
 output folder that is not written (it holds files and no --replace was given, or another
-run is writing it)."""
+run is writing it); `paycalc test` cases that failed."""
 
 
 class PaycalcError(Exception):

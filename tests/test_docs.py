@@ -52,3 +52,27 @@ def test_batch_runs_lists_every_reason_and_warning_code() -> None:
     text = (HOWTO.parent / "batch-runs.md").read_text(encoding="utf-8")
     missing = [code for code in REASONS if f"`{code}`" not in text]
     assert missing == []
+
+
+def test_howto_test_case_passes(tmp_path: Path) -> None:
+    """The case of "7. Test it", written out as the how-to says, passes `paycalc test`."""
+    from click.testing import CliRunner
+
+    from paycalc.cli import EXIT_OK, main
+
+    text = HOWTO.read_text(encoding="utf-8")
+    section = text[text.index("## 7. Test it"):]
+    (tmp_path / "cafe.yaml").write_text(_cafe(), encoding="utf-8")
+    case = tmp_path / "cases" / "long_monday"
+    case.mkdir(parents=True)
+    (case / "scenario.yaml").write_text(
+        re.findall(r"```yaml\n(.*?)```", section, re.S)[0], encoding="utf-8")
+    names = ["employees.csv", "schedules.csv", "punches.csv", "expected_pay_lines.csv",
+             "expected_balances.csv"]
+    blocks = re.findall(r"```csv\n(.*?)```", section, re.S)
+    assert len(blocks) == len(names)
+    for name, block in zip(names, blocks, strict=True):
+        (case / name).write_text(block, encoding="utf-8")
+    result = CliRunner().invoke(main, ["test", str(tmp_path / "cases")])
+    assert result.exit_code == EXIT_OK, result.output
+    assert result.output.splitlines()[-1] == "1 passed, 0 failed"
