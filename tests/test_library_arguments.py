@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -98,3 +99,24 @@ def test_arguments_of_the_wrong_kind(agreements: object, inputs: object, period:
                                      words: str) -> None:
     _refused(lambda: evaluate(agreements, inputs, period),  # type: ignore[arg-type]
              words)
+
+
+def test_the_batch_functions_say_no_too(tmp_path: Path) -> None:
+    """run_directory, transfer_run, write_run and time_report name the wrong argument;
+    paths may be given as text."""
+    from paycalc import ReportOptions, RunStore, run_directory, time_report, transfer_run, write_run
+    from paycalc.spec.bundled import SAMPLE_DIR
+
+    january = Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+    _refused(lambda: run_directory(SAMPLE_DIR, [AGREEMENTS_DIR], (1, 2)),  # type: ignore
+             "period: expected paycalc.Period, got tuple")
+    batch = run_directory(str(SAMPLE_DIR), [str(AGREEMENTS_DIR)], january)  # type: ignore
+    assert batch.tables()["pay_lines"].height > 0
+    _refused(lambda: transfer_run(tmp_path, RunStore(tmp_path / "s.sqlite"),
+                                  "final", tmp_path / "x"),  # type: ignore[arg-type]
+             "kind: 'final' is no kind of transfer (preliminary or definitive)")
+    _refused(lambda: write_run("out", tmp_path / "out"),  # type: ignore[arg-type]
+             "batch: expected the Batch of run_directory, got str")
+    with pytest.raises(InputError, match="sheet: expected a run's time_sheet table"):
+        time_report(pl.DataFrame({"a": [1]}), ReportOptions())
+    assert compile_agreement(str(AGREEMENTS_DIR / "retail.yaml")).id == "retail"  # type: ignore

@@ -22,7 +22,7 @@ from paycalc.batch.corrections import CODES, less, moves_of, revisited_days, wit
 from paycalc.batch.store import RunStore
 from paycalc.batch.time_sheet import sheet_of
 from paycalc.engine import Evaluation, evaluate
-from paycalc.errors import AgreementError, StoreError
+from paycalc.errors import AgreementError, InputError, StoreError
 from paycalc.reasons import LONG_PUNCH as LONG_PUNCH_WARNING
 from paycalc.reasons import NO_EXPORT_CODE, UNREAD_FILE
 from paycalc.rules.compiled import Agreement
@@ -98,6 +98,9 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     name of each stage as it starts. Raises `AgreementError`, `DataError` or `StoreError`
     (a period starting after the day after the lock would leave days never paid)."""
     opening = store.opening() if store else None
+    if not isinstance(period, Period):
+        raise InputError(f"period: expected paycalc.Period, got {type(period).__name__}")
+    data, agreement_dirs = Path(data), [Path(d) for d in agreement_dirs]
     lock = opening.lock_date if opening else None
     if lock is not None and period.start > lock + dt.timedelta(days=1):
         raise StoreError(f"the store is locked to {lock}: the period must start on or "

@@ -18,8 +18,9 @@ from typing import Literal
 
 import polars as pl
 
+from paycalc.errors import InputError
 from paycalc.tables.inputs import MONEY
-from paycalc.tables.outputs import FIGURES, TIMES, spreadsheet_safe
+from paycalc.tables.outputs import FIGURES, SHEET, TIMES, spreadsheet_safe
 
 COLUMNS = (*TIMES, *FIGURES, "salary", "approval")
 """Every column a report can show, in order."""
@@ -57,7 +58,12 @@ def time_report(sheet: pl.DataFrame, options: ReportOptions = ReportOptions()) -
     """The report of a run's time sheet as text columns, ready to write as CSV: time with 2
     decimals (halves away from zero), figures and money exactly as summed, ids and teams
     that start like a formula quoted for spreadsheets (`spreadsheet_safe`). Raises
-    ValueError for days of an employee whose nominal day is 0."""
+    ValueError for days of an employee whose nominal day is 0, and `InputError` (a
+    ValueError) when `sheet` is not a time sheet."""
+    missing = [c for c in SHEET if c not in getattr(sheet, "columns", ())]
+    if not isinstance(sheet, pl.DataFrame) or missing:
+        raise InputError(f"sheet: expected a run's time_sheet table (a Polars DataFrame with "
+                         f"{', '.join(SHEET)}); missing {', '.join(missing) or 'the frame'}")
     rows = sheet
     if options.employees or options.teams:
         rows = rows.filter(pl.col("employee_id").is_in(list(options.employees))

@@ -33,7 +33,7 @@ import polars as pl
 from paycalc.batch.corrections import CORRECTED_LINES, moves_of, summed
 from paycalc.batch.run_folder import RunFolder
 from paycalc.batch.store import Kind, RunStore
-from paycalc.errors import DataError, StoreError
+from paycalc.errors import DataError, InputError, StoreError
 from paycalc.reasons import REASONS
 from paycalc.tables.datadir import INTAKE_REJECTS
 from paycalc.tables.inputs import Period
@@ -188,6 +188,8 @@ def transfer_run(folder: Path, store: RunStore, kind: Kind, exports: Path, *,
     is only exported again. Raises `StoreError` when the store refuses it, or when a
     definitive transfer would lock a run with rejected rows or with warnings of lines that
     cannot be paid, unless `accept_rejects`; then no export is written."""
+    if kind not in ("preliminary", "definitive"):
+        raise InputError(f"kind: '{kind}' is no kind of transfer (preliminary or definitive)")
     run_folder = RunFolder(folder)
     run = read_run(run_folder)
     payable = run.pay_lines.filter("payable")

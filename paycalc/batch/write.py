@@ -19,7 +19,7 @@ from typing import Literal
 from paycalc.batch.report import render_report
 from paycalc.batch.run import Batch
 from paycalc.batch.run_folder import MANIFEST, put, writing
-from paycalc.errors import OutputError
+from paycalc.errors import InputError, OutputError
 from paycalc.tables.datadir import frame_bytes
 from paycalc.tables.outputs import amounts_at
 from paycalc.version import __version__
@@ -42,6 +42,10 @@ def write_run(batch: Batch, out: Path, fmt: Format = "parquet", *,
     whole or not at all (`paycalc.batch.run_folder.writing`); returns the files. In CSV,
     amounts are written at their agreement's `money.decimals`. Raises `OutputError` when
     `out` holds files and not `replace`, or while another run writes it."""
+    if not isinstance(batch, Batch):
+        raise InputError(f"batch: expected the Batch of run_directory, got {type(batch).__name__}")
+    if fmt not in ("parquet", "csv"):
+        raise InputError(f"fmt: '{fmt}' is no output format (parquet or csv)")
     tables = batch.tables()
     if fmt == "csv":
         tables["pay_lines"] = tables["pay_lines"].with_columns(

@@ -60,6 +60,7 @@ def compile_agreement(path: Path, catalog: Catalog | None = None) -> c.Agreement
 
     Raises AgreementError listing every problem found in it and the files it uses.
     """
+    path = Path(path)
     catalog = catalog or Catalog.around([path])
     return compile_resolved(resolve_agreement(path, catalog))
 

@@ -69,6 +69,7 @@ def table_files(folder: Path) -> dict[str, Path]:
     """The file of each table present in `folder`; raises `DataError` when `folder` is not
     a directory, holds no table, or holds a table both as CSV and as Parquet (which one is
     meant cannot be told)."""
+    folder = Path(folder)
     if not folder.is_dir():
         raise DataError(f"{folder}: no such data directory")
     found = {}
@@ -143,6 +144,7 @@ def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = Fa
     """The tables of `folder` checked row by row: unconvertible values, missing required
     values, unknown employees and agreements, end before start, exact duplicates,
     overlapping punches of one employee, dates outside employment (see `table_rules`)."""
+    folder = Path(folder)
     files = table_files(folder)
     typed, unconverted = {}, {}
     for table, path in files.items():
