@@ -13,15 +13,14 @@ missing.
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from killing import kill_after, kill_at_marker, paused_command
 
 from paycalc.batch.run_folder import RunFolder, writing
 from paycalc.errors import EXIT_DATA, EXIT_OK, EXIT_OUTPUT, DataError
@@ -29,18 +28,10 @@ from paycalc.spec.bundled import AGREEMENTS_DIR, SAMPLE_DIR
 
 JANUARY = ["--from", "2025-01-01", "--to", "2025-01-31"]
 FEBRUARY = ["--from", "2025-02-01", "--to", "2025-02-28"]
-PAUSED = """
-import os, sys, time
-from pathlib import Path
+PATCHES = """
 import paycalc.batch.run_folder as run_folder
-from paycalc.cli import main
 
-where, marker = sys.argv[1], Path(sys.argv[2])
 flush, rename = run_folder._flush_folder, os.replace
-
-def pause():
-    marker.write_text("here")
-    time.sleep(60)
 
 def flush_then_pause(folder):
     flush(folder)
@@ -53,7 +44,6 @@ def rename_then_pause(source, target):
         pause()
 
 run_folder._flush_folder, os.replace = flush_then_pause, rename_then_pause
-main(sys.argv[3:])
 """
 
 
@@ -104,9 +94,7 @@ def _replacing(cwd: Path, n: int, where: str | None) -> list[str]:
     command = run_command(f"out{n}", FEBRUARY, "--replace")
     if where is None:
         return [sys.executable, "-m", "paycalc", *command]
-    script = cwd / "paused.py"
-    script.write_text(PAUSED)
-    return [sys.executable, str(script), where, str(cwd / f"marker{n}"), *command]
+    return paused_command(cwd / "paused.py", PATCHES, where, cwd / f"marker{n}", command)
 
 
 @pytest.mark.parametrize("where", ["written", "swapping"])
@@ -115,13 +103,7 @@ def test_a_run_killed_at_an_instant_that_matters(
     cwd, whole = runs
     n = ["written", "swapping"].index(where)
     process = subprocess.Popen(_replacing(cwd, n, where), cwd=cwd, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while not (cwd / f"marker{n}").exists():
-        assert process.poll() is None, "the run ended before it was killed"
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    kill_at_marker(process, cwd / f"marker{n}")
     if where == "swapping":
         assert not (cwd / f"out{n}").exists()
     assert _which(cwd / f"out{n}", whole) == "jan"
@@ -138,10 +120,7 @@ def test_a_run_killed_at_instants_spread_over_the_command(
     for n in range(11, 31):
         process = subprocess.Popen(_replacing(cwd, n, None), cwd=cwd,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(1.5 * length * (n - 11) / 19)  # past the end too: some runs finish
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+        kill_after(process, 1.5 * length * (n - 11) / 19)  # past the end too: some finish
         seen.append(_which(cwd / f"out{n}", whole))
     assert {"jan", "feb"} <= set(seen), seen
     _next_run_goes_through(cwd, "out11", whole)

@@ -7,15 +7,14 @@ recorded but not renamed into place; one file renamed, the other not)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from killing import kill_after, kill_at_marker, paused_command
 
 from paycalc.batch.store import RunStore
 from paycalc.errors import EXIT_OK
@@ -26,18 +25,10 @@ SPREAD = 47
 """Kills at instants spread evenly over an uninterrupted transfer's length; with the three
 instants that matter, 50 kills."""
 NAMES = ["payroll_2025-01-01_2025-01-31.csv", "payroll_2025-01-01_2025-01-31.paxml.xml"]
-PAUSED = """
-import os, sys, time
-from pathlib import Path
+PATCHES = """
 import paycalc.batch.transfer as transfer
-from paycalc.cli import main
 
-where, marker = sys.argv[1], Path(sys.argv[2])
 staged, placed = transfer.staged, transfer.placed
-
-def pause():
-    marker.write_text("here")
-    time.sleep(60)
 
 def staged_then_pause(files, folder):
     paths = staged(files, folder)
@@ -54,7 +45,6 @@ def placed_then_pause(paths):
     return placed(paths)
 
 transfer.staged, transfer.placed = staged_then_pause, placed_then_pause
-main(sys.argv[3:])
 """
 
 
@@ -84,9 +74,8 @@ def _transfer(cwd: Path, n: int, where: str | None) -> tuple[list[str], Path, Pa
     command = ["transfer", "jan", "--store", str(store), "--definitive", "--out", str(export)]
     if where is None:
         return [sys.executable, "-m", "paycalc", *command], store, export
-    script = cwd / "paused.py"
-    script.write_text(PAUSED)
-    return [sys.executable, str(script), where, str(cwd / f"marker{n}"), *command], store, export
+    return (paused_command(cwd / "paused.py", PATCHES, where, cwd / f"marker{n}", command),
+            store, export)
 
 
 def _nothing_lost(cwd: Path, store: Path, export: Path, whole: dict[str, bytes]) -> str:
@@ -114,13 +103,7 @@ def test_a_transfer_killed_at_an_instant_that_matters(
     n = ["staged", "recorded", "renaming"].index(where)
     command, store, export = _transfer(cwd, n, where)
     process = subprocess.Popen(command, cwd=cwd)
-    deadline = time.monotonic() + 120
-    while not (cwd / f"marker{n}").exists():
-        assert process.poll() is None, "the transfer ended before it was killed"
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    kill_at_marker(process, cwd / f"marker{n}")
     found = _nothing_lost(cwd, store, export, whole)
     assert found == {"staged": "before", "recorded": "recorded", "renaming": "recorded"}[where]
 
@@ -137,9 +120,6 @@ def test_a_transfer_killed_at_instants_spread_over_the_command(
         command, store, export = _transfer(cwd, n, None)
         process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
-        time.sleep(length * (n - 11) / (SPREAD - 1))
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+        kill_after(process, length * (n - 11) / (SPREAD - 1))
         seen.add(_nothing_lost(cwd, store, export, whole))
     assert "before" in seen and "placed" in seen, seen
