@@ -51,7 +51,9 @@ def test_a_correction_is_booked_on_the_first_unlocked_day() -> None:
         assignments=pl.DataFrame({"employee_id": ["e1"], "agreement": ["office"],
                                   "valid_from": [dt.date(2020, 1, 1)]}))
     opening = Opening(LOCK, pl.DataFrame(
-        [("e1", "TOIL", None, Decimal(5), Decimal(0))], schema=OPENING, orient="row"))
+        [("e1", "TOIL", None, Decimal(5), Decimal(0))],
+        schema={c: OPENING[c] for c in ("employee_id", "tracker", "tracking_year", "balance",
+                                         "accrued")}, orient="row"))
     corrections = pl.DataFrame(
         [("e1", "TOIL", dt.date(2025, 1, 14), "salary_type", "OT", "office", Decimal("1.5"))],
         schema=MOVES, orient="row")

@@ -54,8 +54,11 @@ create table if not exists transfer_exports (
     content blob not null);
 create table if not exists locked_balances (
     transfer_id integer not null references transfers(id), employee_id text not null,
-    tracker text not null, tracking_year text, balance text not null, accrued text not null);
+    tracker text not null, tracking_year text, balance text not null, accrued text not null,
+    balance_ticks integer, accrued_ticks integer);
 """
+_ADDED = {"locked_balances": ("balance_ticks integer", "accrued_ticks integer")}
+"""Columns added since a table was first made: a store made before gets them, empty."""
 
 
 class RunStore:
@@ -65,6 +68,11 @@ class RunStore:
         self.path = path
         with self._connection() as db:
             db.executescript(_TABLES)
+            for table, added in _ADDED.items():
+                have = {row[1] for row in db.execute(f"pragma table_info({table})")}
+                for column in added:
+                    if column.split()[0] not in have:
+                        db.execute(f"alter table {table} add column {column}")
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -92,11 +100,12 @@ class RunStore:
                              "order by period_to desc, id desc limit 1").fetchone()
             if row is None:
                 return None
-            found = db.execute("select employee_id, tracker, tracking_year, balance, accrued "
-                               "from locked_balances where transfer_id = ?", (row[0],)).fetchall()
+            found = db.execute("select employee_id, tracker, tracking_year, balance, accrued, "
+                               "balance_ticks, accrued_ticks from locked_balances "
+                               "where transfer_id = ?", (row[0],)).fetchall()
         balances = pl.DataFrame(
-            [(e, t, dt.date.fromisoformat(y) if y else None, Decimal(b), Decimal(a))
-             for e, t, y, b, a in found],
+            [(e, t, dt.date.fromisoformat(y) if y else None, Decimal(b), Decimal(a), bt, at)
+             for e, t, y, b, a, bt, at in found],
             schema=OPENING, orient="row")
         return Opening(dt.date.fromisoformat(row[1]), balances)
 
@@ -229,7 +238,8 @@ def _insert_moves(db: sqlite3.Connection, transfer: int, moves: pl.DataFrame) ->
 
 def _insert_balances(db: sqlite3.Connection, transfer: int, balances: pl.DataFrame) -> None:
     db.executemany(
-        "insert into locked_balances values (?, ?, ?, ?, ?, ?)",
+        "insert into locked_balances values (?, ?, ?, ?, ?, ?, ?, ?)",
         [(transfer, r["employee_id"], r["tracker"],
           r["tracking_year"].isoformat() if r["tracking_year"] else None,
-          str(r["balance"]), str(r["accrued"])) for r in balances.iter_rows(named=True)])
+          str(r["balance"]), str(r["accrued"]), r.get("balance_ticks"), r.get("accrued_ticks"))
+         for r in balances.iter_rows(named=True)])

@@ -43,7 +43,8 @@ def with_ahead(balances: pl.DataFrame, ahead: pl.DataFrame) -> pl.DataFrame:
         "as_of", "shown_on", "unit", "decimals", "show_on_time_card").join(
         shown, on=["employee_id", "tracker"]).with_columns(
         pl.lit(0, QUANTITY).alias("balance"), pl.lit(0, QUANTITY).alias("accrued"),
-        pl.lit(0, QUANTITY).alias("shown_balance"))
+        pl.lit(0, QUANTITY).alias("shown_balance"), pl.lit(0, pl.Int64).alias("balance_ticks"),
+        pl.lit(0, pl.Int64).alias("accrued_ticks"))
     return pl.concat([both.filter(pl.col("as_of").is_not_null()), new.select(both.columns)]
                      ).with_columns(
         (pl.col("shown_balance") + pl.col("ahead").fill_null(0)).alias("shown_balance")

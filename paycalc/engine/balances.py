@@ -45,10 +45,11 @@ def balances(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Trac
         group).agg(
         q.sum().alias("shown_balance"), q.filter(upto).sum().alias("balance"),
         q.filter(upto & accrual & (periodised | same_year)).sum().alias("accrued"))
-    start = opening.select(*group, ticks(pl.col("balance"), scale).alias("shown_balance"),
-                           ticks(pl.col("balance"), scale).alias("balance"),
+    exact = pl.coalesce("balance_ticks", ticks(pl.col("balance"), scale))
+    start = opening.select(*group, exact.alias("shown_balance"), exact.alias("balance"),
                            pl.when(pl.col("tracking_year").is_not_null() | same_year)
-                           .then(ticks(pl.col("accrued"), scale)).otherwise(0).alias("accrued"))
+                           .then(pl.coalesce("accrued_ticks", ticks(pl.col("accrued"), scale)))
+                           .otherwise(0).alias("accrued"))
     total = pl.concat([start, moved]).group_by(group).agg(
         pl.col("shown_balance", "balance", "accrued").sum())
     return total.select(
@@ -59,7 +60,8 @@ def balances(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Trac
         per_tracker(trackers, "tracker", lambda t: pl.lit(t.decimals), pl.Int64())
         .alias("decimals"),
         per_tracker(trackers, "tracker", lambda t: pl.lit(t.show_on_time_card), pl.Boolean())
-        .alias("show_on_time_card"),
+        .alias("show_on_time_card"), pl.col("balance").alias("balance_ticks"),
+        pl.col("accrued").alias("accrued_ticks"),
     ).cast(BALANCES).sort(group)
 
 
@@ -70,7 +72,8 @@ def limit_warnings(rows: pl.DataFrame, opening: pl.DataFrame,
     pair = ["employee_id", "tracker"]
     limited = [code for code, t in trackers.items() if t.min is not None or t.max is not None]
     start = opening.group_by(pair).agg(
-        ticks(pl.col("balance"), per_unit(trackers)).sum().alias("start"))
+        pl.coalesce("balance_ticks", ticks(pl.col("balance"), per_unit(trackers)))
+        .sum().alias("start"))
     daily = rows.filter(pl.col("tracker").is_in(limited)).group_by(*pair, "date").agg(
         pl.col("ticks").sum().alias("q")).join(start, on=pair, how="left")
     daily = by_employee_and_day(daily, "date", between="tracker").with_columns(

@@ -146,7 +146,9 @@ def _cut_at_cap(rows: pl.DataFrame, opening: pl.DataFrame) -> pl.DataFrame:
     capped = ((pl.col("operator") == "add") & pl.col("kind").is_in(ACCRUALS)
               & (pl.col("q") > 0) & (pl.col("cap") > 0))
     before = opening.select("employee_id", "tracker", "year",
-                            ticks(pl.col("accrued"), pl.col("per_unit")).alias("accrued0"))
+                            pl.coalesce("accrued_ticks", ticks(pl.col("accrued"),
+                                                               pl.col("per_unit")))
+                            .alias("accrued0"))
     rows = rows.join(before, on=["employee_id", "tracker", "year"], how="left").with_columns(
         pl.when(capped).then(pl.col("q")).otherwise(0).alias("capped"))
     total = (pl.col("accrued0").fill_null(0) + pl.col("capped").cum_sum()
@@ -172,7 +174,8 @@ def _running(rows: pl.DataFrame, opening: pl.DataFrame) -> pl.DataFrame:
     is_set = pl.col("operator") == "set"
     pure = is_set & pl.col("c").is_null()
     rows = rows.join(opening.select("employee_id", "tracker", "tracking_year",
-                                    ticks(pl.col("balance"), pl.col("per_unit")).alias("b0")),
+                                    pl.coalesce("balance_ticks", ticks(
+                                        pl.col("balance"), pl.col("per_unit"))).alias("b0")),
                      on=group, how="left", nulls_equal=True).with_columns(
         pl.col("b0").fill_null(0), pure.cast(pl.Int64).cum_sum().over(group).alias("seg"),
         pl.when(pure).then(0).when(is_set).then(pl.col("q"))
@@ -203,8 +206,9 @@ def walk_years(rows: pl.DataFrame, opening: pl.DataFrame, trackers: dict[str, Tr
     columns = ["employee_id", "tracker", "date", "tracking_year", "operator", "q", "c", "cut"]
     state: dict[tuple[str, str], dict[dt.date, int]] = defaultdict(dict)
     for row in opening.iter_rows(named=True):
-        state[(row["employee_id"], row["tracker"])][row["tracking_year"]] = round(
-            row["balance"] * TICKS[trackers[row["tracker"]].unit])
+        state[(row["employee_id"], row["tracker"])][row["tracking_year"]] = (
+            row["balance_ticks"] if row["balance_ticks"] is not None
+            else round(row["balance"] * TICKS[trackers[row["tracker"]].unit]))
     out: list[tuple[int, dt.date, int, int | None]] = []  # row number, year, change, set_to
     events: list[dict[str, Any]] = []
     groups = rows.select(columns).with_row_index("n").partition_by(

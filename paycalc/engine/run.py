@@ -141,7 +141,9 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
               corrections: pl.DataFrame | None) -> Evaluation:
     """`evaluate` without what is booked after the period."""
     tables = prepare(inputs)
-    tables["opening"] = (opening.balances.select(list(OPENING)).cast(OPENING)
+    tables["opening"] = (opening.balances.with_columns(
+        pl.lit(None, pl.Int64).alias(c) for c in ("balance_ticks", "accrued_ticks")
+        if c not in opening.balances.columns).select(list(OPENING)).cast(OPENING)
                          if opening else pl.DataFrame(schema=OPENING))
     tables["corrections"] = (corrections.select(list(MOVES)).cast(MOVES)
                              if opening and corrections is not None

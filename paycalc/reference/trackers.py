@@ -67,6 +67,14 @@ def nearest_tick(value: Decimal | Fraction | int, tracker: Tracker) -> Fraction:
     return Fraction(round(Fraction(value) * per_unit), per_unit)
 
 
+def locked(values: dict[str, Any], name: str, tracker: Tracker) -> Fraction:
+    """A locked `balance` or `accrued`: exactly, from its ticks where the lock kept them."""
+    exact = values.get(f"{name}_ticks")
+    if exact is not None:
+        return Fraction(exact, TICKS[tracker.unit])
+    return Fraction(values[name])
+
+
 def plus_years(day: dt.date, years: int) -> dt.date:
     """The same month-day `years` later; 29 February falls on 28 February."""
     try:
@@ -436,8 +444,9 @@ class _Ledger:
         self.accrued: dict[dt.date, Fraction] = defaultdict(Fraction)
         """Capped additions so far per tracking year (also when not periodised)."""
         for year, values in opening.items():
-            self.balance[year] = Fraction(values["balance"])
-            self.accrued[year or year_of(tracker, first - DAY)] = Fraction(values["accrued"])
+            self.balance[year] = locked(values, "balance", tracker)
+            self.accrued[year or year_of(tracker, first - DAY)] = locked(values, "accrued",
+                                                                         tracker)
         self.first, self.last = first, last
         self.rows: list[dict[str, Any]] = []
 
@@ -556,11 +565,11 @@ def balances(trackers: dict[str, Tracker], rows: list[dict[str, Any]],
         tracker = trackers[code]
         for year, values in years.items():
             item = entry(employee, tracker, year)
-            item["balance"] += Fraction(values["balance"])
-            item["shown_balance"] += Fraction(values["balance"])
+            item["balance"] += locked(values, "balance", tracker)
+            item["shown_balance"] += locked(values, "balance", tracker)
             if year is not None or (lock is not None and year_of(tracker, lock)
                                     == year_of(tracker, as_of)):
-                item["accrued"] += Fraction(values["accrued"])
+                item["accrued"] += locked(values, "accrued", tracker)
     for row in rows:
         tracker = trackers[row["tracker"]]
         if row["date"] > shown_on(tracker):
@@ -576,8 +585,9 @@ def balances(trackers: dict[str, Tracker], rows: list[dict[str, Any]],
         if accrual and (tracker.periodised
                         or year_of(tracker, row["date"]) == year_of(tracker, as_of)):
             item["accrued"] += row["quantity"]
-    shown = [{**b, **{k: q6(b[k]) for k in ("balance", "accrued", "shown_balance")}}
-             for b in found.values()]
+    shown = [{**b, **{k: q6(b[k]) for k in ("balance", "accrued", "shown_balance")},
+              "balance_ticks": int(b["balance"] * TICKS[b["unit"]]),
+              "accrued_ticks": int(b["accrued"] * TICKS[b["unit"]])} for b in found.values()]
     return sorted(shown, key=lambda b: (b["employee_id"], b["tracker"],
                                         b["tracking_year"] or dt.date.min))
 
@@ -594,8 +604,8 @@ def limit_warnings(trackers: dict[str, Tracker], rows: list[dict[str, Any]],
         days[row["date"]] = days.get(row["date"], Fraction(0)) + row["quantity"]
     for (employee, code), days in sorted(totals.items()):
         tracker = trackers[code]
-        before = sum((Fraction(v["balance"]) for v in opening.get((employee, code), {}).values()),
-                     Fraction(0))
+        before = sum((locked(v, "balance", tracker)
+                      for v in opening.get((employee, code), {}).values()), Fraction(0))
         for day in sorted(days):
             after = before + days[day]
             if tracker.min is not None and after < tracker.min <= before:
@@ -683,7 +693,8 @@ def _with_ahead(agreements: list[Agreement], inputs: Inputs, period: Period,
         key = (t["employee_id"], t["tracker"], t["tracking_year"])
         if key not in rows:
             rows[key] = {**model, "tracking_year": t["tracking_year"], "balance": Decimal(0),
-                         "accrued": Decimal(0), "shown_balance": Decimal(0)}
+                         "accrued": Decimal(0), "shown_balance": Decimal(0),
+                         "balance_ticks": 0, "accrued_ticks": 0}
             shown.append(rows[key])
         rows[key]["shown_balance"] += t["quantity"]
 

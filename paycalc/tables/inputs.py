@@ -131,8 +131,9 @@ class Opening:
 
     `balances` has the columns of `Evaluation.balances` that matter here: employee_id,
     tracker, tracking_year (null when not periodised), balance, and accrued (the year's
-    additions counted against max_accrual_per_year). The balances of a run as of the lock
-    date are exactly that.
+    additions counted against max_accrual_per_year); with balance_ticks and accrued_ticks,
+    the exact values in ticks, these are read instead. The balances of a run as of the
+    lock date are exactly that.
     """
 
     lock_date: dt.date

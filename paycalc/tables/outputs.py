@@ -59,7 +59,8 @@ kind, maker and agreement: what a definitive transfer keeps of its days' transac
 tracker corrections an evaluation starting from a lock books on the first unlocked day."""
 
 OPENING = schema(employee_id=pl.String, tracker=pl.String, tracking_year=pl.Date,
-                 balance=QUANTITY, accrued=QUANTITY)
+                 balance=QUANTITY, accrued=QUANTITY, balance_ticks=pl.Int64,
+                 accrued_ticks=pl.Int64)
 """Columns of `Opening.balances`: the locked balance and the year's accrual so far."""
 
 REJECTS = schema(table=pl.String, row_id=pl.String, column=pl.String, code=pl.String,
@@ -83,8 +84,12 @@ docs/trackers.md). `kind` is salary_type, link, adjustment, max_accrual or expir
 BALANCES = schema(
     employee_id=pl.String, tracker=pl.String, tracking_year=pl.Date, as_of=pl.Date,
     balance=QUANTITY, accrued=QUANTITY, shown_on=pl.Date, shown_balance=QUANTITY,
-    unit=pl.String, decimals=pl.Int64, show_on_time_card=pl.Boolean)
-"""Columns of `Evaluation.balances`, sorted by employee, tracker and tracking year."""
+    unit=pl.String, decimals=pl.Int64, show_on_time_card=pl.Boolean, balance_ticks=pl.Int64,
+    accrued_ticks=pl.Int64)
+"""Columns of `Evaluation.balances`, sorted by employee, tracker and tracking year.
+`balance` and `accrued` are shown to 6 decimals; `balance_ticks` and `accrued_ticks` are the
+same exactly, in whole ticks of the tracker's unit (`rules.precision.TICKS`): a lock keeps
+them, so the next run continues from the exact balance."""
 
 SHEET = schema(employee_id=pl.String, team=pl.String, date=pl.Date, activity=pl.String,
                **dict.fromkeys(TIMES, pl.Int64), nominal_day=pl.Int64,
