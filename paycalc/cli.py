@@ -303,12 +303,24 @@ def transfer(run_dir: Path | None, store: Path, reexport: str | None, kind: str 
                    "approval.")
 @click.option("--skip-empty", is_flag=True,
               help="Leave out rows whose columns are all empty or zero.")
+@click.option("--balances", is_flag=True,
+              help="The tracker balance report instead: per employee, tracker and tracking "
+                   "year, opening, accrued, taken, corrected, adjusted, reset, cut, expired, "
+                   "balance (filters: --employee, --tracker).")
+@click.option("--tracker", "trackers", multiple=True,
+              help="With --balances: only this tracker (repeatable).")
 def report(run_dir: Path, out: Path, detailed: bool, unit: str, employees: tuple[str, ...],
            teams: tuple[str, ...], activities: tuple[str, ...], columns: tuple[str, ...],
-           skip_empty: bool) -> None:
+           skip_empty: bool, balances: bool, trackers: tuple[str, ...]) -> None:
     """Write a CSV report of the run written to RUN_DIR: planned, system, reported and
     salary time, points, revenue, profit, commission, sales, bonus, salary and approval,
-    per employee or (--detailed) per employee and day."""
+    per employee or (--detailed) per employee and day; with --balances, how the run's
+    period moved each tracker balance."""
+    if balances:
+        _balance_report(run_dir, out, employees, trackers)
+        return
+    if trackers:
+        raise click.UsageError("--tracker filters the --balances report")
     from paycalc.batch.run_folder import RunFolder
     from paycalc.batch.time_reports import COLUMNS, ReportOptions, time_report
     from paycalc.tables.outputs import SHEET
@@ -324,6 +336,21 @@ def report(run_dir: Path, out: Path, detailed: bool, unit: str, employees: tuple
         frame = time_report(sheet, options)
     except ValueError as exc:
         raise DataError(f"cannot report {run_dir}: {exc}") from exc
+    frame.write_csv(out)
+    _out.print(f"{len(frame)} rows in {out}", markup=False)
+
+
+def _balance_report(run_dir: Path, out: Path, employees: tuple[str, ...],
+                    trackers: tuple[str, ...]) -> None:
+    from paycalc.batch.run_folder import RunFolder
+    from paycalc.batch.tracker_report import tracker_report
+    from paycalc.tables.outputs import BALANCES, TRANSACTIONS, WARNINGS
+
+    folder = RunFolder(run_dir)
+    frame = tracker_report(folder.table("tracker_transactions", TRANSACTIONS),
+                           folder.table("balances", BALANCES),
+                           folder.table("warnings", WARNINGS),
+                           employees=employees, trackers=trackers)
     frame.write_csv(out)
     _out.print(f"{len(frame)} rows in {out}", markup=False)
 

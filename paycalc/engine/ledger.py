@@ -25,12 +25,8 @@ from paycalc.engine.drivers import tracking_year
 from paycalc.engine.exprs import by_employee_and_day, dated_expr, lookup
 from paycalc.rules.compiled import Tracker
 from paycalc.rules.precision import TICKS
-from paycalc.tables.inputs import MONEY, schema
+from paycalc.tables.inputs import MONEY
 from paycalc.tables.outputs import QUANTITY, TRANSACTIONS
-
-LEDGER = schema(**dict(TRANSACTIONS), ticks=pl.Int64)
-"""The ledger's rows: TRANSACTIONS with `ticks`, each row's exact change in whole ticks,
-which balances and limits sum."""
 
 PHASE = {"set": 0, "link": 1, "salary_type": 2, "correction": 3, "adjustment": 4, "expiry": 5}
 WITHIN_DAY = ["phase", "made_by", "agreement_key", "ids_key", "quantity"]
@@ -88,9 +84,9 @@ def with_tracking_year(frame: pl.DataFrame, trackers: dict[str, Tracker],
 
 def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFrame,
            first: dt.date, last: dt.date) -> pl.DataFrame:
-    """The ledger rows (LEDGER columns) of transactions dated `first` to `last`."""
+    """The ledger rows (TRANSACTIONS columns) of transactions dated `first` to `last`."""
     if not trackers:
-        return pl.DataFrame(schema=LEDGER)
+        return pl.DataFrame(schema=TRANSACTIONS)
     start = per_tracker(trackers, "tracker", lambda t: pl.lit(t.total_start_date or first),
                          pl.Date())
     cap = per_tracker(trackers, "tracker", lambda t: ticks(
@@ -137,7 +133,7 @@ def ledger(made: pl.DataFrame, trackers: dict[str, Tracker], opening: pl.DataFra
         shown(pl.col("set_to"), scale).alias("set_to"), "kind", "made_by",
         pl.when(pl.col("agreement_key") != "").then(pl.col("agreement_key")).alias("agreement"),
         "driver_value", "level", "factor", pl.coalesce("source", own).alias("source"),
-        "input_ids", pl.col("change").alias("ticks")).cast(LEDGER)
+        "input_ids", pl.col("change").alias("ticks")).cast(TRANSACTIONS)
 
 
 def _cut_at_cap(rows: pl.DataFrame, opening: pl.DataFrame) -> pl.DataFrame:

@@ -81,8 +81,7 @@ def tracker_stage(agreements: list[Agreement], trackers: dict[str, Tracker],
     warnings = frame_of([*notes, limit_warnings(rows, opening, trackers),
                           unlocked_warnings(rows, tables["assignments"], agreements, first,
                                             period.end)], WARNINGS)
-    return TrackerResult(rows.select(list(TRANSACTIONS)), balances(rows, opening, trackers, as_of),
-                         rejects, warnings)
+    return TrackerResult(rows, balances(rows, opening, trackers, as_of), rejects, warnings)
 
 
 def tracker_groups(agreements: list[Agreement], tables: dict[str, pl.DataFrame],

@@ -764,8 +764,8 @@ def _evaluate_group(agreements: list[Agreement], trackers: dict[str, Tracker],
                                      days=(period.end - first).days, first=first, limit=limit))
     return {
         "transactions": [{**r, "quantity": q6(r["quantity"]),
-                          "set_to": None if r["set_to"] is None else q6(r["set_to"])}
-                         for r in rows],
+                          "set_to": None if r["set_to"] is None else q6(r["set_to"]),
+                          "ticks": int(r["quantity"] * TICKS[r["unit"]])} for r in rows],
         "balances": balances(run.trackers, rows, opening, lock, as_of),
         "warnings": run.warnings + limit_warnings(run.trackers, rows, opening) + unlocked,
         "rejects": run.rejects,

@@ -76,10 +76,12 @@ TRANSACTIONS = schema(
     employee_id=pl.String, tracker=pl.String, date=pl.Date, tracking_year=pl.Date,
     quantity=QUANTITY, unit=pl.String, operator=pl.String, set_to=QUANTITY, kind=pl.String,
     made_by=pl.String, agreement=pl.String, driver_value=QUANTITY, level=pl.Int64,
-    factor=MONEY, source=pl.String, input_ids=pl.List(pl.String))
+    factor=MONEY, source=pl.String, input_ids=pl.List(pl.String), ticks=pl.Int64)
 """Columns of `Evaluation.tracker_transactions`: the ledger's rows in ledger order (see
 docs/trackers.md). `kind` is salary_type, link, adjustment, max_accrual or expiry;
-`made_by` the salary type, link, or rule; `level` counts from 1."""
+`made_by` the salary type, link, or rule; `level` counts from 1. `quantity` is shown to 6
+decimals; `ticks` is the same exactly, in whole ticks of the tracker's unit
+(`rules.precision.TICKS`), which balances add up."""
 
 BALANCES = schema(
     employee_id=pl.String, tracker=pl.String, tracking_year=pl.Date, as_of=pl.Date,
