@@ -309,13 +309,22 @@ def transfer(run_dir: Path | None, store: Path, reexport: str | None, kind: str 
                    "balance (filters: --employee, --tracker).")
 @click.option("--tracker", "trackers", multiple=True,
               help="With --balances: only this tracker (repeatable).")
+@click.option("--xlsx", is_flag=True,
+              help="Write --out as an Excel workbook of the run instead: pay lines, tracker "
+                   "balances, the detailed time sheet and rejects, a sheet each.")
 def report(run_dir: Path, out: Path, detailed: bool, unit: str, employees: tuple[str, ...],
            teams: tuple[str, ...], activities: tuple[str, ...], columns: tuple[str, ...],
-           skip_empty: bool, balances: bool, trackers: tuple[str, ...]) -> None:
+           skip_empty: bool, balances: bool, trackers: tuple[str, ...], xlsx: bool) -> None:
     """Write a CSV report of the run written to RUN_DIR: planned, system, reported and
     salary time, points, revenue, profit, commission, sales, bonus, salary and approval,
     per employee or (--detailed) per employee and day; with --balances, how the run's
     period moved each tracker balance."""
+    if xlsx:
+        from paycalc.batch.workbook import write_workbook
+
+        sheets = write_workbook(run_dir, out)
+        _out.print(f"{out}: sheets {', '.join(sheets)}", markup=False)
+        return
     if balances:
         _balance_report(run_dir, out, employees, trackers)
         return

@@ -32,6 +32,27 @@ def tracker_report(transactions: pl.DataFrame, balances: pl.DataFrame,
                    trackers: Sequence[str] = ()) -> pl.DataFrame:
     """The report (text columns, ready to write as CSV) of a run's `tracker_transactions`,
     `balances` and `warnings`, only of `employees` and `trackers` when given."""
+    typed = tracker_balances(transactions, balances, warnings, employees=employees,
+                             trackers=trackers)
+    shown = [part.with_columns(pl.col(c).cast(pl.Decimal(38, int(places))).cast(pl.String)
+                               for c in NUMBERS)
+             for (places,), part in typed.group_by(["decimals"], maintain_order=True)]
+    if not shown:
+        return pl.DataFrame(schema=dict.fromkeys(COLUMNS, pl.String))
+    out = pl.concat(shown).sort(KEY, nulls_last=False).select(
+        *[pl.col(c).cast(pl.String) for c in COLUMNS])
+    return spreadsheet_safe(out, ["employee_id", "tracker"])
+
+
+NUMBERS = ("opening", *MOVED, "balance", "shown_balance")
+"""The report's quantities."""
+
+
+def tracker_balances(transactions: pl.DataFrame, balances: pl.DataFrame,
+                     warnings: pl.DataFrame, *, employees: Sequence[str] = (),
+                     trackers: Sequence[str] = ()) -> pl.DataFrame:
+    """The report's rows typed: its COLUMNS, quantities as decimals rounded to the
+    tracker's `decimals` (half to even), which the frame keeps."""
     if employees:
         balances = balances.filter(pl.col("employee_id").is_in(list(employees)))
     if trackers:
@@ -55,21 +76,17 @@ def tracker_report(transactions: pl.DataFrame, balances: pl.DataFrame,
         moved, on=KEY, how="left", nulls_equal=True).with_columns(
         pl.col(c).fill_null(0) for c in MOVED).join(
         crossed, on=["employee_id", "tracker"], how="left").with_columns(
-        pl.col("limit_warnings").fill_null(0),
+        pl.col("limit_warnings").fill_null(0).cast(pl.Int64),
         (pl.col("balance_ticks") - pl.sum_horizontal(*MOVED)).alias("opening"),
         pl.col("balance_ticks").alias("balance"))
     per_unit = pl.col("unit").replace_strict(TICKS, return_dtype=pl.Int64)
-    shown = []
+    parts = []
     for places in rows["decimals"].unique().sort().to_list():
         part = rows.filter(pl.col("decimals") == places)
-        shown.append(part.with_columns(
+        parts.append(part.with_columns(
             *[(pl.col(c).cast(pl.Decimal(38, 18)) / per_unit).round(places, mode="half_to_even")
-              .cast(pl.Decimal(38, places)).cast(pl.String).alias(c)
-              for c in ("opening", *MOVED, "balance")],
-            pl.col("shown_balance").round(places, mode="half_to_even")
-            .cast(pl.Decimal(38, places)).cast(pl.String)))
-    if not shown:
-        return pl.DataFrame(schema=dict.fromkeys(COLUMNS, pl.String))
-    out = pl.concat(shown).sort(KEY, nulls_last=False).select(
-        *[pl.col(c).cast(pl.String) for c in COLUMNS])
-    return spreadsheet_safe(out, ["employee_id", "tracker"])
+              .alias(c) for c in ("opening", *MOVED, "balance")],
+            pl.col("shown_balance").round(places, mode="half_to_even")))
+    if not parts:
+        return pl.DataFrame(schema={**{c: pl.String for c in COLUMNS}, "decimals": pl.Int64})
+    return pl.concat(parts).sort(KEY, nulls_last=False).select(*COLUMNS, "decimals")
