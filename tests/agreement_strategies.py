@@ -164,6 +164,29 @@ def steps(draw: st.DrawFn, salary_codes: list[str]) -> list[dict[str, Any]]:
 
 
 @st.composite
+def by_time(draw: st.DrawFn, salary_codes: list[str]) -> list[dict[str, Any]]:
+    """Overtime windows by when it is worked: the first that holds a minute takes it."""
+    result = []
+    for _ in range(draw(st.integers(0, 2))):
+        start, end = draw(st.lists(times, min_size=2, max_size=2, unique=True))
+        if (start, end) == ("24:00", "00:00"):
+            end = "06:00"
+        result.append({"salary_type": draw(st.sampled_from(salary_codes)),
+                       "days": draw(st.lists(st.sampled_from(DAY_KINDS), min_size=1,
+                                             max_size=4)),
+                       "from": start, "to": end})
+    return [*result, {"salary_type": draw(st.sampled_from(salary_codes))}]
+
+
+@st.composite
+def overtime_classes(draw: st.DrawFn, salary_codes: list[str]) -> dict[str, Any]:
+    """The overtime of a period paid by length (steps) or by when it is worked."""
+    if draw(st.booleans()):
+        return {"by_time": draw(by_time(salary_codes))}
+    return {"steps": draw(steps(salary_codes))}
+
+
+@st.composite
 def time_rules(draw: st.DrawFn, salary_codes: list[str]) -> dict[str, Any]:
     rules: dict[str, Any] = {}
     country, subdivision, categories = draw(st.sampled_from(CALENDARS))
@@ -209,10 +232,11 @@ def time_rules(draw: st.DrawFn, salary_codes: list[str]) -> dict[str, Any]:
         overtime: dict[str, Any] = {}
         if draw(st.booleans()):
             threshold = draw(st.one_of(st.just("schedule"), dated(durations())))
-            overtime["daily"] = {"threshold": threshold, "steps": draw(steps(salary_codes))}
+            overtime["daily"] = {"threshold": threshold,
+                                 **draw(overtime_classes(salary_codes))}
         if draw(st.booleans()):
             overtime["weekly"] = {"threshold": draw(dated(durations(60 * 3600))),
-                                  "steps": draw(steps(salary_codes))}
+                                  **draw(overtime_classes(salary_codes))}
         rules["overtime"] = overtime
         supplements = {}
         for priority, code in enumerate(draw(st.lists(codes, max_size=3, unique=True))):

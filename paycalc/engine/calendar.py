@@ -4,12 +4,13 @@ and the instances of its supplement windows."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import polars as pl
 
 from paycalc.engine.exprs import among
 from paycalc.engine.zones import in_stretches, local_date, wall_to_instant
-from paycalc.rules.compiled import Agreement
+from paycalc.rules.compiled import Agreement, Supplement
 from paycalc.rules.dates import WEEKDAYS
 from paycalc.rules.holiday_days import holiday_days
 
@@ -77,12 +78,13 @@ def kinds_match(kinds: frozenset[str]) -> pl.Expr:
     return match
 
 
-def window_instances(agreement: Agreement, calendar: pl.DataFrame) -> pl.DataFrame:
-    """Each supplement window on each day it applies: `day`, `code`, `group`, `priority`,
-    `w_start`, `w_end` (epoch seconds)."""
+def window_instances(agreement: Agreement, calendar: pl.DataFrame,
+                     windows: Sequence[Supplement] | None = None) -> pl.DataFrame:
+    """Each supplement window (or each of `windows`) on each day it applies: `day`, `code`,
+    `group`, `priority`, `w_start`, `w_end` (epoch seconds)."""
     zone = agreement.time_zone
     frames = []
-    for w in agreement.time_rules.supplements:
+    for w in agreement.time_rules.supplements if windows is None else windows:
         runs_over = w.crosses_midnight or w.end_seconds == 86400
         frames.append(calendar.filter(kinds_match(w.days)).select(
             "day",

@@ -13,7 +13,7 @@ import polars as pl
 
 from paycalc.engine.calendar import day_calendar, local_days, split_days, window_instances
 from paycalc.engine.line_rules import LineRules
-from paycalc.engine.overtime import week_start
+from paycalc.engine.overtime import overtime_rules, week_start
 from paycalc.engine.pricing import price_terms
 from paycalc.engine.supplements import day_segments
 from paycalc.engine.zones import read_instants, with_local_seconds, zone_offsets
@@ -37,6 +37,9 @@ class AgreementDays:
     offsets: pl.DataFrame
     segments: pl.DataFrame
     terms: pl.DataFrame
+    overtime_segments: dict[str, pl.DataFrame]
+    """Per overtime period ("daily", "weekly") paid by when it is worked: where its windows
+    win, as `segments` for supplements."""
 
     @property
     def zone(self) -> str:
@@ -69,8 +72,16 @@ def agreement_days(agreement: Agreement, period: Period, rules: LineRules) -> Ag
                       ).item() - dt.timedelta(days=1)
     calendar = day_calendar(agreement, first - dt.timedelta(days=2),
                             period.end + dt.timedelta(days=2))
+    numbers = rules.of[agreement.id]
+    by_time = {}
+    for name, rule in overtime_rules(agreement):
+        if rule.by_time:
+            by_time[name] = day_segments(
+                agreement, {w.code: numbers.overtime[(name, i)]
+                            for i, w in enumerate(rule.by_time)},
+                window_instances(agreement, calendar, rule.by_time), calendar)
     return AgreementDays(
         agreement, period, first, calendar, zone_offsets(calendar, agreement.time_zone),
-        day_segments(agreement, rules.of[agreement.id], window_instances(agreement, calendar),
+        day_segments(agreement, numbers.supplements, window_instances(agreement, calendar),
                      calendar),
-        price_terms(agreement, rules, calendar))
+        price_terms(agreement, rules, calendar), by_time)

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from paycalc.rules.compiled import Agreement
+from paycalc.rules.compiled import Agreement, Source
 from paycalc.tables.inputs import FIGURE_KINDS
 
 TABLE = {"rule_no": pl.Int64, "agreement": pl.String, "salary_type": pl.String,
@@ -78,6 +78,13 @@ def line_rules(agreements: list[Agreement]) -> LineRules:
             for i, step in enumerate(overtime.steps if overtime else ()):
                 add(step.salary_type, f"time_rules.overtime.{period}.steps[{i}]",
                     step.source, "overtime", (period, i))
+            if overtime and overtime.by_time_rest:
+                classes: list[tuple[str, Source]] = [
+                    *((w.salary_type, w.source) for w in overtime.by_time),
+                    (overtime.by_time_rest.salary_type, overtime.by_time_rest.source)]
+                for i, (code, where) in enumerate(classes):
+                    add(code, f"time_rules.overtime.{period}.by_time[{i}]", where, "overtime",
+                        (period, i))
         if rules.ordinary_salary_type is not None:
             add(rules.ordinary_salary_type, "time_rules.ordinary_salary_type", rules.source,
                 "ordinary", None)

@@ -8,14 +8,24 @@ Steps take consecutive slices of the day's (daily) or the week's (weekly) overti
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import polars as pl
 
 from paycalc.engine.exprs import dated_expr, running_total
 from paycalc.engine.line_rules import AgreementRules
 from paycalc.reasons import NO_OVERTIME_THRESHOLD
 from paycalc.rules.compiled import Agreement, OvertimeRule
-from paycalc.tables.messages import Warned, warned
-from paycalc.tables.outputs import SLICE, WARNINGS
+from paycalc.tables.inputs import schema
+from paycalc.tables.messages import warned
+from paycalc.tables.outputs import SLICE, WARNINGS, frame_of
+
+
+def overtime_rules(agreement: Agreement) -> list[tuple[str, OvertimeRule]]:
+    """The agreement's overtime rules by period name ("daily", "weekly")."""
+    rules = agreement.time_rules
+    return [(name, rule) for name, rule in (("daily", rules.daily_overtime),
+                                            ("weekly", rules.weekly_overtime)) if rule]
 
 
 def week_start(day: pl.Expr, first_weekday: int) -> pl.Expr:
@@ -62,8 +72,25 @@ def _not_in_force(frame: pl.DataFrame, period: str, at: str) -> pl.DataFrame:
         *warned(NO_OVERTIME_THRESHOLD, period=period, day=pl.col(at)))
 
 
+AMOUNTS = schema(employee_id=pl.String, employee_day=pl.Int64, day=pl.Date, period=pl.String,
+                 lo=pl.Int64, hi=pl.Int64, input_ids=pl.List(pl.String))
+"""Overtime to classify by when it was worked: per employee-day and period, the part
+[lo, hi) counted back from the end of the day's regular time, and the day's regular
+punches (`overtime_times`)."""
+
+
+class Overtime(NamedTuple):
+    """The ordinary and overtime `slices` of the regular pools, the `warnings` of days where
+    an overtime rule has no value yet, and the overtime of rules paid by when it is worked
+    (AMOUNTS), which the pieces classify (`overtime_times`)."""
+
+    slices: pl.DataFrame
+    warnings: pl.DataFrame
+    by_time: pl.DataFrame
+
+
 def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame, agreement: Agreement,
-                    numbers: AgreementRules) -> Warned:
+                    numbers: AgreementRules) -> Overtime:
     """Ordinary and overtime slices (`seconds` per salary type and rule) of the regular
     pools (one row per `employee_day`, with `employee_id`, `employee_no`, `day`, `seconds`,
     `input_ids`) given the paid `scheduled` seconds per `employee_day`, and warnings of days
@@ -73,6 +100,7 @@ def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame, agreement: A
         scheduled.select("employee_day", "scheduled"), on="employee_day", how="left")
     out: list[pl.DataFrame] = []
     warnings: list[pl.DataFrame] = []
+    by_time: list[pl.DataFrame] = []
     daily = rules.daily_overtime
     if daily is None:
         frame = frame.with_columns(pl.lit(0, pl.Int64).alias("daily_ot"))
@@ -82,6 +110,8 @@ def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame, agreement: A
         frame = frame.with_columns(_in_force(daily, pl.col("day")).alias("in_force"))
         frame = frame.with_columns(pl.when(pl.col("in_force")).then(
             pl.max_horizontal(pl.col("seconds") - threshold, 0)).otherwise(0).alias("daily_ot"))
+        if daily.by_time_rest:
+            by_time.append(_amounts(frame, "daily", pl.lit(0, pl.Int64), pl.col("daily_ot")))
         out += _steps(frame, daily, "daily", pl.lit(0, pl.Int64), pl.col("daily_ot"),
                       pl.col("day"), numbers)
         warnings.append(_not_in_force(frame, "daily", "day"))
@@ -102,6 +132,9 @@ def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame, agreement: A
             straight, pl.max_horizontal(pl.col("running") - pl.col("limit"), 0)))
             .otherwise(0).alias("weekly_ot")).with_columns(
             (running_total(pl.col("weekly_ot"), week) - pl.col("weekly_ot")).alias("before"))
+        if weekly.by_time_rest:
+            by_time.append(_amounts(frame, "weekly", pl.col("daily_ot"),
+                                    pl.col("daily_ot") + pl.col("weekly_ot")))
         out += _steps(frame, weekly, "weekly", pl.col("before"),
                       pl.col("before") + pl.col("weekly_ot"), pl.col("week"), numbers)
         warnings.append(_not_in_force(frame, "weekly", "week"))
@@ -112,4 +145,13 @@ def overtime_slices(regular: pl.DataFrame, scheduled: pl.DataFrame, agreement: A
             (pl.col("seconds") - pl.col("daily_ot") - pl.col("weekly_ot")).alias("seconds"),
             "input_ids").filter(pl.col("seconds") > 0))
     slices = pl.concat([o.cast(SLICE) for o in out]) if out else pl.DataFrame(schema=SLICE)
-    return Warned(slices, pl.concat(warnings) if warnings else pl.DataFrame(schema=WARNINGS))
+    return Overtime(slices, pl.concat(warnings) if warnings else pl.DataFrame(schema=WARNINGS),
+                    frame_of(by_time, AMOUNTS))
+
+
+def _amounts(frame: pl.DataFrame, period: str, lo: pl.Expr, hi: pl.Expr) -> pl.DataFrame:
+    """The overtime of `period` per employee-day, as [lo, hi) counted back from the end of
+    the day's regular time (AMOUNTS)."""
+    return frame.select("employee_id", "employee_day", "day", pl.lit(period).alias("period"),
+                        lo.alias("lo"), hi.alias("hi"), "input_ids").filter(
+        pl.col("hi") > pl.col("lo"))

@@ -17,6 +17,7 @@ from paycalc.engine.exprs import OF_THE_DAY, full_join_days, lookup
 from paycalc.engine.line_rules import LineRules
 from paycalc.engine.monthly import monthly_lines
 from paycalc.engine.overtime import overtime_slices
+from paycalc.engine.overtime_times import by_time_slices
 from paycalc.engine.pieces import REGULAR, punch_pieces, schedule_days
 from paycalc.engine.pools import cut_automatic_breaks, paid_pools, paid_time_changes, set_paid_time
 from paycalc.engine.pricing import price
@@ -83,7 +84,9 @@ def agreement_lines(days: AgreementDays, rules: LineRules, tables: dict[str, pl.
         lookup(pl.col("target"), numbers.paid_time_as, pl.Int64()).alias("rule_no"),
         "seconds", "input_ids")
     regular = pools.filter(pl.col("target") == REGULAR).drop("target")
-    overtime, overtime_warnings = overtime_slices(regular, scheduled, agreement, numbers)
+    overtime, overtime_warnings, by_time = overtime_slices(regular, scheduled, agreement,
+                                                           numbers)
+    overtime = pl.concat([overtime, by_time_slices(pieces, by_time, days, numbers)])
     supplements = supplement_slices(pieces, days.segments)
     absences, absence_rejects, leave = absence_lines(tables["absences"], tables["employees"],
                                                      scheduled, days, mains,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import polars as pl
 
 from paycalc.engine.exprs import day_of
-from paycalc.engine.line_rules import AgreementRules
 from paycalc.rules.compiled import Agreement
 from paycalc.tables.outputs import SLICE
 
@@ -36,10 +35,10 @@ def _day_layout(windows: pl.DataFrame) -> pl.DataFrame:
     return winners.select("day", "code", "a", "b")
 
 
-def day_segments(agreement: Agreement, numbers: AgreementRules, windows: pl.DataFrame,
+def day_segments(agreement: Agreement, rule_nos: dict[str, int], windows: pl.DataFrame,
                  calendar: pl.DataFrame) -> pl.DataFrame:
     """One row per day from the first to the last day the windows touch: the day's k-th
-    winning segment [a_k, b_k) and the rule number c_k of its window (`line_rules`), for k
+    winning segment [a_k, b_k) and the rule number c_k of its window (`rule_nos`, by code), for k
     from 0 to the most segments a day has; a day with fewer segments has the empty segment
     [0, 0) there. Worked out once per agreement.
 
@@ -55,7 +54,7 @@ def day_segments(agreement: Agreement, numbers: AgreementRules, windows: pl.Data
         return pl.DataFrame(schema={"day": pl.Date})
     layout = layout.sort("day", "a", "code").with_columns(
         pl.int_range(pl.len()).over("day").alias("k"),
-        pl.col("code").replace_strict(numbers.supplements, return_dtype=pl.Int64).alias("c"))
+        pl.col("code").replace_strict(rule_nos, return_dtype=pl.Int64).alias("c"))
     first, last = layout.select(pl.col("day").min().alias("a"), pl.col("day").max()).row(0)
     return pl.DataFrame({"day": pl.date_range(first, last, eager=True)}).join(
         layout.pivot(on="k", index="day", values=["a", "b", "c"]), on="day", how="left"

@@ -247,7 +247,7 @@ class _AgreementRun:
         pools, pool_ids = self.pools(pieces)
         self.set_paid_time(pieces, planned, pools)
         self.activity_lines(pools, pool_ids)
-        self.overtime_lines(pools, pool_ids, scheduled)
+        self.overtime_lines(pools, pool_ids, scheduled, pieces)
         self.supplement_lines(pieces)
         absence_days = self.absence_lines(tables["absences"], scheduled)
         self.figure_lines(tables["figures"])
@@ -540,7 +540,8 @@ class _AgreementRun:
                               self.source_of(target), seconds=seconds,
                               ids=ids[(employee, day, target)])
 
-    def overtime_lines(self, pools: dict, ids: dict, scheduled: dict) -> None:
+    def overtime_lines(self, pools: dict, ids: dict, scheduled: dict,
+                       pieces: list[Piece]) -> None:
         regular = {key: targets[REGULAR] for key, targets in pools.items()
                    if targets.get(REGULAR, 0) > 0}
         daily_ot: dict[tuple[str, dt.date], int] = {}
@@ -555,6 +556,9 @@ class _AgreementRun:
                 else:
                     threshold = rule.threshold_seconds.at(day)
                 overtime = max(0, worked - threshold)
+                if rule.by_time_rest:
+                    self.time_lines(employee, day, rule, 0, overtime, "daily",
+                                    ids[(employee, day, REGULAR)], pieces)
                 self.step_lines(employee, day, rule, 0, overtime, "daily",
                                 ids[(employee, day, REGULAR)])
             daily_ot[(employee, day)] = overtime
@@ -577,6 +581,11 @@ class _AgreementRun:
                     straight = regular[(employee, day)] - daily_ot[(employee, day)]
                     total += straight
                     overtime = min(straight, max(0, total - threshold))
+                    if weekly.by_time_rest:
+                        daily_part = daily_ot[(employee, day)]
+                        self.time_lines(employee, day, weekly, daily_part,
+                                        daily_part + overtime, "weekly",
+                                        ids[(employee, day, REGULAR)], pieces)
                     self.step_lines(employee, day, weekly, before, overtime, "weekly",
                                     ids[(employee, day, REGULAR)], at=start)
                     before += overtime
@@ -621,6 +630,59 @@ class _AgreementRun:
                 break
             position = end
 
+    def time_lines(self, employee: str, day: dt.date, rule: Any, lo: int, hi: int,
+                   period: str, ids: set[str], pieces: list[Piece]) -> None:
+        """Overtime [lo, hi), counted back from the end of the day's regular time, paid by
+        the first `by_time` window holding each second, the rest by the last entry."""
+        if hi <= lo:
+            return
+        regular = sorted((p for p in pieces if p.employee == employee and p.day == day
+                          and p.paid and p.target == REGULAR and p.end > p.start),
+                         key=lambda p: (p.start, p.end), reverse=True)
+        paid: dict[int, int] = defaultdict(int)
+        back = 0  # where the piece ends, counted back from the end of the day's time
+        for piece in regular:
+            length = piece.end - piece.start
+            a, b = max(lo, back), min(hi, back + length)
+            if a < b:
+                for window, seconds in self.winners(day, piece.end - (b - back),
+                                                    piece.end - (a - back), rule.by_time):
+                    paid[rule.by_time.index(window)] += seconds
+            back += length
+        paid[len(rule.by_time)] += hi - lo - sum(paid.values())
+        classes = [*rule.by_time, rule.by_time_rest]
+        for i, seconds in sorted(paid.items()):
+            if seconds > 0:
+                self.line(employee, day, classes[i].salary_type,
+                          f"time_rules.overtime.{period}.by_time[{i}]",
+                          str(classes[i].source), seconds=seconds, ids=ids)
+
+    def winners(self, day: dt.date, start: int, end: int, windows: Any
+                ) -> list[tuple[Any, int]]:
+        """The seconds of [start, end) (worked time of `day`) that each of `windows` wins:
+        an ungrouped window all it covers; in a group, the highest priority covering."""
+        instances = []
+        for offset in (-1, 0, 1):
+            on = day + dt.timedelta(days=offset)
+            kinds = self.day_kinds(on)
+            for w in windows:
+                if w.days & kinds:
+                    begin = wall_to_instant(on, w.start_seconds, self.zone)
+                    end_day = on + DAY if w.crosses_midnight or w.end_seconds == 86400 else on
+                    until = wall_to_instant(end_day, w.end_seconds % 86400, self.zone)
+                    lo, hi = max(begin, start), min(until, end)
+                    if hi > lo:
+                        instances.append((lo, hi, w))
+        won = [(w, hi - lo) for lo, hi, w in instances if w.group is None]
+        for group in sorted({w.group for _, _, w in instances if w.group is not None}):
+            members = [(lo, hi, w) for lo, hi, w in instances if w.group == group]
+            cuts = sorted({t for lo, hi, _ in members for t in (lo, hi)})
+            for a, b in itertools.pairwise(cuts):
+                covering = [w for lo, hi, w in members if lo <= a and b <= hi]
+                if covering:
+                    won.append((max(covering, key=lambda w: w.priority), b - a))
+        return won
+
     def supplement_lines(self, pieces: list[Piece]) -> None:
         windows = self.rules.supplements
         if not windows:
@@ -630,33 +692,9 @@ class _AgreementRun:
         for piece in pieces:
             if not piece.paid or piece.end <= piece.start:
                 continue
-            instances = []
-            for offset in (-1, 0, 1):
-                day = piece.day + dt.timedelta(days=offset)
-                kinds = self.day_kinds(day)
-                for w in windows:
-                    if w.days & kinds:
-                        start = wall_to_instant(day, w.start_seconds, self.zone)
-                        end_day = day + DAY if w.crosses_midnight or w.end_seconds == 86400 \
-                            else day
-                        end = wall_to_instant(end_day, w.end_seconds % 86400, self.zone)
-                        lo, hi = max(start, piece.start), min(end, piece.end)
-                        if hi > lo:
-                            instances.append((lo, hi, w))
-            for lo, hi, w in instances:
-                if w.group is None:
-                    credit[(piece.employee, piece.day, w.code)] += hi - lo
-                    ids[(piece.employee, piece.day, w.code)].add(piece.row_id)
-            groups = {w.group for _, _, w in instances if w.group is not None}
-            for group in groups:
-                members = [(lo, hi, w) for lo, hi, w in instances if w.group == group]
-                cuts = sorted({t for lo, hi, _ in members for t in (lo, hi)})
-                for a, b in itertools.pairwise(cuts):
-                    covering = [w for lo, hi, w in members if lo <= a and b <= hi]
-                    if covering:
-                        best = max(covering, key=lambda w: w.priority)
-                        credit[(piece.employee, piece.day, best.code)] += b - a
-                        ids[(piece.employee, piece.day, best.code)].add(piece.row_id)
+            for w, seconds in self.winners(piece.day, piece.start, piece.end, windows):
+                credit[(piece.employee, piece.day, w.code)] += seconds
+                ids[(piece.employee, piece.day, w.code)].add(piece.row_id)
         by_code = {w.code: w for w in windows}
         for (employee, day, code), seconds in credit.items():
             w = by_code[code]

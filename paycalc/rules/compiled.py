@@ -166,12 +166,17 @@ class OvertimeStep:
 
 @dataclass(frozen=True)
 class OvertimeRule:
-    """Overtime beyond a threshold per day or week; threshold None = the day's schedule."""
+    """Overtime beyond a threshold per day or week; threshold None = the day's schedule.
+    Paid by length in `steps`, or by when it is worked in `by_time`: each window a
+    `Supplement` of the group `by_time_group`, the first of the list highest in priority,
+    and the overtime no window holds paid as `by_time_rest`."""
 
     period: Literal["day", "week"]
     threshold_seconds: Dated[int] | None
     steps: tuple[OvertimeStep, ...]
     source: Source = field(compare=False, repr=False)
+    by_time: tuple[Supplement, ...] = ()
+    by_time_rest: OvertimeStep | None = None
 
 
 @dataclass(frozen=True)

@@ -324,7 +324,18 @@ class _Compiler:
                  period: str) -> c.OvertimeRule | None:
         if rule is None:
             return None
+        threshold: c.Dated[int] | None = None if rule.threshold == "schedule" else self.dated(
+            rule, "threshold", rule.threshold)
+        if (rule.steps is None) == (rule.by_time is None):
+            self.fail(rule, (), "overtime is paid either by length (steps) or by when it is "
+                      "worked (by_time)", "exactly one of steps: or by_time:")
+            return None
+        if rule.by_time is not None:
+            windows, rest = self.overtime_windows(rule.by_time, period)
+            return c.OvertimeRule(period, threshold, (), self.source(rule),  # type: ignore[arg-type]
+                                  windows, rest)
         steps = []
+        assert rule.steps is not None
         for i, step in enumerate(rule.steps):
             self.reference(step, ("salary_type",), step.salary_type, self.salary_codes,
                            "salary type")
@@ -338,9 +349,35 @@ class _Compiler:
                           "no length on the last step", key=True)
             steps.append(c.OvertimeStep(step.salary_type,
                                         self.optional_dated(step, "length"), self.source(step)))
-        threshold: c.Dated[int] | None = None if rule.threshold == "schedule" else self.dated(
-            rule, "threshold", rule.threshold)
         return c.OvertimeRule(period, threshold, tuple(steps), self.source(rule))  # type: ignore[arg-type]
+
+    def overtime_windows(self, entries: list[lt.OvertimeWindow], period: str
+                         ) -> tuple[tuple[c.Supplement, ...], c.OvertimeStep]:
+        """The windows of `by_time` as supplements of one group, the first highest in
+        priority, and the last entry as the rest."""
+        windows = []
+        for i, entry in enumerate(entries):
+            self.reference(entry, ("salary_type",), entry.salary_type, self.salary_codes,
+                           "salary type")
+            last = i == len(entries) - 1
+            if entry.days is None and not last:
+                self.fail(entry, (), "only the last by_time entry may leave out 'days'",
+                          "days: [...] on every entry but the last")
+            if last and (entry.days is not None or entry.from_ != 0 or entry.to != 86400):
+                self.fail(entry, ("days",) if entry.days is not None else (),
+                          "the last by_time entry takes all other overtime: leave out "
+                          "'days', 'from' and 'to' so no minute of overtime goes unpaid",
+                          "{salary_type: CODE} last", key=entry.days is not None)
+            if not last and (entry.from_ == entry.to or (entry.from_, entry.to) == (86400, 0)):
+                self.fail(entry, ("to",), "the window is empty (from equals to)",
+                          "to later than from, or earlier to cross midnight")
+            if not last:
+                windows.append(c.Supplement(
+                    f"{period}.by_time[{i}]", entry.salary_type, frozenset(entry.days or ()),
+                    entry.from_, entry.to % 86400 if entry.to < entry.from_ else entry.to,
+                    f"overtime.{period}", len(entries) - i, self.source(entry)))
+        rest = c.OvertimeStep(entries[-1].salary_type, None, self.source(entries[-1]))
+        return tuple(windows), rest
 
     def supplements(self, windows: dict[str, lt.Supplement]) -> tuple[c.Supplement, ...]:
         result = []

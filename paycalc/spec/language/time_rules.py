@@ -75,6 +75,27 @@ class OvertimeStep(Section):
                     "last step = all the rest.", examples=["2:00"])
 
 
+class OvertimeWindow(Section):
+    """One class of overtime by when it is worked: the overtime inside the window is paid
+    as `salary_type`. The first window of the list that holds a minute takes it; the last
+    entry has no `days` and takes the rest."""
+
+    salary_type: Code = Field(description="Salary type of the overtime worked in the window.",
+                              examples=["OT_SIMPLE"])
+    days: list[DayKind] | None = Field(
+        default=None,
+        description="Days the window starts on: weekdays, `holiday`, `holiday_eve`; empty on "
+                    "the last entry, which takes all other overtime.",
+        examples=[["mon", "tue", "wed", "thu", "fri"]])
+    from_: TimeOfDay = Field(default="00:00", alias="from",  # type: ignore[assignment]
+                             description="Start of the window on those days.",
+                             examples=["06:00"])
+    to: TimeOfDay = Field(
+        default="24:00",  # type: ignore[assignment]  # written as in YAML, validated
+        description="End of the window; earlier than `from` means it crosses midnight.",
+        examples=["20:00"])
+
+
 class DailyOvertime(Section):
     """Overtime beyond a daily threshold."""
 
@@ -83,8 +104,14 @@ class DailyOvertime(Section):
         description="`schedule`: overtime is worked time beyond the day's scheduled time "
                     "(all of it on an unscheduled day); or a fixed duration per day.",
         examples=["schedule", "8:00"])
-    steps: list[OvertimeStep] = Field(min_length=1, max_length=MAX_STEPS,
-                                      description="The overtime steps, in order.")
+    steps: list[OvertimeStep] | None = Field(
+        default=None, min_length=1, max_length=MAX_STEPS,
+        description="The overtime steps by length, in order (or `by_time`).")
+    by_time: list[OvertimeWindow] | None = Field(
+        default=None, min_length=1, max_length=MAX_STEPS,
+        description="Overtime classified by when it is worked (or `steps`): the day's "
+                    "overtime is the last of its regular time, each minute paid by the first "
+                    "window that holds it.")
 
 
 class WeeklyOvertime(Section):
@@ -92,8 +119,14 @@ class WeeklyOvertime(Section):
 
     threshold: DatedDuration = Field(description="Worked time per week before overtime.",
                                        examples=["40:00"])
-    steps: list[OvertimeStep] = Field(min_length=1, max_length=MAX_STEPS,
-                                      description="The overtime steps, in order.")
+    steps: list[OvertimeStep] | None = Field(
+        default=None, min_length=1, max_length=MAX_STEPS,
+        description="The overtime steps by length, in order (or `by_time`).")
+    by_time: list[OvertimeWindow] | None = Field(
+        default=None, min_length=1, max_length=MAX_STEPS,
+        description="Overtime classified by when it is worked (or `steps`): the week's "
+                    "overtime on a day is the last of its regular time before the day's own "
+                    "overtime, each minute paid by the first window that holds it.")
 
 
 class Overtime(Section):
