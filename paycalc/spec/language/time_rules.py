@@ -96,7 +96,21 @@ class OvertimeWindow(Section):
         examples=["20:00"])
 
 
-class DailyOvertime(Section):
+class _PaidBy(Section):
+    """How overtime is paid: by length in steps, or by when it is worked."""
+
+    steps: list[OvertimeStep] | None = Field(
+        default=None, min_length=1, max_length=MAX_STEPS,
+        description="The overtime steps by length, in order (or `by_time`).")
+    by_time: list[OvertimeWindow] | None = Field(
+        default=None, min_length=1, max_length=MAX_STEPS,
+        description="Overtime classified by when it is worked (or `steps`): a day's "
+                    "overtime is the last of its regular time (weekly overtime the time just "
+                    "before the day's own), each minute paid by the first window that holds "
+                    "it.")
+
+
+class DailyOvertime(_PaidBy):
     """Overtime beyond a daily threshold."""
 
     threshold: ScheduleOrDuration = Field(
@@ -104,29 +118,13 @@ class DailyOvertime(Section):
         description="`schedule`: overtime is worked time beyond the day's scheduled time "
                     "(all of it on an unscheduled day); or a fixed duration per day.",
         examples=["schedule", "8:00"])
-    steps: list[OvertimeStep] | None = Field(
-        default=None, min_length=1, max_length=MAX_STEPS,
-        description="The overtime steps by length, in order (or `by_time`).")
-    by_time: list[OvertimeWindow] | None = Field(
-        default=None, min_length=1, max_length=MAX_STEPS,
-        description="Overtime classified by when it is worked (or `steps`): the day's "
-                    "overtime is the last of its regular time, each minute paid by the first "
-                    "window that holds it.")
 
 
-class WeeklyOvertime(Section):
+class WeeklyOvertime(_PaidBy):
     """Overtime beyond a weekly threshold, counting only time not already daily overtime."""
 
     threshold: DatedDuration = Field(description="Worked time per week before overtime.",
                                        examples=["40:00"])
-    steps: list[OvertimeStep] | None = Field(
-        default=None, min_length=1, max_length=MAX_STEPS,
-        description="The overtime steps by length, in order (or `by_time`).")
-    by_time: list[OvertimeWindow] | None = Field(
-        default=None, min_length=1, max_length=MAX_STEPS,
-        description="Overtime classified by when it is worked (or `steps`): the week's "
-                    "overtime on a day is the last of its regular time before the day's own "
-                    "overtime, each minute paid by the first window that holds it.")
 
 
 class Overtime(Section):
