@@ -75,7 +75,7 @@ def agreement_days(agreement: Agreement, period: Period, rules: LineRules) -> Ag
     numbers = rules.of[agreement.id]
     by_time = {}
     for name, rule in overtime_rules(agreement):
-        if rule.by_time:
+        if rule.by_time_rest:  # paid by when it is worked (perhaps all by the rest)
             by_time[name] = day_segments(
                 agreement, {w.code: numbers.overtime[(name, i)]
                             for i, w in enumerate(rule.by_time)},
