@@ -13,11 +13,13 @@ from paycalc.engine.calendar import kinds_match
 from paycalc.engine.exprs import among
 from paycalc.rules.compiled import Agreement, Link, Tracker
 from paycalc.rules.dates import WEEKDAYS
+from paycalc.rules.precision import TICKS
 from paycalc.tables.inputs import MONEY
 
-FIRINGS = ["employee_id", "date", "value", "input_ids", "key"]
+FIRINGS = ["employee_id", "date", "value", "per", "input_ids", "key"]
 SPAN = ["first", "last", "valid_from", "assignment"]
-"""A firing: `value` is the driver's value of the day; `key` tells firings of one day
+"""A firing: the driver's value of the day is `value` / `per` (kept as a fraction so that
+hours of seconds and ticks of a transaction stay exact); `key` tells firings of one day
 apart (the transaction an anniversary follows), empty otherwise."""
 
 
@@ -84,8 +86,9 @@ def _transaction_anniversary(f: _Firing) -> pl.DataFrame:
     if d.salary_types:
         chosen = chosen.filter(among("made_by", d.salary_types, pl.String()))
     return chosen.select("employee_id", pl.col("date").dt.offset_by("1y"),
-                         pl.col("quantity").alias("value"), "input_ids", "made_by",
-                         pl.col("made_by").alias("key"))
+                         pl.col("ticks").cast(MONEY).alias("value"),
+                         pl.lit(TICKS[f.tracker.unit], pl.Int64).alias("per"), "input_ids",
+                         "made_by", pl.col("made_by").alias("key"))
 
 
 def _tracking_year_start(f: _Firing) -> pl.DataFrame:
@@ -99,9 +102,11 @@ def _time_of_day(f: _Firing) -> pl.DataFrame:
     """Days with punched (hours or a day) or scheduled time."""
     kind = f.link.driver.kind
     seconds = pl.col("scheduled" if kind == "scheduled_days" else "worked")
-    value = seconds.cast(MONEY) / 3600 if kind == "punched_hours" else _ONE
+    hours = kind == "punched_hours"
     return f.days.filter(f.ours & (seconds > 0)).select(
-        "employee_id", pl.col("day").alias("date"), value.cast(MONEY).alias("value"),
+        "employee_id", pl.col("day").alias("date"),
+        (seconds.cast(MONEY) if hours else _ONE).alias("value"),
+        pl.lit(3600 if hours else 1, pl.Int64).alias("per"),
         _NO_IDS.alias("input_ids"))
 
 
@@ -199,6 +204,8 @@ def firings(link: Link, tracker: Tracker, spans: pl.DataFrame, days: pl.DataFram
         fired = fired.with_columns(pl.lit("").alias("made_by"))
     if "key" not in fired.columns:
         fired = fired.with_columns(pl.lit("").alias("key"))
+    if "per" not in fired.columns:
+        fired = fired.with_columns(pl.lit(1, pl.Int64).alias("per"))
     if "assignment" not in fired.columns:  # read from data: inside any of the spans
         fired = fired.join(spans.select("employee_id", *SPAN), on="employee_id")
     inside = fired.filter(pl.col("date").is_between(pl.col("first"), pl.col("last")))

@@ -45,11 +45,14 @@ def scale(trackers: dict[str, Tracker]) -> pl.Expr:
                                             default=None, return_dtype=pl.Int64)
 
 
-def in_ticks(exact: pl.Expr, per_unit: pl.Expr | int) -> list[pl.Expr]:
-    """`ticks` and `quantity` of a transaction whose exact quantity (to 18 decimals) is
-    `exact`: the nearest whole tick, half to even, and that tick count in the unit."""
+def in_ticks(exact: pl.Expr, per_unit: pl.Expr | int, over: pl.Expr | int = 1
+             ) -> list[pl.Expr]:
+    """`ticks` and `quantity` of a transaction whose exact quantity is `exact` / `over`
+    (a decimal and a whole number): the nearest whole tick, half to even, and that tick
+    count in the unit. Dividing last keeps a quantity that lies halfway between two ticks
+    exactly halfway, as the reference evaluator's fractions do."""
     unit = per_unit if isinstance(per_unit, pl.Expr) else pl.lit(per_unit, pl.Int64)
-    ticks = (exact.cast(MONEY) * unit).round(0, mode="half_to_even").cast(pl.Int64)
+    ticks = (exact.cast(MONEY) * unit / over).round(0, mode="half_to_even").cast(pl.Int64)
     return [ticks.alias("ticks"), (ticks.cast(MONEY) / unit.cast(MONEY)).alias("quantity")]
 
 def salary_type_transactions(lines: pl.DataFrame, agreement: Agreement,
@@ -67,15 +70,15 @@ def salary_type_transactions(lines: pl.DataFrame, agreement: Agreement,
             notes.append(rows.filter(pl.col("factor").is_null()).select(
                 "employee_id", "date", *warned(NO_TRACKER_FACTOR, salary_type=st.code,
                                                tracker=effect.tracker, day=pl.col("date"))))
-            hours = trackers[effect.tracker].unit == "hours"
-            exact = (pl.when((pl.col("unit") == "hours") & pl.col("seconds").is_not_null())
-                     .then(pl.col("seconds").cast(MONEY) / 3600)
-                     .otherwise(pl.col("quantity").cast(MONEY)) if hours
-                     else pl.col("quantity").cast(MONEY))
+            timed = ((pl.col("unit") == "hours") & pl.col("seconds").is_not_null()
+                     & pl.lit(trackers[effect.tracker].unit == "hours"))
+            exact = pl.when(timed).then(pl.col("seconds").cast(MONEY)).otherwise(
+                pl.col("quantity").cast(MONEY))
             made.append(rows.filter(pl.col("factor").is_not_null()).select(
                 "employee_id", pl.lit(effect.tracker).alias("tracker"), "date",
                 *in_ticks(exact * pl.col("factor") * effect.sign,
-                          TICKS[trackers[effect.tracker].unit]),
+                          TICKS[trackers[effect.tracker].unit],
+                          pl.when(timed).then(3600).otherwise(1)),
                 pl.lit("add").alias("operator"), pl.lit("salary_type").alias("kind"),
                 pl.col("salary_type").alias("made_by"), "agreement",
                 pl.lit(None, QUANTITY).alias("driver_value"), pl.lit(None, pl.Int64).alias("level"),
@@ -178,21 +181,24 @@ def _link_rows(link: Link, fired: pl.DataFrame, regulating: pl.DataFrame | None,
             best = pl.col("level").cum_max().shift(1).over("employee_id").fill_null(-1)
             fired = fired.filter(pl.col("level") > best)
         fired = fired.filter(pl.col("factor").is_not_null()).with_columns(pl.col("level") + 1)
+    # the quantity as a decimal over a whole number, divided last (`in_ticks`)
     quantity = pl.col("factor") * (pl.col("value").cast(MONEY) if link.multiply_by_driver_value
                                    else pl.lit(1, MONEY))
+    over: pl.Expr = pl.col("per") if link.multiply_by_driver_value else pl.lit(1, pl.Int64)
     if link.multiply_by_employment_level:
         quantity = quantity * pl.col("employment_level")
     if link.multiply_by_average_nominal_hours:
-        quantity = (quantity * pl.col("fulltime_hours_per_week")
-                    / pl.col("working_days_per_week").cast(MONEY))
+        quantity = quantity * pl.col("fulltime_hours_per_week")
+        over = over * pl.col("working_days_per_week")
     carry = (dated_expr(link.carry_over_up_to, pl.col("date"), MONEY)
              if link.carry_over_up_to is not None else pl.lit(None, MONEY))
     rows = fired.select(
         "employee_id", pl.lit(link.tracker).alias("tracker"), "date",
-        *in_ticks(quantity, TICKS[trackers[link.tracker].unit]),
+        *in_ticks(quantity, TICKS[trackers[link.tracker].unit], over),
         pl.lit(link.operator).alias("operator"),
         pl.lit("link").alias("kind"), pl.lit(link.code).alias("made_by"),
-        pl.lit(agreement.id).alias("agreement"), _six(pl.col("value")).alias("driver_value"),
+        pl.lit(agreement.id).alias("agreement"),
+        _six(pl.col("value") / pl.col("per")).alias("driver_value"),
         "level", "factor", carry.alias("carry"), pl.lit(str(link.source)).alias("source"),
         "input_ids")
     if link.operator == "add":
