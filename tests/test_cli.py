@@ -58,6 +58,12 @@ def test_show_prints_the_compiled_agreement_with_defaults_and_sources() -> None:
     assert f"    VAC:  # agreements/retail.yaml:{line}\n" in text
     assert f"  from {display_name(retail)}\n" in text
     assert "deduction_order: oldest_first" in text
+    # in the YAML's own terms: times as H:MM, weekdays in week order, month-days as MM-DD
+    assert "    week_starts: mon\n" in text
+    assert "        days: [mon, tue, wed, thu, fri]\n        start: 18:00\n" \
+           "        end: 22:00\n" in text
+    assert "      year_start: 04-01\n" in text and "      threshold: schedule\n" in text
+    assert "_seconds" not in text
     assert "per_hour: 68.50 from 2025-04-01, 71.25 from 2026-04-01" in text
 
 

@@ -1,5 +1,7 @@
 """A readable text rendering of a compiled agreement: every rule with its defaults made
-explicit and the place it was written."""
+explicit and the place it was written, in the YAML's own terms: durations and times of day
+as H:MM (the `_seconds` of the rule objects left out of the names), weekdays in week order,
+month-days as MM-DD, the first weekday by name."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import dataclasses
 from typing import Any
 
 from paycalc.rules import compiled as c
+from paycalc.rules.dates import WEEKDAYS, MonthDay
 
 
 def render_agreement(agreement: c.Agreement) -> str:
@@ -22,6 +25,12 @@ def render_agreement(agreement: c.Agreement) -> str:
 
 def _render(name: str, value: Any, depth: int) -> list[str]:
     pad = "  " * depth
+    if name == "threshold_seconds" and value is None:
+        return [f"{pad}threshold: schedule"]
+    if name.endswith("_seconds"):
+        return [f"{pad}{name.removesuffix('_seconds')}: {_clock(value)}"]
+    if name == "week_starts" and isinstance(value, int):
+        return [f"{pad}{name}: {WEEKDAYS[value]}"]
     if isinstance(value, c.Dated):
         return [f"{pad}{name}: {value}"]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -44,11 +53,34 @@ def _render(name: str, value: Any, depth: int) -> list[str]:
     return [f"{pad}{name}: {_scalar(value)}"]
 
 
+def _clock(value: Any) -> str:
+    """Seconds (or dated seconds) as H:MM."""
+    if value is None:
+        return "-"
+    if isinstance(value, c.Dated):
+        shown = [(start, _clock(v)) for start, v in value.entries]
+        if value.is_constant:
+            return shown[0][1]
+        return ", ".join(f"{v} from {start}" for start, v in shown)
+    hours, minutes = divmod(int(value) // 60, 60)
+    return f"{hours:02d}:{minutes:02d}" if hours < 10 else f"{hours}:{minutes:02d}"
+
+
+def _order(value: Any) -> tuple[int, str]:
+    """Weekdays in week order, then other words in alphabetical order."""
+    text = str(value)
+    return (WEEKDAYS.index(text), "") if text in WEEKDAYS else (len(WEEKDAYS), text)
+
+
 def _scalar(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, frozenset | tuple):
-        return "[" + ", ".join(_scalar(v) for v in sorted(value, key=str)) + "]"
+    if isinstance(value, MonthDay):
+        return str(value)
+    if isinstance(value, frozenset):
+        return "[" + ", ".join(_scalar(v) for v in sorted(value, key=_order)) + "]"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
     return " ".join(str(value).split()) if isinstance(value, str) else str(value)
