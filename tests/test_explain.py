@@ -43,6 +43,12 @@ def test_explain_names_rules_links_factors_and_input_rows(
     assert "  OT50: 2.000000 hours x 225.000000 = 450.00" in whole.output   # money.decimals: 2
     assert "    rule time_rules.overtime.daily.steps[0] of retail, at " in whole.output
     assert "    input p5" in whole.output
+    assert "warnings" not in whole.output   # none that day
+    # e1's approved bonus of 14 March is not paid by retail: the day's warning is shown
+    bonus = CliRunner().invoke(main, ["explain", "e1", "2025-03-14", "--run", str(tmp_path)])
+    assert bonus.output.endswith(
+        "\nwarnings (1)\n  FIGURE_NOT_PAID: an approved bonus figure is not paid: agreement "
+        "retail pays no bonus (set figures.bonus to pay it, or correct the assignment)\n")
     # no schedule on the day, so FLEX gains the 7.5 worked hours and expects none
     assert "tracker transactions (3)\n  FLEX: +7.500000 hours\n    link flex_worked, factor 1, " \
            "driver value 7.500000; agreements/retail.yaml:138:3 (links.flex_worked)\n" \

@@ -3,8 +3,8 @@
 For every pay line of the day: the salary type, quantity, the dated rate in force and the
 amount, the rule that made it with its place in the YAML, and the input rows behind it; for
 every tracker transaction: the tracker, quantity, the salary type or link that made it with
-its level, factor and driver value, its source, and its input rows. With the data directory
-the input rows are shown with their file, row number and values.
+its level, factor and driver value, its source, and its input rows; and the day's warnings.
+With the data directory the input rows are shown with their file, row number and values.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from paycalc.batch.corrections import CORRECTED_LINES
 from paycalc.batch.run_folder import RunFolder
 from paycalc.tables.datadir import read_table, table_files
 from paycalc.tables.inputs import with_row_ids
-from paycalc.tables.outputs import TRANSACTIONS, amounts_at
+from paycalc.tables.outputs import TRANSACTIONS, WARNINGS, amounts_at
 
 
 def explain_day(run: Path, employee: str, day: dt.date, *, tracker: str | None = None,
@@ -64,6 +64,11 @@ def explain_day(run: Path, employee: str, day: dt.date, *, tracker: str | None =
         out += [f"  {move['tracker']}{year}: {quantity} {move['unit']}",
                 f"    {', '.join(made)}; {move['source']}",
                 *_inputs(move["input_ids"], rows)]
+    warnings = folder.table("warnings", WARNINGS).filter(on_day)
+    if tracker is None and len(warnings):
+        out.append(f"\nwarnings ({len(warnings)})")
+        out += [f"  {code}: {message}" for code, message in
+                warnings.select("code", "message").iter_rows()]
     return "\n".join(out) + "\n"
 
 

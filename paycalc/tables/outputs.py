@@ -106,6 +106,8 @@ date and activity (empty first)."""
 
 def amounts_at(decimals: dict[str, int]) -> pl.Expr:
     """The `amount` column as text at its line's agreement's `decimals` (by agreement id)."""
+    if not decimals:  # no agreement, so no line (a mapping of nothing has no key type)
+        return pl.col("amount").cast(pl.String)
     places = pl.col("agreement").replace_strict(decimals, return_dtype=pl.Int64)
     return amount_text(pl.col("amount"), places).alias("amount")
 
