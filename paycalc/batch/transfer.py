@@ -31,7 +31,7 @@ from pathlib import Path
 import polars as pl
 
 from paycalc.batch.corrections import CORRECTED_LINES, moves_of, summed
-from paycalc.batch.run_folder import RunFolder
+from paycalc.batch.run_folder import RunFolder, put
 from paycalc.batch.store import Kind, RunStore
 from paycalc.errors import DataError, InputError, StoreError
 from paycalc.reasons import REASONS
@@ -102,15 +102,9 @@ def staged(files: list[tuple[str, bytes]], folder: Path) -> list[tuple[Path, Pat
     """`files` written to `.partial` files in `folder`, flushed to disk: (partial, final)
     paths, for `placed` to rename once the transfer is recorded."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
     for name, content in files:
-        partial = folder / f".{name}.partial"
-        with partial.open("wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        paths.append((partial, folder / name))
-    return paths
+        put(folder, f".{name}.partial", content)
+    return [(folder / f".{name}.partial", folder / name) for name, _ in files]
 
 
 def placed(paths: list[tuple[Path, Path]]) -> list[Path]:

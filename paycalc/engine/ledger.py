@@ -41,9 +41,14 @@ ACCRUALS = ("link", "salary_type", "correction")
 """Kinds of addition that count against a tracker's yearly maximum (not adjustments)."""
 
 
-def ticks(value: pl.Expr, per_unit: pl.Expr) -> pl.Expr:
-    """A quantity in the tracker's unit as whole ticks (`per_unit` ticks a unit)."""
-    return (value.cast(MONEY) * per_unit).round(0, mode="half_to_even").cast(pl.Int64)
+def ticks(value: pl.Expr, per_unit: pl.Expr, over: pl.Expr | int = 1) -> pl.Expr:
+    """The quantity `value` / `over` of the tracker's unit as whole ticks (`per_unit` ticks
+    a unit), the nearest, half to even. Dividing last keeps a quantity that lies halfway
+    between two ticks exactly halfway, as the reference evaluator's fractions do."""
+    scaled = value.cast(MONEY) * per_unit
+    if not (isinstance(over, int) and over == 1):
+        scaled = scaled / over
+    return scaled.round(0, mode="half_to_even").cast(pl.Int64)
 
 
 def shown(count: pl.Expr, per_unit: pl.Expr) -> pl.Expr:

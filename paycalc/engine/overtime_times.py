@@ -18,6 +18,7 @@ import polars as pl
 
 from paycalc.engine.context import AgreementDays
 from paycalc.engine.line_rules import AgreementRules
+from paycalc.engine.overtime import overtime_rules
 from paycalc.engine.pieces import REGULAR
 from paycalc.engine.supplements import supplement_slices
 from paycalc.tables.outputs import SLICE
@@ -35,6 +36,7 @@ def by_time_slices(pieces: pl.DataFrame, amounts: pl.DataFrame, days: AgreementD
         (pl.col("end") - pl.col("start")).cum_sum().over("employee_day").alias("back_end"))
     regular = regular.with_columns(
         (pl.col("back_end") - (pl.col("end") - pl.col("start"))).alias("back_start"))
+    rules = dict(overtime_rules(days.agreement))
     parts = []
     for period, segments in days.overtime_segments.items():
         mine = amounts.filter(pl.col("period") == period)
@@ -45,9 +47,7 @@ def by_time_slices(pieces: pl.DataFrame, amounts: pl.DataFrame, days: AgreementD
             (pl.col("end") - (hi - pl.col("back_start"))).alias("start"),
             (pl.col("end") - (lo - pl.col("back_start"))).alias("end"))
         held = supplement_slices(tail, segments).select("employee_day", "rule_no", "seconds")
-        windows = len(days.agreement.time_rules.daily_overtime.by_time  # type: ignore[union-attr]
-                      if period == "daily" else
-                      days.agreement.time_rules.weekly_overtime.by_time)  # type: ignore[union-attr]
+        windows = len(rules[period].by_time)
         rest = mine.join(held.group_by("employee_day").agg(pl.col("seconds").sum().alias(
             "held")), on="employee_day", how="left").select(
             "employee_day", pl.lit(numbers.overtime[(period, windows)], pl.Int64)

@@ -10,7 +10,7 @@ import polars as pl
 
 from paycalc.engine.balances import balances, limit_warnings, unlocked_warnings
 from paycalc.engine.exprs import among
-from paycalc.engine.ledger import ledger, opening_years
+from paycalc.engine.ledger import ledger, opening_years, per_unit
 from paycalc.engine.pay_lines import DayFacts
 from paycalc.engine.transactions import (
     MADE,
@@ -18,7 +18,6 @@ from paycalc.engine.transactions import (
     in_ticks,
     link_transactions,
     salary_type_transactions,
-    scale,
 )
 from paycalc.reasons import TRACKER_DEFINITIONS_DIFFER, TRACKER_NOT_KEPT
 from paycalc.rules.compiled import (
@@ -162,7 +161,7 @@ def _corrections(moves: pl.DataFrame, trackers: dict[str, Tracker], first: dt.da
     balances stay as they were, and the difference enters the ledger where it is open."""
     return moves.filter(among("tracker", trackers, pl.String())).select(
         "employee_id", "tracker", pl.lit(first).alias("date"),
-        *in_ticks(pl.col("quantity"), scale(trackers)),
+        *in_ticks(pl.col("quantity"), per_unit(trackers)),
         pl.lit("add").alias("operator"), pl.lit("correction").alias("kind"), "made_by",
         "agreement", pl.lit(None, QUANTITY).alias("driver_value"),
         pl.lit(None, pl.Int64).alias("level"), pl.lit(None, MONEY).alias("factor"),

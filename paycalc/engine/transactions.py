@@ -10,6 +10,7 @@ import polars as pl
 
 from paycalc.engine.drivers import firings, windows
 from paycalc.engine.exprs import among, by_employee_and_day, dated_expr, failed_rows, first_failure
+from paycalc.engine.ledger import per_unit, ticks
 from paycalc.reasons import (
     MISSING_FIELD,
     NO_BIRTH_DATE,
@@ -39,21 +40,12 @@ def _six(value: pl.Expr) -> pl.Expr:
     return value.round(6, mode="half_to_even").cast(QUANTITY)
 
 
-def scale(trackers: dict[str, Tracker]) -> pl.Expr:
-    """The ticks per unit of each row's `tracker`."""
-    return pl.col("tracker").replace_strict({c: TICKS[t.unit] for c, t in trackers.items()},
-                                            default=None, return_dtype=pl.Int64)
-
-
-def in_ticks(exact: pl.Expr, per_unit: pl.Expr | int, over: pl.Expr | int = 1
-             ) -> list[pl.Expr]:
+def in_ticks(exact: pl.Expr, unit: pl.Expr | int, over: pl.Expr | int = 1) -> list[pl.Expr]:
     """`ticks` and `quantity` of a transaction whose exact quantity is `exact` / `over`
-    (a decimal and a whole number): the nearest whole tick, half to even, and that tick
-    count in the unit. Dividing last keeps a quantity that lies halfway between two ticks
-    exactly halfway, as the reference evaluator's fractions do."""
-    unit = per_unit if isinstance(per_unit, pl.Expr) else pl.lit(per_unit, pl.Int64)
-    ticks = (exact.cast(MONEY) * unit / over).round(0, mode="half_to_even").cast(pl.Int64)
-    return [ticks.alias("ticks"), (ticks.cast(MONEY) / unit.cast(MONEY)).alias("quantity")]
+    (`ledger.ticks`, `unit` ticks a unit), and that tick count in the unit."""
+    scale = unit if isinstance(unit, pl.Expr) else pl.lit(unit, pl.Int64)
+    count = ticks(exact, scale, over)
+    return [count.alias("ticks"), (count.cast(MONEY) / scale.cast(MONEY)).alias("quantity")]
 
 def salary_type_transactions(lines: pl.DataFrame, agreement: Agreement,
                              trackers: dict[str, Tracker]) -> Warned:
@@ -148,14 +140,14 @@ def _link_rows(link: Link, fired: pl.DataFrame, regulating: pl.DataFrame | None,
             # the other link's running total, its rows of a day counted before this link's,
             # in whole ticks so that it reaches a threshold exactly
             other = agreement.link(link.levels.link)
-            per_unit = TICKS[trackers[other.tracker].unit]
+            unit = TICKS[trackers[other.tracker].unit]
             marks = pl.concat([
                 regulating.select("employee_id", "date", "ticks",
                                   pl.lit(-1, pl.Int64).alias("row")),
                 fired.select("employee_id", "date", pl.lit(0, pl.Int64).alias("ticks"),
                              pl.int_range(pl.len(), dtype=pl.Int64).alias("row"))])
             totals = marks.sort("employee_id", "date", "row").with_columns(
-                (pl.col("ticks").cum_sum().over("employee_id").cast(MONEY) / per_unit)
+                (pl.col("ticks").cum_sum().over("employee_id").cast(MONEY) / unit)
                 .alias("regulator")).filter(pl.col("row") >= 0)
             fired = fired.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("row")).join(
                 totals.select("row", "regulator"), on="row").sort("row").drop("row")
@@ -227,7 +219,7 @@ def adjustment_transactions(adjustments: pl.DataFrame, employees: pl.DataFrame,
     ]))
     rejects = failed_rows(rows, "adjustments")
     made = rows.filter(pl.col("reason").is_null()).select(
-        "employee_id", "tracker", "date", *in_ticks(pl.col("quantity"), scale(trackers)),
+        "employee_id", "tracker", "date", *in_ticks(pl.col("quantity"), per_unit(trackers)),
         pl.lit("add").alias("operator"), pl.lit("adjustment").alias("kind"),
         pl.lit("adjustment").alias("made_by"), pl.lit(None, pl.String).alias("agreement"),
         pl.lit(None, QUANTITY).alias("driver_value"), pl.lit(None, pl.Int64).alias("level"),
