@@ -352,14 +352,10 @@ def report(run_dir: Path, out: Path, detailed: bool, unit: str, employees: tuple
 def _balance_report(run_dir: Path, out: Path, employees: tuple[str, ...],
                     trackers: tuple[str, ...]) -> None:
     from paycalc.batch.run_folder import RunFolder
-    from paycalc.batch.tracker_report import tracker_report
-    from paycalc.tables.outputs import BALANCES, TRANSACTIONS, WARNINGS
+    from paycalc.batch.tracker_report import of_run, tracker_report
 
-    folder = RunFolder(run_dir)
-    frame = tracker_report(folder.table("tracker_transactions", TRANSACTIONS),
-                           folder.table("balances", BALANCES),
-                           folder.table("warnings", WARNINGS),
-                           employees=employees, trackers=trackers)
+    frame = tracker_report(*of_run(RunFolder(run_dir)), employees=employees,
+                           trackers=trackers)
     frame.write_csv(out)
     _out.print(f"{len(frame)} rows in {out}", markup=False)
 

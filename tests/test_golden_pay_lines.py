@@ -16,12 +16,9 @@ from typing import Any
 import polars as pl
 import pytest
 
+from paycalc.batch.cases import load_case
 from paycalc.engine import evaluate
 from paycalc.reference.pay_lines import evaluate_reference
-from paycalc.spec.compile import compile_agreement
-from paycalc.spec.load import load_file
-from paycalc.tables.datadir import read_tables
-from paycalc.tables.inputs import Inputs, Period
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "pay_lines"
 SCENARIOS = sorted(p for p in GOLDEN.iterdir() if (p / "scenario.yaml").is_file())
@@ -29,18 +26,6 @@ COMPARED = ["employee_id", "date", "salary_type", "rule", "seconds", "quantity",
             "payable"]
 OPTIONAL = ["approved", "approved_by", "approval_level"]
 """Compared too where a scenario's expected lines have the column."""
-
-
-def _load(folder: Path) -> tuple[list[Any], Inputs, Period]:
-    spec = load_file(folder / "scenario.yaml").data
-    agreements = [compile_agreement(folder / name) for name in spec["agreements"]]
-    inputs = read_tables(folder)
-    if inputs.assignments is None:
-        assert inputs.employees is not None
-        inputs = Inputs(**{**inputs.__dict__, "assignments": inputs.employees.select(
-            "employee_id", pl.lit(agreements[0].id).alias("agreement"),
-            pl.lit("2000-01-01").str.to_date().alias("valid_from"))})
-    return agreements, inputs, Period(spec["period"]["from"], spec["period"]["to"])
 
 
 def _expected(path: Path, columns: list[str]) -> list[dict[str, Any]]:
@@ -73,7 +58,8 @@ def test_there_are_at_least_12_scenarios() -> None:
 
 @pytest.mark.parametrize("folder", SCENARIOS, ids=lambda p: p.name)
 def test_golden_scenario(folder: Path) -> None:
-    agreements, inputs, period = _load(folder)
+    case = load_case(folder)
+    agreements, inputs, period = case.agreements, case.inputs, case.period
     header = pl.read_csv(folder / "expected_pay_lines.csv", n_rows=0, comment_prefix="#").columns
     compared = COMPARED + [c for c in OPTIONAL if c in header]
     expected = _expected(folder / "expected_pay_lines.csv", compared)

@@ -14,13 +14,11 @@ from typing import Any
 
 import polars as pl
 import pytest
-from test_golden_pay_lines import _load
 
+from paycalc.batch.cases import load_case
 from paycalc.engine import evaluate
 from paycalc.reference.pay_lines import evaluate_reference
 from paycalc.reference.trackers import evaluate_trackers_reference
-from paycalc.spec.load import load_file
-from paycalc.tables.inputs import Opening
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "trackers"
 SCENARIOS = sorted(p for p in GOLDEN.iterdir() if (p / "scenario.yaml").is_file())
@@ -49,16 +47,9 @@ def test_there_are_at_least_15_scenarios() -> None:
 
 @pytest.mark.parametrize("folder", SCENARIOS, ids=lambda p: p.name)
 def test_golden_tracker_scenario(folder: Path) -> None:
-    agreements, inputs, period = _load(folder)
-    spec = load_file(folder / "scenario.yaml").data
-    opening = None
-    if "lock" in spec:
-        balances = pl.read_csv(folder / spec["lock"]["balances"], comment_prefix="#",
-                               schema_overrides={"tracking_year": pl.Date,
-                                                 "balance": pl.Decimal(38, 6),
-                                                 "accrued": pl.Decimal(38, 6)})
-        opening = Opening(spec["lock"]["date"], balances)
-    as_of = spec.get("as_of")
+    case = load_case(folder)
+    agreements, inputs, period = case.agreements, case.inputs, case.period
+    opening, as_of = case.opening, case.as_of
     engine = evaluate(agreements, inputs, period, opening=opening, balances_as_of=as_of)
     facts = evaluate_reference(agreements, inputs, period)
     reference = evaluate_trackers_reference(agreements, inputs, period, facts, opening, as_of)

@@ -10,15 +10,13 @@ from pathlib import Path
 import polars as pl
 from click.testing import CliRunner
 
+from paycalc.batch.cases import load_case
 from paycalc.batch.run import period_of, run_directory
 from paycalc.batch.tracker_report import MOVED, tracker_report
 from paycalc.batch.write import write_run
 from paycalc.cli import EXIT_OK, main
 from paycalc.engine import evaluate
 from paycalc.spec.bundled import AGREEMENTS_DIR, SAMPLE_DIR
-from paycalc.spec.compile import compile_agreement
-from paycalc.tables.datadir import read_tables
-from paycalc.tables.inputs import Inputs, Period
 
 CARRY = Path(__file__).resolve().parent.parent / "fixtures" / "trackers" / "03_set_carry_over"
 
@@ -26,13 +24,8 @@ CARRY = Path(__file__).resolve().parent.parent / "fixtures" / "trackers" / "03_s
 def test_a_reset_with_carry_over_worked_by_hand() -> None:
     """fixtures/trackers/03: e1 adds 55 h (10 Dec) and 3 h (1 Jan), and the reset of 1 Jan
     keeps 40 of 55: -15; e2 adds -12 h and the reset changes nothing. Nothing before."""
-    agreement = compile_agreement(CARRY / "carry_over.yaml")
-    inputs = read_tables(CARRY)
-    assert inputs.employees is not None
-    inputs = Inputs(**{**inputs.__dict__, "assignments": inputs.employees.select(
-        "employee_id", pl.lit(agreement.id).alias("agreement"),
-        pl.lit(dt.date(2000, 1, 1)).alias("valid_from"))})
-    result = evaluate([agreement], inputs, Period(dt.date(2024, 12, 1), dt.date(2025, 1, 31)))
+    case = load_case(CARRY)
+    result = evaluate(case.agreements, case.inputs, case.period)
     report = tracker_report(result.tracker_transactions, result.balances, result.warnings)
     assert report.select("employee_id", "opening", "adjusted", "reset", "balance").rows() == [
         ("e1", "0.00", "58.00", "-15.00", "43.00"), ("e2", "0.00", "-12.00", "0.00", "-12.00")]

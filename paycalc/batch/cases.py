@@ -32,6 +32,7 @@ import polars as pl
 
 from paycalc.engine import Evaluation, evaluate
 from paycalc.errors import DataError, PaycalcError
+from paycalc.rules.compiled import Agreement
 from paycalc.spec.compile import compile_agreement
 from paycalc.spec.load import load_file
 from paycalc.tables.datadir import read_tables
@@ -88,7 +89,20 @@ def run_case(folder: Path) -> CaseResult:
     return result
 
 
-def _evaluate(folder: Path) -> Evaluation:
+@dataclass(frozen=True)
+class Case:
+    """What a case evaluates: its agreements, input tables and period, and where it starts
+    (`opening`, from its lock) and shows balances (`as_of`)."""
+
+    agreements: list[Agreement]
+    inputs: Inputs
+    period: Period
+    opening: Opening | None
+    as_of: dt.date | None
+
+
+def load_case(folder: Path) -> Case:
+    """The case in `folder`; raises `PaycalcError` when it cannot be read."""
     spec = load_file(folder / SCENARIO).data
     try:
         names, period = spec["agreements"], spec["period"]
@@ -104,13 +118,19 @@ def _evaluate(folder: Path) -> Evaluation:
                                    schema_overrides={"tracking_year": pl.Date,
                                                      "balance": MONEY, "accrued": MONEY})
             opening = Opening(spec["lock"]["date"], balances)
-        return evaluate(agreements, inputs, Period(period["from"], period["to"]),
-                        opening=opening, balances_as_of=spec.get("as_of"))
+        return Case(agreements, inputs, Period(period["from"], period["to"]), opening,
+                    spec.get("as_of"))
     except (KeyError, TypeError, IndexError) as exc:
         raise DataError(f"{folder / SCENARIO}: needs period: {{from, to}} and agreements: "
                         f"[files] ({type(exc).__name__}: {exc})") from exc
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise DataError(f"{folder}: {exc}") from exc
+
+
+def _evaluate(folder: Path) -> Evaluation:
+    case = load_case(folder)
+    return evaluate(case.agreements, case.inputs, case.period, opening=case.opening,
+                    balances_as_of=case.as_of)
 
 
 def _compare(actual: pl.DataFrame, path: Path, by_code: bool) -> str:

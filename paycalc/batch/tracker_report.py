@@ -17,14 +17,22 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from paycalc.batch.run_folder import RunFolder
 from paycalc.rules.precision import TICKS
-from paycalc.tables.outputs import spreadsheet_safe
+from paycalc.tables.outputs import BALANCES, TRANSACTIONS, WARNINGS, spreadsheet_safe
 
 MOVED = ("accrued", "taken", "corrected", "adjusted", "reset", "cut", "expired")
 """The columns of what the period moved, in the order of the report."""
 COLUMNS = ("employee_id", "tracker", "tracking_year", "unit", "opening", *MOVED, "balance",
            "shown_on", "shown_balance", "limit_warnings")
 KEY = ["employee_id", "tracker", "tracking_year"]
+
+
+def of_run(folder: RunFolder) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The tables of a run the report is made of: its tracker transactions, balances and
+    warnings."""
+    return (folder.table("tracker_transactions", TRANSACTIONS),
+            folder.table("balances", BALANCES), folder.table("warnings", WARNINGS))
 
 
 def tracker_report(transactions: pl.DataFrame, balances: pl.DataFrame,

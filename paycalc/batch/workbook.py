@@ -20,9 +20,9 @@ from xlsxwriter import Workbook
 from paycalc.batch.corrections import CORRECTED_LINES
 from paycalc.batch.run_folder import RunFolder
 from paycalc.batch.time_reports import ReportOptions, time_report
-from paycalc.batch.tracker_report import NUMBERS, tracker_balances
+from paycalc.batch.tracker_report import NUMBERS, of_run, tracker_balances
 from paycalc.tables.datadir import INTAKE_REJECTS
-from paycalc.tables.outputs import BALANCES, SHEET, TRANSACTIONS, WARNINGS
+from paycalc.tables.outputs import SHEET
 
 SHEETS = ("pay lines", "balances", "time sheet", "rejects")
 
@@ -38,9 +38,7 @@ def write_workbook(run: Path, path: Path) -> list[str]:
         pl.col("quantity").sum(),
         pl.col("amount").filter(pl.col("payable")).sum().alias("payable_amount"),
         pl.len().alias("lines")).sort("employee_id", "agreement", "salary_type")
-    balances = tracker_balances(folder.table("tracker_transactions", TRANSACTIONS),
-                                folder.table("balances", BALANCES),
-                                folder.table("warnings", WARNINGS)).drop("decimals")
+    balances = tracker_balances(*of_run(folder)).drop("decimals")
     sheet = time_report(folder.table("time_sheet", SHEET), ReportOptions(detailed=True))
     times = sheet.with_columns(pl.col(c).cast(pl.Decimal(38, 6)) for c in sheet.columns
                                if c not in ("employee_id", "team", "date", "currency",
