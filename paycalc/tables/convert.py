@@ -35,6 +35,7 @@ from paycalc.reasons import (
     Reason,
 )
 from paycalc.rules.precision import MAX_FRACTION_DIGITS, MAX_WHOLE_DIGITS
+from paycalc.tables.messages import because
 
 
 def convert(values: pl.Series, dtype: pl.DataType | type[pl.DataType], *,
@@ -52,13 +53,18 @@ def convert(values: pl.Series, dtype: pl.DataType | type[pl.DataType], *,
                  else _from_typed(values, dtype))
     failed = values.is_not_null() & converted.is_null()
     if not failed.any():  # the usual case: no value needs showing as text
-        nothing = pl.repeat(None, len(values), dtype=pl.String, eager=True)
-        return converted.alias(values.name), nothing, nothing
+        return _all_read(converted.alias(values.name))
     expected = not_converted(dtype)
     why = pl.select(pl.when(failed).then(pl.lit(expected.code)).alias("code"),
                     pl.when(failed).then(pl.format(expected.positional(), values.cast(pl.String)))
                     .alias("reason"))
     return converted.alias(values.name), why["code"], why["reason"]
+
+
+def _all_read(converted: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """`converted` with no code and no reason: every value converted."""
+    nothing = pl.repeat(None, len(converted), dtype=pl.String, eager=True)
+    return converted, nothing, nothing
 
 
 def not_converted(dtype: pl.DataType | type[pl.DataType]) -> Reason:
@@ -122,14 +128,13 @@ def _decimals(text: pl.Series, dtype: pl.Decimal) -> tuple[pl.Series, pl.Series,
     whole = value.str.extract(r"^[+-]?0*(\d*)").str.len_chars()
     fraction = value.str.extract(r"\.(\d*)$").str.len_chars().fill_null(0)
     precise = (whole <= MAX_WHOLE_DIGITS) & (fraction <= MAX_FRACTION_DIGITS)
+    no_number = because(NOT_A_NUMBER, value=pl.col("value"))
+    too_precise = because(TOO_PRECISE, value=pl.col("value"), whole=MAX_WHOLE_DIGITS,
+                          fraction=MAX_FRACTION_DIGITS)
     read = text.rename("value").to_frame().select(
         pl.when(number & precise).then(value.cast(dtype, strict=False)).alias(text.name),
-        pl.when(~number).then(pl.lit(NOT_A_NUMBER.code))
-        .when(~precise).then(pl.lit(TOO_PRECISE.code)).alias("code"),
-        pl.when(~number).then(pl.format(NOT_A_NUMBER.positional(), "value"))
-        .when(~precise).then(pl.format(TOO_PRECISE.positional(), "value",
-                                       pl.lit(str(MAX_WHOLE_DIGITS)),
-                                       pl.lit(str(MAX_FRACTION_DIGITS)))).alias("reason"))
+        *(pl.when(~number).then(no_number[i]).when(~precise).then(too_precise[i]).alias(name)
+          for i, name in enumerate(("code", "reason"))))
     return read[text.name], read["code"], read["reason"]
 
 
@@ -146,10 +151,9 @@ def _floats(values: pl.Series, dtype: pl.Decimal) -> tuple[pl.Series, pl.Series,
     if not inexact.any():
         return read.alias(values.name), code, reason
     why = pl.DataFrame({"inexact": inexact, "value": text, "code": code, "reason": reason})
-    why = why.select(
-        pl.when("inexact").then(pl.lit(INEXACT_FLOAT.code)).otherwise("code").alias("code"),
-        pl.when("inexact").then(pl.format(INEXACT_FLOAT.positional(), "value", "value"))
-        .otherwise("reason").alias("reason"))
+    float_reason = because(INEXACT_FLOAT, value=pl.col("value"))
+    why = why.select(pl.when("inexact").then(float_reason[i]).otherwise(name).alias(name)
+                     for i, name in enumerate(("code", "reason")))
     kept = pl.select(pl.when(~inexact).then(read)).to_series().alias(values.name)
     return kept, why["code"], why["reason"]
 
@@ -190,16 +194,14 @@ def _datetimes(text: pl.Series, instants: bool) -> tuple[pl.Series, pl.Series, p
         pl.col("instant" if instants else "local"))).to_series().alias(text.name)
     failed = text.is_not_null() & converted.is_null()
     if not failed.any():
-        nothing = pl.repeat(None, len(text), dtype=pl.String, eager=True)
-        return converted, nothing, nothing
-    unread = pl.format(NOT_A_DATETIME.positional(), pl.col("value"))
-    mixed = pl.format(MIXED_OFFSETS.positional(), pl.col("value"),
-                      pl.lit("has no offset" if instants else "has an offset"),
-                      pl.lit("have one" if instants else "have none"))
+        return _all_read(converted)
+    unread = because(NOT_A_DATETIME, value=pl.col("value"))
+    mixed = because(MIXED_OFFSETS, value=pl.col("value"),
+                    form="has no offset" if instants else "has an offset",
+                    others="have one" if instants else "have none")
     why = read.with_columns(failed.alias("failed"), text.alias("value")).select(
-        pl.when("failed").then(pl.when("read").then(pl.lit(MIXED_OFFSETS.code))
-                               .otherwise(pl.lit(NOT_A_DATETIME.code))).alias("code"),
-        pl.when("failed").then(pl.when("read").then(mixed).otherwise(unread)).alias("reason"))
+        pl.when("failed").then(pl.when("read").then(mixed[i]).otherwise(unread[i])).alias(name)
+        for i, name in enumerate(("code", "reason")))
     return converted, why["code"], why["reason"]
 
 

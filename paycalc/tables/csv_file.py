@@ -24,6 +24,7 @@ import polars as pl
 
 from paycalc.errors import DataError
 from paycalc.reasons import FIELD_COUNT
+from paycalc.tables.messages import rejected
 
 BOM = "\ufeff"
 SEPARATOR = "\x1f"
@@ -89,9 +90,8 @@ def _distinct(header: list[str], path: Path) -> None:
 
 def _field_counts(ragged: pl.DataFrame, width: int) -> pl.DataFrame:
     """The `FIELD_COUNT` problem of each row of `ragged` (`row`, `found` values)."""
-    return ragged.select(
-        pl.col("row").cast(pl.Int64), pl.lit(FIELD_COUNT.code).alias("code"),
-        pl.format(FIELD_COUNT.positional(), "found", pl.lit(width)).alias("reason"))
+    return ragged.select(pl.col("row").cast(pl.Int64),
+                         *rejected(FIELD_COUNT, found=pl.col("found"), expected=width))
 
 
 def _parsed(text: str, path: Path) -> list[list[str]]:
