@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -77,10 +79,20 @@ def test_demo_runs_the_sample_data_and_writes_the_report(tmp_path: Path) -> None
     result = run("demo", "--out", str(tmp_path / "demo"))
     assert result.exit_code == 0, result.output
     assert "punches.csv" in result.output and "report:" in result.output
-    report = (tmp_path / "demo" / "report.html").read_text()
-    assert "Pay summary" in report and report.count("<polyline") == 5
+    site = tmp_path / "demo" / "report"
+    report = (site / "index.html").read_text()
+    assert "Pay totals" in report and report.count('<figure class="chart"') == 5
     for tracker in ("FLEX", "LONG_SERVICE", "PTO", "TOIL", "VAC"):
         assert f'aria-label="{tracker} balance over time"' in report
+    pages = sorted(p.name for p in (site / "employees").glob("e*.html"))
+    assert len(pages) == 36 and pages[:3] == ["e0.html", "e1.html", "e10.html"]
+    listing = (site / "employees" / "list-1.html").read_text()
+    listed = re.findall(r'<a href="(e\d+)\.html">', listing)
+    assert listed[:12] == [f"e{n}" for n in range(12)]   # natural order: e2 before e10
+    sums = dict(reversed(line.split("  "))
+                for line in (site / "SHA256SUMS").read_text().splitlines())
+    assert len(sums) == 36 + 1 + 1 + 5   # pages, list page, index, assets
+    assert sums["index.html"] == hashlib.sha256((site / "index.html").read_bytes()).hexdigest()
 
 
 def test_no_command_runs_the_demo_in_paycalc_demo(tmp_path: Path,
@@ -88,7 +100,7 @@ def test_no_command_runs_the_demo_in_paycalc_demo(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, [])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "paycalc-demo" / "report.html").is_file()
+    assert (tmp_path / "paycalc-demo" / "report" / "index.html").is_file()
 
 
 def test_python_dash_m_runs_the_command() -> None:

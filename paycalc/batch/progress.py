@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -52,5 +53,6 @@ def summary_table(batch: Batch) -> Table:
         if name != "row_counts":   # shown per file above
             table.add_row(name.replace("_", " "), f"{len(frame):,}")
     for row in currency_totals(batch.pay_lines, batch.agreements).iter_rows(named=True):
-        table.add_row(f"payable {row['currency'] or 'amount, no currency'}", row["amount"])
+        table.add_row(f"payable {row['currency'] or 'amount, no currency'}",
+                      f"{Decimal(row['amount']):,}")
     return table

@@ -1,133 +1,351 @@
-"""The HTML report of a run: pay summary per employee, tracker balances per tracking year
-with a chart of each tracker's balance over the period, warnings and rejects.
+"""The run report: a small static site in the run's `report/` folder that a person opens
+from disk, with no network.
 
-The page is rendered by jinja2 from the package's own template with autoescaping (every
-value from data or agreements is escaped) and StrictUndefined (a misspelt field fails the
-render instead of printing nothing). The chart is inline SVG drawn from numbers worked out
-here, so the page needs no script and no network.
+- `index.html`: the run (period, paycalc version, agreements, counts), rows read, used and
+  rejected per input file, payable totals per currency, per currency and salary type and per
+  team, a chart per tracker of the balance summed over employees, warnings grouped by code
+  and rejected rows grouped by table and reason (counts and the first examples), and the
+  top employees by amount and by warnings. Its size does not grow with the number of
+  employees: they are listed on the pages it links to.
+- `employees/list-N.html`: the employees in natural order (e2 before e10), PAGE_SIZE to a
+  page, with team, hours, amounts and warnings, each linked to its page.
+- `employees/<id>.html`: one employee: pay by salary type, pay lines by day, planned against
+  worked time per day, tracker balances per tracking year with a chart per tracker, and
+  the employee's warnings.
+- `assets/`: the style sheet, vega and vega-lite (`charts`), and the script that draws the
+  charts.
+
+Pages are rendered by jinja2 from the package's templates with autoescaping and
+StrictUndefined. The rows of the employee and list pages are made for all employees at once
+by Polars expressions that escape every value (`_cell`) and reach the templates as markup.
+Amounts are shown at their currency's decimals, tracker figures at their tracker's, time in
+hours with 2 decimals.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+import hashlib
+import re
+from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import jinja2
 import polars as pl
+from markupsafe import Markup
 
+from paycalc.batch.charts import (
+    balance_points,
+    chart_spec,
+    chart_values,
+    tracker_looks,
+    with_values,
+)
 from paycalc.batch.run import Batch
+from paycalc.batch.tracker_report import as_text, tracker_balances
 from paycalc.rules.compiled import Agreement
 from paycalc.tables.outputs import amount_text
 from paycalc.version import __version__
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-WIDTH, HEIGHT, PAD = 640, 180, 36
+ASSETS = Path(__file__).resolve().parent / "assets"
+SCRIPTS = ("vega.min.js", "vega-lite.min.js", "charts.js")
+"""The scripts every page loads, in order, from `assets/`."""
+PAGE_SIZE = 500
+"""Employees on one list page."""
+EXAMPLES = 3
+"""Examples shown of each warning code and reject reason on the index."""
+TOP = 10
+"""Employees in each top list of the index."""
+WORKED = ((pl.col("unit") == "hours") & pl.col("rule").str.starts_with("time_rules.")
+          & ~pl.col("rule").str.starts_with("time_rules.supplements"))
+"""Pay lines of worked hours: time-rule lines other than supplements, which pay extra for
+hours already counted."""
 
 
-@dataclass(frozen=True)
-class Chart:
-    """One tracker's total balance over employees, day by day, as SVG coordinates."""
-
-    tracker: str
-    unit: str
-    points: str
-    low: Decimal
-    high: Decimal
-    first_day: str
-    last_day: str
-    zero_y: float
-
-
-def render_report(batch: Batch) -> str:
-    """The report page of `batch`."""
+def render_site(batch: Batch) -> dict[str, bytes]:
+    """The report of `batch`: its files by path under `report/`."""
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return environment.get_template("report.html.j2").render(
-        version=__version__, period=batch.period, accounting=batch.accounting.to_dicts(),
-        pay=pay_summary(batch.pay_lines, batch.agreements).to_dicts(),
-        totals=currency_totals(batch.pay_lines, batch.agreements).to_dicts(),
-        balances=[{**row, "balance": shown_at(row["balance"], row["decimals"])}
-                  for row in batch.evaluation.balances.sort(
-                      "tracker", "tracking_year", "employee_id", nulls_last=True).to_dicts()],
-        charts=charts(batch), warnings=batch.evaluation.warnings.to_dicts(),
-        rejects=batch.rejects.to_dicts(), width=WIDTH, height=HEIGHT, pad=PAD)
+    people = employees_of(batch)
+    files = {f"assets/{name}": (ASSETS / name).read_bytes()
+             for name in (*SCRIPTS, "report.css", "LICENSE-vega.txt")}
+    common = {"version": __version__, "period": batch.period, "scripts": SCRIPTS}
+    pages = max(1, -(-len(people) // PAGE_SIZE))
+    index = environment.get_template("index.html.j2").render(
+        **common, root="", **index_parts(batch, people), pages=pages,
+        employees=len(people))
+    files["index.html"] = index.encode()
+    for number, rows in enumerate(list_rows(batch, people), start=1):
+        page = environment.get_template("employees.html.j2").render(
+            **common, root="../", page=number, pages=pages, rows=Markup(rows))
+        files[f"employees/list-{number}.html"] = page.encode()
+    template = environment.get_template("employee.html.j2")
+    for person, parts in employee_parts(batch, people):
+        files[f"employees/{person['file']}"] = template.render(
+            **common, root="../", person=person, **parts).encode()
+    return files
 
 
-def shown_at(value: Decimal, decimals: int) -> str:
-    """A tracker quantity as text at the tracker's `decimals` (halves away from zero): the
-    ledger keeps six decimals, people read the tracker's own."""
-    return str(value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+def natural_key(text: str) -> tuple[object, ...]:
+    """A sort key that orders the numbers inside ids by value: e2 before e10."""
+    parts = re.split(r"(\d+)", text)
+    return (*[int(p) if i % 2 else p.casefold() for i, p in enumerate(parts)], text)
 
 
-def currency_decimals(agreements: list[Agreement]) -> dict[str | None, int]:
-    """The decimals amounts of each currency are shown at: the most any of its agreements
-    declares (None: agreements that declare no currency)."""
-    places: dict[str | None, int] = {}
+def page_name(employee_id: str) -> str:
+    """The file name of an employee's page: the id itself when it is short lowercase
+    letters, digits, `-` and `_` (no two such names differ only in case), else the id's
+    safe characters and a hash of the whole id."""
+    if re.fullmatch(r"[a-z0-9_-]{1,64}", employee_id):
+        return f"{employee_id}.html"
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", employee_id)[:40]
+    return f"{safe}~{hashlib.sha256(employee_id.encode()).hexdigest()[:10]}.html"
+
+
+def employees_of(batch: Batch) -> pl.DataFrame:
+    """Every employee the run has anything of, in natural order: employee_id, order, file,
+    list (its list page), team (the team of their last day in the time sheet)."""
+    ids = pl.concat([batch.pay_lines["employee_id"], batch.time_sheet["employee_id"],
+                     batch.evaluation.balances["employee_id"],
+                     batch.evaluation.warnings["employee_id"].drop_nulls()]).unique()
+    ordered = sorted(ids.to_list(), key=natural_key)
+    people = pl.DataFrame({
+        "employee_id": pl.Series(ordered, dtype=pl.String),
+        "order": pl.Series(range(len(ordered)), dtype=pl.Int64),
+        "file": pl.Series([page_name(i) for i in ordered], dtype=pl.String)})
+    teams = batch.time_sheet.filter(pl.col("team").is_not_null()).sort("date").group_by(
+        "employee_id").agg(pl.col("team").last())
+    return people.join(teams, on="employee_id", how="left", maintain_order="left").with_columns(
+        (pl.col("order") // PAGE_SIZE + 1).alias("list"))
+
+
+def currency_places(agreements: list[Agreement]) -> pl.Expr:
+    """The decimals amounts of each line's `currency` are shown at: the most any of its
+    agreements declares ('' stands for agreements that declare no currency)."""
+    places: dict[str, int] = {}
     for a in agreements:
-        places[a.money.currency] = max(places.get(a.money.currency, 0), a.money.decimals)
-    return places
+        key = a.money.currency or ""
+        places[key] = max(places.get(key, 0), a.money.decimals)
+    return pl.col("currency").fill_null("").replace_strict(places, default=4,
+                                                           return_dtype=pl.Int64)
 
 
 def currency_totals(lines: pl.DataFrame, agreements: list[Agreement]) -> pl.DataFrame:
     """Payable lines and their amount per currency (null: agreements that declare none),
-    never added up across currencies; the amount as text at the most decimals the
-    currency's agreements declare."""
-    places = currency_decimals(agreements)
-    totals = lines.filter("payable").group_by("currency").agg(
-        pl.len().alias("lines"), pl.col("amount").sum().alias("amount")).sort(
-        "currency", nulls_last=True)
-    return totals.with_columns(pl.Series("amount", [
-        f"{amount:,.{places.get(currency, 4)}f}" if amount is not None else ""
-        for currency, amount in totals.select("currency", "amount").iter_rows()],
-        dtype=pl.String))
+    never added up across currencies; the amount as text at the currency's decimals."""
+    return lines.filter("payable").group_by("currency").agg(
+        pl.len().alias("lines"), pl.col("amount").sum()).sort(
+        "currency", nulls_last=True).with_columns(
+        amount_text(pl.col("amount"), currency_places(agreements)).alias("amount"))
 
 
-def pay_summary(lines: pl.DataFrame, agreements: list[Agreement]) -> pl.DataFrame:
-    """Per employee and currency: agreements, worked hours (time-rule lines other than
-    supplements, which pay extra for hours already counted), lines, payable amount and
-    lines waiting for approval; amounts at the currency's decimals."""
-    places = currency_decimals(agreements)
-    worked = ((pl.col("unit") == "hours") & pl.col("rule").str.starts_with("time_rules.")
-              & ~pl.col("rule").str.starts_with("time_rules.supplements"))
-    return lines.group_by("employee_id", "currency").agg(
-        pl.col("agreement").unique().sort().str.join(", ").alias("agreements"),
-        (pl.col("seconds").filter(worked).sum() / 3600).round(2).alias("hours"),
-        pl.len().alias("lines"),
-        pl.col("amount").filter("payable").sum().alias("amount"),
-        (~pl.col("payable")).sum().alias("unpaid"),
-    ).sort("employee_id", "currency", nulls_last=True).with_columns(amount_text(
-        pl.col("amount"), pl.col("currency").replace_strict(places, default=4,
-                                                             return_dtype=pl.Int64)))
+def _text(value: pl.Expr) -> pl.Expr:
+    """`value` as HTML-escaped text (empty when null)."""
+    text = value.cast(pl.String).fill_null("")
+    for raw, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"),
+                         ("'", "&#39;")):
+        text = text.str.replace_all(raw, escaped, literal=True)
+    return text
 
 
-def charts(batch: Batch) -> list[Chart]:
-    """A chart per tracker: the sum over employees of the balance at the end of each day
-    of the period (the balance at the end, less the transactions after each day)."""
-    moves = batch.evaluation.tracker_transactions
-    result = []
-    for (tracker,), rows in sorted(moves.group_by("tracker"), key=lambda g: str(g[0][0])):
-        ending = batch.evaluation.balances.filter(pl.col("tracker") == tracker)
-        days = pl.date_range(batch.period.start, batch.period.end, eager=True).alias("date")
-        daily = rows.group_by("date").agg(pl.col("quantity").sum())
-        series = pl.DataFrame(days).join(daily, on="date", how="left").with_columns(
-            pl.col("quantity").fill_null(0)).sort("date")
-        total = ending["balance"].sum()
-        after = series["quantity"].reverse().cum_sum().reverse().shift(-1, fill_value=0)
-        values = [Decimal(total) - Decimal(a) for a in after]
-        result.append(_chart(str(tracker), str(rows["unit"][0]), values,
-                             str(batch.period.start), str(batch.period.end)))
-    return result
+def _cell(value: pl.Expr, *, number: bool = False) -> pl.Expr:
+    return pl.concat_str(pl.lit('<td class="n">' if number else "<td>"), _text(value),
+                         pl.lit("</td>"))
 
 
-def _chart(tracker: str, unit: str, values: list[Decimal], first: str, last: str) -> Chart:
-    low, high = min([*values, Decimal(0)]), max([*values, Decimal(0)])
-    span = (high - low) or Decimal(1)
-    step = (WIDTH - 2 * PAD) / max(len(values) - 1, 1)
+def _link(href: pl.Expr, text: pl.Expr) -> pl.Expr:
+    return pl.concat_str(pl.lit('<td><a href="'), _text(href), pl.lit('">'), _text(text),
+                         pl.lit("</a></td>"))
 
-    def y(value: Decimal) -> float:
-        return round(PAD / 2 + float((high - value) / span) * (HEIGHT - PAD), 1)
 
-    points = " ".join(f"{round(PAD + i * step, 1)},{y(v)}" for i, v in enumerate(values))
-    return Chart(tracker, unit, points, low, high, first, last, y(Decimal(0)))
+def _row(*cells: pl.Expr) -> pl.Expr:
+    return pl.concat_str(pl.lit("<tr>"), *cells, pl.lit("</tr>\n"))
+
+
+def hours(seconds: pl.Expr) -> pl.Expr:
+    """Seconds as hours with 2 decimals (halves away from zero)."""
+    hundredths = (seconds.abs() * 100 + 1800) // 3600
+    return pl.concat_str(pl.when(seconds < 0).then(pl.lit("-")).otherwise(pl.lit("")),
+                         (hundredths // 100).cast(pl.String), pl.lit("."),
+                         (hundredths % 100).cast(pl.String).str.zfill(2))
+
+
+def grouped(amount: str) -> str:
+    """An amount shown with thousands separators: 1234567.50 as 1,234,567.50 (the index's
+    few totals; the long tables of employee pages keep plain figures)."""
+    return f"{Decimal(amount):,}"
+
+
+def quantity(value: pl.Expr) -> pl.Expr:
+    """A pay-line quantity without trailing zeros."""
+    return value.cast(pl.String).str.strip_chars_end("0").str.strip_chars_end(".")
+
+
+def index_parts(batch: Batch, people: pl.DataFrame) -> dict[str, object]:
+    """What the index shows, as template values."""
+    lines, warnings = batch.pay_lines, batch.evaluation.warnings
+    places = currency_places(batch.agreements)
+    payable = lines.filter("payable")
+    by_type = payable.group_by("currency", "salary_type", "unit").agg(
+        pl.len().alias("lines"), pl.col("quantity").sum(), pl.col("amount").sum())
+    day_team = batch.time_sheet.select("employee_id", "date", "team").unique()
+    teamed = lines.join(day_team, on=["employee_id", "date"], how="left").join(
+        people.select("employee_id", pl.col("team").alias("usual")), on="employee_id",
+        how="left").with_columns(pl.coalesce("team", "usual").fill_null("(no team)"))
+    by_team = teamed.group_by("team", "currency").agg(
+        pl.col("employee_id").n_unique().alias("employees"),
+        pl.col("seconds").filter(WORKED).sum().alias("seconds"),
+        pl.col("amount").filter("payable").sum())
+    amounts = payable.group_by("employee_id", "currency").agg(pl.col("amount").sum()).join(
+        people, on="employee_id")
+    top_paid = amounts.sort("amount", "order", descending=[True, False]).group_by(
+        "currency", maintain_order=True).head(TOP)
+    counted = warnings.drop_nulls("employee_id").group_by("employee_id").len("warnings").join(
+        people, on="employee_id").sort("warnings", "order", descending=[True, False]).head(TOP)
+    linked = warnings.join(people.select("employee_id", "file"), on="employee_id", how="left")
+    by_code = linked.group_by("code").agg(
+        pl.len().alias("count"), pl.col("employee_id").n_unique().alias("employees"),
+        pl.struct("employee_id", "file", "date", "message").head(EXAMPLES).alias("examples"))
+    rejects = batch.rejects.group_by("table", "code").agg(
+        pl.len().alias("count"),
+        pl.struct("row_id", "column", "reason").head(EXAMPLES).alias("examples"))
+    looks = tracker_looks(batch.agreements)
+    points = balance_points(batch.evaluation.tracker_transactions, batch.evaluation.balances,
+                            [], batch.period.start, batch.period.end)
+    charts = [{"tracker": tracker, "spec": Markup(with_values(chart_spec(
+                  looks[tracker], f"{tracker}: balance of all employees", limits=False),
+                  values))}
+              for tracker, values in chart_values(points, []).iter_rows() if tracker in looks]
+
+    def money(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(amount_text(pl.col("amount"), places).alias("amount")
+                                  .map_elements(grouped, return_dtype=pl.String))
+
+    return {
+        "agreements": [{"id": a.id, "name": a.name, "currency": a.money.currency or ""}
+                       for a in batch.agreements],
+        "counts": {"pay lines": len(lines), "payable lines": len(payable),
+                   "warnings": len(warnings), "rejected rows": len(batch.rejects)},
+        "accounting": batch.accounting.to_dicts(),
+        "totals": currency_totals(lines, batch.agreements).with_columns(
+            pl.col("amount").map_elements(grouped, return_dtype=pl.String)).to_dicts(),
+        "by_type": money(by_type.sort("currency", "salary_type", nulls_last=True)).with_columns(
+            quantity(pl.col("quantity")).alias("quantity")).to_dicts(),
+        "by_team": money(by_team.sort("team", "currency", nulls_last=True)).with_columns(
+            hours(pl.col("seconds")).alias("hours")).to_dicts(),
+        "top_paid": money(top_paid).to_dicts(), "top_warned": counted.to_dicts(),
+        "warning_codes": by_code.sort("count", "code", descending=[True, False]).to_dicts(),
+        "reject_reasons": rejects.sort("table", "count", descending=[False, True]).to_dicts(),
+        "charts": charts,
+    }
+
+
+def list_rows(batch: Batch, people: pl.DataFrame) -> list[str]:
+    """The rows of each list page, in page order."""
+    places = currency_places(batch.agreements)
+    paid = batch.pay_lines.group_by("employee_id", "currency").agg(
+        pl.col("amount").filter("payable").sum(),
+        pl.col("seconds").filter(WORKED).sum()).with_columns(
+        pl.concat_str(amount_text(pl.col("amount"), places), pl.lit(" "),
+                      pl.col("currency").fill_null("")).str.strip_chars_end().alias("paid"))
+    per_person = paid.sort("currency", nulls_last=True).group_by("employee_id").agg(
+        pl.col("paid").str.join("; "), pl.col("seconds").sum())
+    warned = batch.evaluation.warnings.drop_nulls("employee_id").group_by("employee_id").len(
+        "warnings")
+    agreements = batch.pay_lines.group_by("employee_id").agg(
+        pl.col("agreement").unique().sort().str.join(", ").alias("agreements"))
+    rows = people.join(per_person, on="employee_id", how="left").join(
+        warned, on="employee_id", how="left").join(
+        agreements, on="employee_id", how="left").sort("order").select(
+        "list", _row(_link(pl.col("file"), pl.col("employee_id")), _cell(pl.col("team")),
+                     _cell(pl.col("agreements")),
+                     _cell(hours(pl.col("seconds").fill_null(0)), number=True),
+                     _cell(pl.col("paid"), number=True),
+                     _cell(pl.col("warnings").fill_null(0), number=True)).alias("row"))
+    grouped = rows.group_by("list", maintain_order=True).agg(pl.col("row").str.join(""))
+    return grouped["row"].to_list() or [""]
+
+
+def _per_employee(frame: pl.DataFrame, row: pl.Expr) -> dict[str, str]:
+    """`row` made of each row of `frame` (in its order), joined per employee."""
+    made = frame.select("employee_id", row.alias("row")).group_by(
+        "employee_id", maintain_order=True).agg(pl.col("row").str.join(""))
+    return dict(made.iter_rows())
+
+
+def employee_parts(batch: Batch, people: pl.DataFrame) -> Iterator[
+        tuple[dict[str, object], dict[str, object]]]:
+    """Each employee (a row of `people`) with what their page shows, as template values."""
+    places = currency_places(batch.agreements)
+    lines = batch.pay_lines
+    by_type = _per_employee(
+        lines.group_by("employee_id", "salary_type", "unit", "currency").agg(
+            pl.len().alias("lines"), pl.col("quantity").sum(),
+            pl.col("amount").filter("payable").sum(), (~pl.col("payable")).sum()
+            .alias("waiting")).sort("employee_id", "salary_type", "currency", nulls_last=True),
+        _row(_cell(pl.col("salary_type")), _cell(pl.col("lines"), number=True),
+             _cell(quantity(pl.col("quantity")), number=True), _cell(pl.col("unit")),
+             _cell(amount_text(pl.col("amount"), places), number=True),
+             _cell(pl.col("currency")), _cell(pl.col("waiting"), number=True)))
+    pay_total = _per_employee(
+        lines.filter("payable").group_by("employee_id", "currency").agg(
+            pl.len().alias("lines"), pl.col("amount").sum()).sort(
+            "employee_id", "currency", nulls_last=True),
+        pl.concat_str(pl.lit('<tr class="total"><td>total</td>'),
+                      _cell(pl.col("lines"), number=True), pl.lit("<td></td><td></td>"),
+                      _cell(amount_text(pl.col("amount"), places), number=True),
+                      _cell(pl.col("currency")), pl.lit("<td></td></tr>\n")))
+    agreements = dict(lines.group_by("employee_id").agg(
+        pl.col("agreement").unique().sort().str.join(", ")).iter_rows())
+    by_day = _per_employee(lines, _row(
+        _cell(pl.col("date")), _cell(pl.col("salary_type")),
+        _cell(quantity(pl.col("quantity")), number=True), _cell(pl.col("unit")),
+        _cell(quantity(pl.col("rate")), number=True),
+        _cell(amount_text(pl.col("amount"), places), number=True), _cell(pl.col("currency")),
+        _cell(pl.when("payable").then(pl.lit("payable")).otherwise(pl.lit("awaiting approval"))
+              )))
+    sheet = batch.time_sheet.group_by("employee_id", "date").agg(
+        pl.col("planned", "system", "reported", "salary_time").sum()).sort("employee_id", "date")
+    time = _per_employee(sheet, _row(
+        _cell(pl.col("date")), *[_cell(hours(pl.col(c)), number=True)
+                                 for c in ("planned", "system", "reported", "salary_time")],
+        _cell(hours(pl.col("reported") - pl.col("planned")), number=True)))
+    time_total = _per_employee(
+        sheet.group_by("employee_id").agg(pl.col("planned", "reported", "salary_time").sum()),
+        pl.concat_str(*[hours(pl.col(c)) for c in ("planned", "reported", "salary_time")],
+                      separator="|"))
+    evaluation = batch.evaluation
+    typed = tracker_balances(evaluation.tracker_transactions, evaluation.balances,
+                             evaluation.warnings)
+    balances = _per_employee(as_text(typed), _row(
+        _cell(pl.col("tracker")), _cell(pl.col("tracking_year")), _cell(pl.col("unit")),
+        *[_cell(pl.col(c), number=True) for c in ("opening", "accrued", "taken", "corrected",
+                                                  "adjusted", "reset", "cut", "expired",
+                                                  "balance")],
+        _cell(pl.col("limit_warnings"), number=True)))
+    warnings = _per_employee(evaluation.warnings.drop_nulls("employee_id"), _row(
+        _cell(pl.col("date")), _cell(pl.col("code")), _cell(pl.col("message"))))
+    looks = tracker_looks(batch.agreements)
+    specs = {code: chart_spec(look, f"{code}: {look.name} ({look.unit})")
+             for code, look in looks.items()}
+    charts: dict[str, list[dict[str, object]]] = {}
+    points = balance_points(evaluation.tracker_transactions, evaluation.balances,
+                            ["employee_id"], batch.period.start, batch.period.end)
+    for employee, tracker, values in chart_values(points, ["employee_id"]).iter_rows():
+        if tracker in specs:
+            charts.setdefault(employee, []).append(
+                {"tracker": tracker, "spec": Markup(with_values(specs[tracker], values))})
+    for person in people.iter_rows(named=True):
+        key = person["employee_id"]
+        planned, worked, paid = (time_total.get(key) or "0.00|0.00|0.00").split("|")
+        yield person, {
+            "by_type": Markup(by_type.get(key, "")), "pay_total": Markup(pay_total.get(key, "")),
+            "agreements": agreements.get(key, "none"), "by_day": Markup(by_day.get(key, "")),
+            "time": Markup(time.get(key, "")),
+            "time_total": {"planned": planned, "worked": worked, "paid": paid},
+            "balances": Markup(balances.get(key, "")), "charts": charts.get(key, []),
+            "warnings": Markup(warnings.get(key, "")),
+            "warning_count": 0 if key not in warnings else warnings[key].count("<tr>"),
+        }

@@ -123,6 +123,7 @@ def _flush_folder(folder: Path) -> None:
 
 def put(folder: Path, name: str, content: bytes) -> str:
     """`content` written to `folder/name` and flushed to disk; returns its SHA-256."""
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
     with (folder / name).open("wb") as handle:
         handle.write(content)
         handle.flush()

@@ -42,14 +42,18 @@ def tracker_report(transactions: pl.DataFrame, balances: pl.DataFrame,
     `balances` and `warnings`, only of `employees` and `trackers` when given."""
     typed = tracker_balances(transactions, balances, warnings, employees=employees,
                              trackers=trackers)
+    return spreadsheet_safe(as_text(typed), ["employee_id", "tracker"])
+
+
+def as_text(typed: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `tracker_balances` as text, each quantity at its tracker's decimals."""
     shown = [part.with_columns(pl.col(c).cast(pl.Decimal(38, int(places))).cast(pl.String)
                                for c in NUMBERS)
              for (places,), part in typed.group_by(["decimals"], maintain_order=True)]
     if not shown:
         return pl.DataFrame(schema=dict.fromkeys(COLUMNS, pl.String))
-    out = pl.concat(shown).sort(KEY, nulls_last=False).select(
+    return pl.concat(shown).sort(KEY, nulls_last=False).select(
         *[pl.col(c).cast(pl.String) for c in COLUMNS])
-    return spreadsheet_safe(out, ["employee_id", "tracker"])
 
 
 NUMBERS = ("opening", *MOVED, "balance", "shown_balance")

@@ -1,5 +1,6 @@
-"""Writing a run's outputs: one file per table (Parquet or CSV), the HTML report
-(`paycalc.batch.report`) and a manifest.
+"""Writing a run's outputs: one file per table (Parquet or CSV), the report site in
+`report/` (`paycalc.batch.report`) with the SHA-256 of each of its files in
+`report/SHA256SUMS` (the format `sha256sum -c` checks), and a manifest.
 
 The same inputs give byte-identical files: every table is sorted by the engine, Parquet is
 written without timestamps, CSV with fixed formats, and the manifest (paycalc version,
@@ -16,7 +17,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from paycalc.batch.report import render_report
+from paycalc.batch.report import render_site
 from paycalc.batch.run import Batch
 from paycalc.batch.run_folder import MANIFEST, put, writing
 from paycalc.errors import InputError, OutputError
@@ -25,6 +26,9 @@ from paycalc.tables.outputs import amounts_at
 from paycalc.version import __version__
 
 Format = Literal["parquet", "csv"]
+REPORT = "report"
+"""The folder of the report site in a run's folder."""
+SUMS = "SHA256SUMS"
 
 
 def sha256(path: Path) -> str:
@@ -51,11 +55,15 @@ def write_run(batch: Batch, out: Path, fmt: Format = "parquet", *,
         tables["pay_lines"] = tables["pay_lines"].with_columns(
             amounts_at({a.id: a.money.decimals for a in batch.agreements}))
     files = {name: (f"{name}.{fmt}", frame_bytes(frame, fmt)) for name, frame in tables.items()}
-    files["report"] = ("report.html", render_report(batch).encode())
+    site = render_site(batch)
     try:
         with writing(out, replace=replace) as folder:
             hashes = {name: put(folder, file, content)
                       for name, (file, content) in files.items()}
+            sums = "".join(f"{put(folder, f'{REPORT}/{path}', content)}  {path}\n"
+                           for path, content in sorted(site.items()))
+            files["report"] = (f"{REPORT}/{SUMS}", b"")
+            hashes["report"] = put(folder, f"{REPORT}/{SUMS}", sums.encode())
             outputs: list[dict[str, object]] = [
                 {"table": name, "file": file, "sha256": hashes[name],
                  "rows": len(tables[name]) if name in tables else None}
@@ -65,8 +73,8 @@ def write_run(batch: Batch, out: Path, fmt: Format = "parquet", *,
     except OSError as exc:
         raise OutputError(f"{out}: the run cannot be written ({exc.strerror or exc}); "
                           "nothing was changed") from exc
-    return {name: out / file for name, (file, _) in
-            [*files.items(), ("manifest", (MANIFEST, b""))]}
+    return {**{name: out / file for name, (file, _) in files.items()},
+            "report": out / REPORT / "index.html", "manifest": out / MANIFEST}
 
 
 def manifest_of(batch: Batch, outputs: list[dict[str, object]]) -> dict[str, object]:
