@@ -130,10 +130,13 @@ def test_the_report_site_shows_totals_and_charts_with_axes_in_chromium(tmp_path:
     page = Page()
     page.feed(person)
     lines = batch.pay_lines.filter(employee_id="e1")
-    assert len(page.tables["line-table"]) == 1 + len(lines)
+    days = set(lines["date"]) | set(batch.time_sheet.filter(employee_id="e1")["date"])
+    assert [row[0] for row in page.tables["day-table"][1:]] == [
+        *map(str, sorted(days)), "total"]
     total = lines.filter("payable")["amount"].sum()
-    assert ["total", str(len(lines.filter("payable"))), "", "", f"{total:.2f}", "SEK",
+    assert ["total", str(len(lines.filter("payable"))), "", "", "", f"{total:.2f}", "SEK",
             ""] in page.tables["pay-table"]
+    assert page.tables["day-table"][-1][-1] == f"{total:.2f} SEK"
     own = batch.evaluation.balances.filter(employee_id="e1")
     assert len(page.tables["balance-table"]) == 1 + len(own)
     drawn = charts(person)

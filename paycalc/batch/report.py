@@ -284,9 +284,12 @@ def employee_parts(batch: Batch, people: pl.DataFrame) -> Iterator[
         lines.group_by("employee_id", "salary_type", "unit", "currency").agg(
             pl.len().alias("lines"), pl.col("quantity").sum(),
             pl.col("amount").filter("payable").sum(), (~pl.col("payable")).sum()
-            .alias("waiting")).sort("employee_id", "salary_type", "currency", nulls_last=True),
+            .alias("waiting"), pl.when(pl.col("rate").drop_nulls().n_unique() == 1)
+            .then(pl.col("rate").drop_nulls().first()).alias("rate")).sort(
+            "employee_id", "salary_type", "currency", nulls_last=True),
         _row(_cell(pl.col("salary_type")), _cell(pl.col("lines"), number=True),
              _cell(quantity(pl.col("quantity")), number=True), _cell(pl.col("unit")),
+             _cell(quantity(pl.col("rate")), number=True),
              _cell(amount_text(pl.col("amount"), places), number=True),
              _cell(pl.col("currency")), _cell(pl.col("waiting"), number=True)))
     pay_total = _per_employee(
@@ -294,24 +297,37 @@ def employee_parts(batch: Batch, people: pl.DataFrame) -> Iterator[
             pl.len().alias("lines"), pl.col("amount").sum()).sort(
             "employee_id", "currency", nulls_last=True),
         pl.concat_str(pl.lit('<tr class="total"><td>total</td>'),
-                      _cell(pl.col("lines"), number=True), pl.lit("<td></td><td></td>"),
+                      _cell(pl.col("lines"), number=True), pl.lit("<td></td>" * 3),
                       _cell(amount_text(pl.col("amount"), places), number=True),
                       _cell(pl.col("currency")), pl.lit("<td></td></tr>\n")))
+    pay_total_text = _per_employee(
+        lines.filter("payable").group_by("employee_id", "currency").agg(pl.col("amount").sum())
+        .sort("employee_id", "currency", nulls_last=True).select(
+            "employee_id", pl.concat_str(amount_text(pl.col("amount"), places), pl.lit(" "),
+                                         pl.col("currency").fill_null(""), pl.lit("; "))),
+        pl.col("amount"))
     agreements = dict(lines.group_by("employee_id").agg(
         pl.col("agreement").unique().sort().str.join(", ")).iter_rows())
-    by_day = _per_employee(lines, _row(
-        _cell(pl.col("date")), _cell(pl.col("salary_type")),
-        _cell(quantity(pl.col("quantity")), number=True), _cell(pl.col("unit")),
-        _cell(quantity(pl.col("rate")), number=True),
-        _cell(amount_text(pl.col("amount"), places), number=True), _cell(pl.col("currency")),
-        _cell(pl.when("payable").then(pl.lit("payable")).otherwise(pl.lit("awaiting approval"))
-              )))
     sheet = batch.time_sheet.group_by("employee_id", "date").agg(
-        pl.col("planned", "system", "reported", "salary_time").sum()).sort("employee_id", "date")
-    time = _per_employee(sheet, _row(
-        _cell(pl.col("date")), *[_cell(hours(pl.col(c)), number=True)
-                                 for c in ("planned", "system", "reported", "salary_time")],
-        _cell(hours(pl.col("reported") - pl.col("planned")), number=True)))
+        pl.col("planned", "system", "reported", "salary_time").sum())
+    paid_on = lines.with_columns(pl.concat_str(
+        pl.col("salary_type"), pl.lit(" "), quantity(pl.col("quantity").round(2)), pl.lit(" "),
+        pl.col("unit").replace({"hours": "h", "days": "d"}),
+        pl.when("payable").then(pl.lit("")).otherwise(pl.lit(" (awaiting approval)")))
+        .alias("line")).group_by("employee_id", "date", "currency").agg(
+        pl.col("line").str.join(", "), pl.col("amount").filter("payable").sum()).with_columns(
+        pl.concat_str(amount_text(pl.col("amount"), places), pl.lit(" "),
+                      pl.col("currency").fill_null("")).str.strip_chars_end().alias("amount")
+    ).sort("currency", nulls_last=True).group_by("employee_id", "date").agg(
+        pl.col("line").str.join("; "), pl.col("amount").str.join("; "))
+    days = sheet.join(paid_on, on=["employee_id", "date"], how="full", coalesce=True).sort(
+        "employee_id", "date")
+    by_day = _per_employee(days, _row(
+        _cell(pl.col("date")),
+        *[_cell(pl.when(pl.col(c).is_not_null()).then(hours(pl.col(c))))
+          for c in ("planned", "system", "reported", "salary_time")],
+        _cell(hours(pl.col("reported") - pl.col("planned"))), _cell(pl.col("line")),
+        _cell(pl.col("amount"))))
     time_total = _per_employee(
         sheet.group_by("employee_id").agg(pl.col("planned", "reported", "salary_time").sum()),
         pl.concat_str(*[hours(pl.col(c)) for c in ("planned", "reported", "salary_time")],
@@ -342,8 +358,8 @@ def employee_parts(batch: Batch, people: pl.DataFrame) -> Iterator[
         planned, worked, paid = (time_total.get(key) or "0.00|0.00|0.00").split("|")
         yield person, {
             "by_type": Markup(by_type.get(key, "")), "pay_total": Markup(pay_total.get(key, "")),
+            "pay_total_text": pay_total_text.get(key, "").strip("; "),
             "agreements": agreements.get(key, "none"), "by_day": Markup(by_day.get(key, "")),
-            "time": Markup(time.get(key, "")),
             "time_total": {"planned": planned, "worked": worked, "paid": paid},
             "balances": Markup(balances.get(key, "")), "charts": charts.get(key, []),
             "warnings": Markup(warnings.get(key, "")),

@@ -11,6 +11,7 @@ from paycalc.rules.compiled import Agreement
 from paycalc.spec.compile import compile_resolved
 from paycalc.spec.language.document import AgreementDocument
 from paycalc.spec.resolve import Catalog, resolve_agreement, resolve_rule_set
+from paycalc.spec.validate import SchemaError
 
 
 @dataclass
@@ -49,8 +50,9 @@ def check_paths(paths: Iterable[Path], agreement_dirs: Sequence[Path],
                 resolve_rule_set(path, catalog)
                 checked.rule_sets.append(document.rule_set)
         except AgreementError as exc:
-            checked.problems += [p for p in exc.problems if p not in seen]
-            seen.update(exc.problems)
+            found = [*exc.problems, *_references_despite(exc, path, catalog)]
+            checked.problems += [p for p in found if p not in seen]
+            seen.update(found)
     checked.problems.sort()
     return checked
 
@@ -68,3 +70,21 @@ def _once(document: AgreementDocument, path: Path,
                                       f"{earlier[1]._origin.file}", "one file per agreement id"),
         earlier[1]._origin.problem(("agreement",), f"agreement '{document.agreement}' is also "
                                    f"defined in {where.file}", "one file per agreement id")])
+
+
+def _references_despite(exc: AgreementError, path: Path, catalog: Catalog) -> list[Problem]:
+    """The references to unknown trackers, salary types, activities and the like in the
+    file at `path`, found in what is left of it without the values its schema refused
+    (`SchemaError.partial`): reported in the same pass as the schema problems."""
+    if not isinstance(exc, SchemaError) or exc.partial is None:
+        return []
+    view = catalog.with_document(path, exc.partial)
+    try:
+        if isinstance(exc.partial, AgreementDocument):
+            compile_resolved(resolve_agreement(path, view))
+        else:
+            resolve_rule_set(path, view)
+    except AgreementError as later:
+        files = {p.file for p in exc.problems}
+        return [p for p in later.problems if p.message.startswith("unknown ") and p.file in files]
+    return []

@@ -57,6 +57,11 @@ class Catalog:
             self._documents[key] = validate_document(load_file(path))
         return self._documents[key]
 
+    def with_document(self, path: Path, document: Document) -> Catalog:
+        """This catalog, with `document` standing for the file at `path`."""
+        return Catalog(self.agreement_dirs, self.rule_dirs,
+                       {**self._documents, path.resolve(): document})
+
     def find(self, ident: str, kind: str) -> Path | None:
         """The file of template or rule set `ident` (kind 'agreement' or 'rule_set')."""
         for folder in self.agreement_dirs if kind == "agreement" else self.rule_dirs:

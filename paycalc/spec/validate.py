@@ -8,6 +8,7 @@ remembers its file and key path so later checks can point at it too.
 
 from __future__ import annotations
 
+import copy
 import types
 import typing
 from typing import Any, Union, get_args, get_origin
@@ -56,9 +57,53 @@ def validate_document(doc: SourceDocument) -> Document:
     try:
         result = model.model_validate(data)
     except ValidationError as exc:
-        raise AgreementError(_problems(doc, model, exc)) from None
+        raise SchemaError(_problems(doc, model, exc), _without_refused(doc, model, exc)
+                          ) from None
     attach_origin(result, doc, ())
     return result
+
+
+class SchemaError(AgreementError):
+    """A file whose shape is wrong, with `partial`: the document without the values that
+    were refused, when what is left is valid (None otherwise). Its references can still
+    be checked, so a consultant sees every problem of the file in one pass."""
+
+    def __init__(self, problems: list[Problem], partial: Document | None) -> None:
+        super().__init__(problems)
+        self.partial = partial
+
+
+def _without_refused(doc: SourceDocument, model: type[Document],
+                     exc: ValidationError) -> Document | None:
+    """`doc` validated again with each refused value or unknown key left out, when nothing
+    refused is a missing key, a code or a list item (leaving those out would change what
+    the rest of the file refers to)."""
+    data = copy.deepcopy(doc.data)
+    for _ in range(3):
+        for error in exc.errors(include_url=False):
+            loc = tuple(p for p in error["loc"]
+                        if not (isinstance(p, str) and p.startswith("@")))
+            if error["type"] == "missing" or not loc or loc[-1] == "[key]" or isinstance(
+                    loc[-1], int):
+                return None
+            parent: Any = data
+            for part in loc[:-1]:
+                inside = (isinstance(parent, dict) and part in parent) or (
+                    isinstance(parent, list) and isinstance(part, int) and part < len(parent))
+                if not inside:
+                    return None
+                parent = parent[part]
+            if not isinstance(parent, dict):
+                return None
+            parent.pop(loc[-1], None)
+        try:
+            result = model.model_validate(data)
+        except ValidationError as again:
+            exc = again
+            continue
+        attach_origin(result, doc, ())
+        return result
+    return None
 
 
 def attach_origin(value: Any, doc: SourceDocument | None, path: KeyPath) -> None:
