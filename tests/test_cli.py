@@ -67,6 +67,10 @@ def test_show_prints_the_compiled_agreement_with_defaults_and_sources() -> None:
     assert "      year_start: 04-01\n" in text and "      threshold: schedule\n" in text
     assert "_seconds" not in text
     assert "per_hour: 68.50 from 2025-04-01, 71.25 from 2026-04-01" in text
+    # a key the YAML left out is marked as a default; a written one is not (rules/toil.yaml)
+    toil = text[text.index("    TOIL:  # rules/toil.yaml:17"):]
+    assert "      decimals: 2\n" in toil and "      deduction_order: current_year  (default)\n" \
+        in toil and "      max: 150\n" in toil and "      periodised: no  (default)\n" in toil
 
 
 def test_show_unknown_agreement_exits_2() -> None:

@@ -37,6 +37,8 @@ class Source:
     line: int
     column: int
     path: str
+    defaults: frozenset[str] = field(default=frozenset(), compare=False)
+    """The keys of the section that were not written and hold their default."""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column} ({self.path})"

@@ -107,7 +107,9 @@ class _Compiler:
         if origin is None:
             return c.Source("<agreement>", 0, 0, path)
         line, column = origin.mark(section._path, key=True)
-        return c.Source(origin.source_name or origin.file, line, column, path)
+        defaults = frozenset(info.alias or name for name, info in type(section).model_fields.items()
+                             if name not in section.model_fields_set)
+        return c.Source(origin.source_name or origin.file, line, column, path, defaults)
 
     def reference(self, section: Section, fields: tuple[Any, ...], code: str | None,
                   known: Iterable[str], what: str) -> None:

@@ -1,5 +1,5 @@
 """A readable text rendering of a compiled agreement: every rule with its defaults made
-explicit and the place it was written, in the YAML's own terms: durations and times of day
+explicit (a key the YAML left out is marked `(default)`) and the place it was written, in the YAML's own terms: durations and times of day
 as H:MM (the `_seconds` of the rule objects left out of the names), weekdays in week order,
 month-days as MM-DD, the first weekday by name."""
 
@@ -40,10 +40,14 @@ def _render(name: str, value: Any, depth: int) -> list[str]:
         if isinstance(source, c.Source) and source.line:
             head += f"  # {source.file}:{source.line}"
         lines = [head]
+        defaults = source.defaults if isinstance(source, c.Source) else frozenset()
         for item in dataclasses.fields(value):
             if item.name in ("code", "source"):
                 continue
-            lines += _render(item.name, getattr(value, item.name), depth + 1)
+            shown = _render(item.name, getattr(value, item.name), depth + 1)
+            if item.name.removesuffix("_seconds") in defaults and len(shown) == 1:
+                shown = [f"{shown[0]}  (default)"]
+            lines += shown
         return lines
     if isinstance(value, tuple) and value and all(dataclasses.is_dataclass(v) for v in value):
         lines = [f"{pad}{name}:"]
