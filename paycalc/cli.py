@@ -40,9 +40,17 @@ __all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_OUTPUT", "EXIT_PROBLEMS", "EXIT_REJECTS
            "EXIT_TESTS", "EXIT_USAGE", "main"]
 
 
+COMMAND_LINE = "paycalc.command_line"
+"""Where the command line the group was given is kept in the click context's meta."""
+
+
 class _Commands(click.Group):
     """The command group: any `PaycalcError` a command raises ends it with the error's
     lines on standard error and its exit code (see `paycalc.errors`), never a traceback."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[COMMAND_LINE] = ["paycalc", *args]   # what the manifest records
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -178,7 +186,8 @@ def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, o
                               store=RunStore(store) if store else None,
                               revisit_from=revisit_from)
         step("write")
-        written = write_run(batch, out, "csv" if fmt == "csv" else "parquet", replace=replace)
+        written = write_run(batch, out, "csv" if fmt == "csv" else "parquet", replace=replace,
+                            command=click.get_current_context().meta.get(COMMAND_LINE))
     _out.print(summary_table(batch))
     return batch, written
 

@@ -174,11 +174,20 @@ def test_the_same_inputs_give_byte_identical_outputs(tmp_path: Path, fmt: str) -
     code, output = _run(tmp_path / "one", "--format", fmt)
     assert code == EXIT_REJECTS, output
     assert _run(tmp_path / "two", "--format", fmt)[0] == EXIT_REJECTS
-    one = sorted(p.name for p in (tmp_path / "one").iterdir())
-    assert one == sorted(p.name for p in (tmp_path / "two").iterdir())
-    assert f"pay_lines.{fmt}" in one and "manifest.json" in one
+    one = sorted(str(p.relative_to(tmp_path / "one")) for p in (tmp_path / "one").rglob("*"))
+    assert one == sorted(str(p.relative_to(tmp_path / "two"))
+                         for p in (tmp_path / "two").rglob("*"))
+    assert f"pay_lines.{fmt}" in one and "manifest.json" in one and "report/index.html" in one
     for name in one:
-        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+        if name != "manifest.json" and (tmp_path / "one" / name).is_file():
+            assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name
+                                                              ).read_bytes(), name
+    # the manifests differ only in how each run was invoked (its --out)
+    first, second = (json.loads((tmp_path / run / "manifest.json").read_text())
+                     for run in ("one", "two"))
+    assert first.pop("invocation")["command"][-3:-2] == [str(tmp_path / "one")]
+    assert second.pop("invocation")["command"][-3:-2] == [str(tmp_path / "two")]
+    assert first == second
 
 
 def test_the_manifest_names_every_input_with_its_hash_and_row_counts(tmp_path: Path) -> None:

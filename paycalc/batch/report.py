@@ -237,7 +237,8 @@ def index_parts(batch: Batch, people: pl.DataFrame) -> dict[str, object]:
             hours(pl.col("seconds")).alias("hours")).to_dicts(),
         "top_paid": money(top_paid).to_dicts(), "top_warned": counted.to_dicts(),
         "warning_codes": by_code.sort("count", "code", descending=[True, False]).to_dicts(),
-        "reject_reasons": rejects.sort("table", "count", descending=[False, True]).to_dicts(),
+        "reject_reasons": rejects.sort("table", "count", "code",
+                                       descending=[False, True, False]).to_dicts(),
         "charts": charts,
     }
 
@@ -269,10 +270,16 @@ def list_rows(batch: Batch, people: pl.DataFrame) -> list[str]:
 
 
 def _per_employee(frame: pl.DataFrame, row: pl.Expr) -> dict[str, str]:
-    """`row` made of each row of `frame` (in its order), joined per employee."""
-    made = frame.select("employee_id", row.alias("row")).group_by(
-        "employee_id", maintain_order=True).agg(pl.col("row").str.join(""))
-    return dict(made.iter_rows())
+    """`row` made of each row of `frame` (in its order), joined per employee. The rows are
+    made by Polars for all employees at once; joining each employee's slice is Python's
+    str.join, several times faster than a group-by that concatenates strings."""
+    made = frame.sort("employee_id", maintain_order=True).select(
+        "employee_id", row.alias("row"))
+    slices = made.with_row_index("start").group_by("employee_id", maintain_order=True).agg(
+        pl.col("start").first(), pl.len())
+    rows = made["row"].to_list()
+    return {employee: "".join(rows[start:start + length])
+            for employee, start, length in slices.iter_rows()}
 
 
 def employee_parts(batch: Batch, people: pl.DataFrame) -> Iterator[

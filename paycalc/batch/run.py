@@ -66,6 +66,10 @@ class Batch:
     made_from: dt.date | None
     revisited: Period | None
     tracker_corrections: pl.DataFrame
+    data: Path | None = None
+    """The data directory the run read."""
+    agreement_dirs: tuple[Path, ...] = ()
+    """The directories the run's agreements were compiled from."""
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """The output tables of the run by name, in the order they are written."""
@@ -138,7 +142,8 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
          _unread(intake.stray), _long_punches(intake.inputs.punches, period)]))
     return Batch(period, agreements, files, intake.files, evaluation, lines,
                  sheet_of(evaluation, intake.inputs, period), rejects,
-                 accounting(intake, refused, rejects), lock, revisited, corrections)
+                 accounting(intake, refused, rejects), lock, revisited, corrections,
+                 Path(data).resolve(), tuple(Path(d).resolve() for d in agreement_dirs))
 
 
 def _earliest(inputs: Inputs) -> dt.date | None:

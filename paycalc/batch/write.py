@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -41,10 +42,11 @@ def sha256(path: Path) -> str:
 
 
 def write_run(batch: Batch, out: Path, fmt: Format = "parquet", *,
-              replace: bool = False) -> dict[str, Path]:
+              replace: bool = False, command: Sequence[str] | None = None) -> dict[str, Path]:
     """Every output table of `batch`, the report and `manifest.json` in `out`, written
     whole or not at all (`paycalc.batch.run_folder.writing`); returns the files. In CSV,
-    amounts are written at their agreement's `money.decimals`. Raises `OutputError` when
+    amounts are written at their agreement's `money.decimals`. The manifest records
+    `command`, the command line that made the run, when given. Raises `OutputError` when
     `out` holds files and not `replace`, or while another run writes it."""
     if not isinstance(batch, Batch):
         raise InputError(f"batch: expected the Batch of run_directory, got {type(batch).__name__}")
@@ -68,7 +70,8 @@ def write_run(batch: Batch, out: Path, fmt: Format = "parquet", *,
                 {"table": name, "file": file, "sha256": hashes[name],
                  "rows": len(tables[name]) if name in tables else None}
                 for name, (file, _) in files.items()]
-            manifest = json.dumps(manifest_of(batch, outputs), indent=2, sort_keys=True) + "\n"
+            manifest = json.dumps(manifest_of(batch, outputs, command), indent=2,
+                                  sort_keys=True) + "\n"
             put(folder, MANIFEST, manifest.encode())
     except OSError as exc:
         raise OutputError(f"{out}: the run cannot be written ({exc.strerror or exc}); "
@@ -77,12 +80,20 @@ def write_run(batch: Batch, out: Path, fmt: Format = "parquet", *,
             "report": out / REPORT / "index.html", "manifest": out / MANIFEST}
 
 
-def manifest_of(batch: Batch, outputs: list[dict[str, object]]) -> dict[str, object]:
+def manifest_of(batch: Batch, outputs: list[dict[str, object]],
+                command: Sequence[str] | None = None) -> dict[str, object]:
     """What a run read and wrote, with hashes: enough to tell whether two runs had the same
-    inputs and gave the same outputs."""
+    inputs and gave the same outputs. `invocation` says how it was made (the command line,
+    the working directory, the data and agreement directories); it is the only part that
+    differs between two runs of the same inputs into different folders."""
     counts = {row["table"]: row for row in batch.accounting.iter_rows(named=True)}
     return {
         "paycalc": __version__,
+        "invocation": {
+            "command": list(command) if command is not None else None,
+            "working_directory": str(Path.cwd()),
+            "data": str(batch.data) if batch.data else None,
+            "agreements": [str(d) for d in batch.agreement_dirs]},
         "period": {"from": batch.period.start.isoformat(), "to": batch.period.end.isoformat()},
         "made_from_lock": batch.made_from.isoformat() if batch.made_from else None,
         "revisited": ({"from": batch.revisited.start.isoformat(),

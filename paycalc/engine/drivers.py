@@ -31,9 +31,10 @@ def windows(assignments: pl.DataFrame, employees: pl.DataFrame, agreement: Agree
     if link.main_agreement_only:
         rows = rows.filter(pl.col("main"))
     return rows.join(employees.select("employee_id", "employment_start", "employment_end",
-                                      "birth_date"), on="employee_id").select(
+                                      "birth_date", pl.col("row_id").alias("employee_row")),
+                     on="employee_id").select(
         "employee_id", "valid_from", pl.col("row_id").alias("assignment"),
-        "employment_start", "birth_date",
+        "employment_start", "birth_date", "employee_row",
         pl.max_horizontal("valid_from", "employment_start", pl.lit(first)).alias("first"),
         pl.min_horizontal("valid_to", "employment_end", pl.lit(last)).alias("last"),
     ).filter(pl.col("first") <= pl.col("last"))
@@ -73,7 +74,10 @@ class _Firing(NamedTuple):
 
 
 _ONE = pl.lit(1, MONEY)
-_NO_IDS = pl.lit([], pl.List(pl.String))
+_ASSIGNMENT = pl.concat_list("assignment").alias("input_ids")
+"""The input row behind a calendar driver of the agreement: the assignment to it."""
+_EMPLOYEE = pl.concat_list("employee_row").alias("input_ids")
+"""The input row behind a driver of the employment or birth date: the employee's row."""
 
 
 def _transaction_anniversary(f: _Firing) -> pl.DataFrame:
@@ -95,7 +99,7 @@ def _tracking_year_start(f: _Firing) -> pl.DataFrame:
     start = f.tracker.year_start
     return _years(f.spans, pl.col("first").dt.year() - 1).select(
         "employee_id", month_day(pl.col("year"), start.month, start.day).alias("date"),
-        _ONE.alias("value"), _NO_IDS.alias("input_ids"), *SPAN)
+        _ONE.alias("value"), _ASSIGNMENT, *SPAN)
 
 
 def _time_of_day(f: _Firing) -> pl.DataFrame:
@@ -107,12 +111,13 @@ def _time_of_day(f: _Firing) -> pl.DataFrame:
         "employee_id", pl.col("day").alias("date"),
         (seconds.cast(MONEY) if hours else _ONE).alias("value"),
         pl.lit(3600 if hours else 1, pl.Int64).alias("per"),
-        _NO_IDS.alias("input_ids"))
+        pl.col("scheduled_ids" if kind == "scheduled_days" else "worked_ids")
+        .alias("input_ids"))
 
 
 def _agreement_active_days(f: _Firing) -> pl.DataFrame:
     return f.spans.select("employee_id", pl.date_ranges("first", "last").alias("date"),
-                          _ONE.alias("value"), pl.concat_list("assignment").alias("input_ids"),
+                          _ONE.alias("value"), _ASSIGNMENT,
                           *SPAN).explode("date")
 
 
@@ -123,7 +128,7 @@ def _anniversary(f: _Firing) -> pl.DataFrame:
     return f.spans.filter(since.is_not_null()).with_columns(
         pl.int_ranges(1, pl.col("last").dt.year() - since.dt.year() + 2).alias("n")
     ).explode("n").select("employee_id", since.dt.offset_by(pl.format("{}y", pl.col("n")))
-                          .alias("date"), _ONE.alias("value"), _NO_IDS.alias("input_ids"), *SPAN)
+                          .alias("date"), _ONE.alias("value"), _EMPLOYEE, *SPAN)
 
 
 def _monthly_from_agreement_start_year(f: _Firing) -> pl.DataFrame:
@@ -134,7 +139,7 @@ def _monthly_from_agreement_start_year(f: _Firing) -> pl.DataFrame:
         start, pl.col("last").dt.year() * 12 + pl.col("last").dt.month()).alias("n")
     ).explode("n").drop_nulls("n").select(
         "employee_id", month_day(pl.col("n") // 12, pl.col("n") % 12 + 1, d.day).alias("date"),
-        _ONE.alias("value"), _NO_IDS.alias("input_ids"), *SPAN)
+        _ONE.alias("value"), _ASSIGNMENT, *SPAN)
 
 
 def _monthly_from_employment_date(f: _Firing) -> pl.DataFrame:
@@ -144,7 +149,7 @@ def _monthly_from_employment_date(f: _Firing) -> pl.DataFrame:
     return f.spans.with_columns(pl.int_ranges(1, months + 1).alias("n")).explode(
         "n").drop_nulls("n").select(
         "employee_id", start.dt.offset_by(pl.format("{}mo", pl.col("n"))).alias("date"),
-        _ONE.alias("value"), _NO_IDS.alias("input_ids"), *SPAN)
+        _ONE.alias("value"), _EMPLOYEE, *SPAN)
 
 
 def _yearly_from_agreement_start_year(f: _Firing) -> pl.DataFrame:
@@ -152,7 +157,7 @@ def _yearly_from_agreement_start_year(f: _Firing) -> pl.DataFrame:
     assert d.month_day is not None
     return _years(f.spans, pl.col("valid_from").dt.year()).select(
         "employee_id", month_day(pl.col("year"), d.month_day.month, d.month_day.day)
-        .alias("date"), _ONE.alias("value"), _NO_IDS.alias("input_ids"), *SPAN)
+        .alias("date"), _ONE.alias("value"), _ASSIGNMENT, *SPAN)
 
 
 def _vacation_leave_days(f: _Firing) -> pl.DataFrame:

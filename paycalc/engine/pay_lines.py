@@ -35,8 +35,10 @@ PRICED = schema(**UNAPPROVED, approved_by=pl.String, approval_level=pl.Int64)
 """Priced lines of a bucket before they are sorted and named (see `line_rules`)."""
 
 DAYS = schema(employee_id=pl.String, day=pl.Date, agreement=pl.String, worked=pl.Int64,
-              scheduled=pl.Int64)
-"""Columns of `DayFacts.days`."""
+              scheduled=pl.Int64, worked_ids=pl.List(pl.String),
+              scheduled_ids=pl.List(pl.String))
+"""Columns of `DayFacts.days`: `worked_ids` are the punches behind the worked time,
+`scheduled_ids` the schedules behind the paid scheduled time (sorted)."""
 
 
 @dataclass(frozen=True)
@@ -114,11 +116,18 @@ def agreement_lines(days: AgreementDays, rules: LineRules, tables: dict[str, pl.
     in_period = pl.col("day").is_between(period.start, period.end)
     worked = pl.DataFrame(schema=DAYS)
     if with_day_facts:
+        no_ids = pl.lit([], pl.List(pl.String))
+        behind = schedule_pieces.filter("paid").group_by("employee_day").agg(
+            pl.col("row_id").unique().sort().alias("scheduled_ids"))
         worked = full_join_days(pieces.group_by("employee_day").agg(
-            *OF_THE_DAY, (pl.col("end") - pl.col("start")).sum().alias("worked")),
-            scheduled).filter(
+            *OF_THE_DAY, (pl.col("end") - pl.col("start")).sum().alias("worked"),
+            pl.col("row_id").filter(pl.col("end") > pl.col("start")).unique().sort()
+            .alias("worked_ids")),
+            scheduled).join(behind, on="employee_day", how="left").filter(
             in_period).select("employee_id", "day", pl.lit(agreement.id).alias("agreement"),
-                              pl.col("worked").fill_null(0), pl.col("scheduled").fill_null(0))
+                              pl.col("worked").fill_null(0), pl.col("scheduled").fill_null(0),
+                              pl.col("worked_ids").fill_null(no_ids),
+                              pl.col("scheduled_ids").fill_null(no_ids))
     facts = DayFacts(days=worked.cast(DAYS), leave=leave.filter(in_period).with_columns(
         pl.lit(agreement.id).alias("agreement")))
     sheet = (time_sheet(schedule_pieces, punched, pieces, changes, days)

@@ -191,6 +191,7 @@ class _AgreementRun:
         self.activities = {act.code: act for act in self.rules.activities}
         self.sheet: dict[tuple[str, dt.date, str | None], dict[str, int]] = defaultdict(
             lambda: dict.fromkeys(("planned", "system", "reported", "salary_time"), 0))
+        self.paid_schedules: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
 
     def ours(self, employee: str, day: dt.date) -> bool:
         main = self.main_on(employee, day)
@@ -323,14 +324,19 @@ class _AgreementRun:
 
     def day_facts(self, pieces: list[Piece], scheduled: dict) -> None:
         worked: dict[tuple[str, dt.date], int] = defaultdict(int)
+        punches: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
         for piece in pieces:
             worked[(piece.employee, piece.day)] += piece.end - piece.start
+            if piece.end > piece.start:
+                punches[(piece.employee, piece.day)].add(piece.row_id)
         for employee, day in sorted(set(worked) | set(scheduled)):
             if self.period.start <= day <= self.period.end:
                 self.result.days.append({
                     "employee_id": employee, "day": day, "agreement": self.a.id,
                     "worked": worked.get((employee, day), 0),
-                    "scheduled": scheduled.get((employee, day), 0)})
+                    "scheduled": scheduled.get((employee, day), 0),
+                    "worked_ids": sorted(punches[(employee, day)]),
+                    "scheduled_ids": sorted(self.paid_schedules[(employee, day)])})
 
     def source_of(self, code: str) -> str:
         return str(self.a.salary_type(code).source)
@@ -368,6 +374,7 @@ class _AgreementRun:
                 self.sheet[(row["employee_id"], day, row["activity"])]["planned"] += b - a
                 if row["paid"]:
                     scheduled[key] += b - a
+                    self.paid_schedules[key].add(row["row_id"])
                 if row["activity"] is not None:
                     first = planned[key].get(row["activity"], a)
                     planned[key][row["activity"]] = min(first, a)

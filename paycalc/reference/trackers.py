@@ -232,7 +232,7 @@ class _Run:
             tracker = self.trackers[link.tracker]
             opens = year_of(tracker, first)
             while opens <= last:
-                days.append((opens, Decimal(1), []))
+                days.append((opens, Decimal(1), [row["row_id"]]))
                 opens = next_year(tracker, opens)
         elif d.kind in ("punched_hours", "punched_days", "scheduled_days"):
             for fact in self.facts.days:
@@ -241,7 +241,8 @@ class _Run:
                 seconds = fact["scheduled"] if d.kind == "scheduled_days" else fact["worked"]
                 if seconds > 0:
                     value = Fraction(seconds, 3600) if d.kind == "punched_hours" else Decimal(1)
-                    days.append((fact["day"], value, []))
+                    days.append((fact["day"], value, fact["scheduled_ids" if d.kind ==
+                                                          "scheduled_days" else "worked_ids"]))
         elif d.kind == "agreement_active_days":
             day = first
             while day <= last:
@@ -254,23 +255,24 @@ class _Run:
                 self.warn(employee, first, NO_BIRTH_DATE, link=link.code)
             else:
                 for years in range(1, last.year - since.year + 2):
-                    days.append((plus_years(since, years), Decimal(1), []))
+                    days.append((plus_years(since, years), Decimal(1), [person["row_id"]]))
         elif d.kind == "monthly_from_agreement_start_year":
             assert d.month is not None and d.day is not None
             year, month = row["valid_from"].year, d.month
             while (year, month) <= (last.year, last.month):
-                days.append((month_day(year, month, d.day), Decimal(1), []))
+                days.append((month_day(year, month, d.day), Decimal(1), [row["row_id"]]))
                 year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         elif d.kind == "monthly_from_employment_date":
             start = person["employment_start"]
             year, month = start.year, start.month
             while (year, month) <= (last.year, last.month):
                 year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-                days.append((month_day(year, month, start.day), Decimal(1), []))
+                days.append((month_day(year, month, start.day), Decimal(1),
+                             [person["row_id"]]))
         elif d.kind == "yearly_from_agreement_start_year":
             assert d.month_day is not None
             for year in range(row["valid_from"].year, last.year + 1):
-                days.append((d.month_day.in_year(year), Decimal(1), []))
+                days.append((d.month_day.in_year(year), Decimal(1), [row["row_id"]]))
         elif d.kind == "vacation_leave_days":
             numbers: dict[str, int] = defaultdict(int)
             for leave in sorted(self.facts.leave, key=lambda f: (f["absence_id"], f["day"])):

@@ -1,7 +1,8 @@
 """A readable text rendering of a compiled agreement: every rule with its defaults made
-explicit (a key the YAML left out is marked `(default)`) and the place it was written, in the YAML's own terms: durations and times of day
-as H:MM (the `_seconds` of the rule objects left out of the names), weekdays in week order,
-month-days as MM-DD, the first weekday by name."""
+explicit (a key the YAML left out is marked `(default)`) and the place it was written, in
+the YAML's own terms: durations and times of day as H:MM (the `_seconds` of the rule
+objects left out of the names), weekdays in week order, month-days as MM-DD, the first
+weekday by name."""
 
 from __future__ import annotations
 
