@@ -377,15 +377,22 @@ def _balance_report(run_dir: Path, out: Path, employees: tuple[str, ...],
               type=click.Path(path_type=Path),
               help="The output directory of the run to explain.")
 @click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The run's data directory, to show the input rows' values.")
+              help="The run's data directory, to show the input rows' values (default: "
+                   "the one the run's manifest records).")
+@click.option("--agreements", "agreement_dirs", multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The run's agreement directories (default: those the manifest records); "
+                   "used only while their files are as the run read them.")
 def explain(employee: str, day: dt.datetime, tracker: str | None, run_dir: Path,
-            data: Path | None) -> None:
-    """Explain EMPLOYEE's DAY (YYYY-MM-DD): each pay line and tracker transaction with the
-    rule or link, level, factor, dated rate and input rows that made it."""
+            data: Path | None, agreement_dirs: tuple[Path, ...]) -> None:
+    """Explain EMPLOYEE's DAY (YYYY-MM-DD): the day's time and each punch's rounding and
+    breaks; each pay line with its pricing and dated rates; each tracker transaction with
+    its arithmetic and the balance it moved; the rules, links and input rows behind them;
+    and the day's warnings."""
     from paycalc.batch.explain import explain_day
 
-    _out.print(explain_day(run_dir, employee, day.date(), tracker=tracker, data=data),
-               markup=False, end="")
+    _out.print(explain_day(run_dir, employee, day.date(), tracker=tracker, data=data,
+                           agreements=agreement_dirs), markup=False, end="")
 
 
 @main.command(name="test")

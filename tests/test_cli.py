@@ -97,6 +97,19 @@ def test_demo_runs_the_sample_data_and_writes_the_report(tmp_path: Path) -> None
                 for line in (site / "SHA256SUMS").read_text().splitlines())
     assert len(sums) == 36 + 1 + 1 + 5   # pages, list page, index, assets
     assert sums["index.html"] == hashlib.sha256((site / "index.html").read_bytes()).hexdigest()
+    manifest = json.loads((tmp_path / "demo" / "manifest.json").read_text())
+    assert manifest["invocation"]["command"] == ["paycalc", "demo", "--out",
+                                                 str(tmp_path / "demo")]
+    # explain finds the data and agreements the manifest records; a dated rate is told
+    # with the date it holds from, or as not yet in force
+    night = run("explain", "e14", "2025-01-01", "--run", str(tmp_path / "demo")).output
+    assert "  NIGHT_DIFF: 8.000000 hours x 1.500000 = 12.00\n    pricing: supplement, " \
+           "per_hour 1.50 (from 2025-01-01)\n" in night
+    holiday = run("explain", "e1", "2025-01-01", "--run", str(tmp_path / "demo")).output
+    assert "  OB_HOLIDAY: 7.833333 hours\n    pricing: supplement, per_hour none in force " \
+           "(the first from 2025-04-01)\n" in holiday
+    assert "  punch p1-0: 14:00-22:21 (8:21), rounded 14:00-22:20 (8:20), less punched " \
+           "break 0:30 = 7:50\n" in holiday
 
 
 def test_no_command_runs_the_demo_in_paycalc_demo(tmp_path: Path,
