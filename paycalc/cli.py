@@ -5,6 +5,7 @@ and the demo run of the shipped sample data."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from paycalc.errors import (
     PaycalcError,
     Problem,
 )
+from paycalc.log import configure_logging
 from paycalc.spec.bundled import AGREEMENTS_DIR
 from paycalc.spec.catalogue import Checked, check_paths
 
@@ -69,10 +71,36 @@ def main(context: click.Context) -> None:
     """paycalc: payroll and time-tracker balances from YAML collective agreements.
 
     Without a command it runs the demo: the shipped sample data under the shipped
-    agreements, writing the outputs and report.html to ./paycalc-demo.
+    agreements, writing the outputs and the report to ./paycalc-demo.
     """
+    if VERBOSITY not in context.meta:
+        configure_logging(logging.INFO)
     if context.invoked_subcommand is None:
         context.invoke(demo)
+
+
+VERBOSITY = "paycalc.verbosity"
+"""Where --quiet or --verbose is kept in the click context's meta."""
+
+
+def _verbosity(context: click.Context, option: click.Parameter, value: bool) -> None:
+    if value:
+        context.meta[VERBOSITY] = option.name
+        configure_logging(logging.WARNING if option.name == "quiet" else logging.DEBUG)
+
+
+def _quiet() -> bool:
+    return click.get_current_context().meta.get(VERBOSITY) == "quiet"
+
+
+_verbosity_options = [
+    click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, is_eager=True,
+                 callback=_verbosity, help="Log only warnings and errors; no progress bar "
+                                           "or summary table."),
+    click.Option(["-v", "--verbose"], is_flag=True, expose_value=False, is_eager=True,
+                 callback=_verbosity, help="Log also what each stage read, wrote and took."),
+]
+main.params += _verbosity_options
 
 
 _dirs = [
@@ -181,14 +209,16 @@ def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, o
 
     writable(out, replace=replace)
 
-    with stages(["compile agreements", "read data", "evaluate", "write"]) as step:
-        batch = run_directory(data, agreement_dirs, period, strict=strict, step=step,
-                              store=RunStore(store) if store else None,
+    with stages(["compile agreements", "read data", "evaluate", "write"],
+                quiet=_quiet()) as shown:
+        batch = run_directory(data, agreement_dirs, period, strict=strict, step=shown.step,
+                              progress=shown.bucket, store=RunStore(store) if store else None,
                               revisit_from=revisit_from)
-        step("write")
+        shown.step("write")
         written = write_run(batch, out, "csv" if fmt == "csv" else "parquet", replace=replace,
                             command=click.get_current_context().meta.get(COMMAND_LINE))
-    _out.print(summary_table(batch))
+    if not _quiet():
+        _out.print(summary_table(batch))
     return batch, written
 
 
@@ -416,3 +446,7 @@ def test_cases(cases: tuple[Path, ...]) -> None:
         failed += not result.passed
     _out.print(f"{len(found) - failed} passed, {failed} failed", markup=False)
     sys.exit(EXIT_TESTS if failed else EXIT_OK)
+
+
+for _command in main.commands.values():   # --quiet and --verbose after any command too
+    _command.params += _verbosity_options

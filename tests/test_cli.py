@@ -133,3 +133,26 @@ def test_library_docstring_example_runs() -> None:
 
     failures, tried = doctest.testmod(paycalc)
     assert (failures, tried) == (0, 10)
+
+
+def test_quiet_and_verbose_choose_what_is_logged(tmp_path: Path) -> None:
+    """Log lines go to standard error with a timestamp and level; --quiet keeps warnings
+    only and drops the summary table, --verbose adds what each stage took; both work
+    before or after the command."""
+    bad_rows = Path(__file__).resolve().parent.parent / "fixtures" / "batch" / "bad_rows"
+    base = ["run", str(bad_rows), "--agreements", str(AGREEMENTS_DIR), "--from", "2025-03-01",
+            "--to", "2025-06-30"]
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"
+    quiet = run(*base, "--out", str(tmp_path / "quiet"), "--quiet")
+    assert quiet.exit_code == 4   # done, with rejected rows
+    assert quiet.stdout == f"outputs in {tmp_path / 'quiet'}\n"
+    assert re.fullmatch(rf"{stamp} WARNING paycalc: 42 input rows rejected \(see the "
+                        r"rejects table\)\n", quiet.stderr), quiet.stderr
+    loud = run("--verbose", *base, "--out", str(tmp_path / "loud"))
+    assert loud.exit_code == 4
+    for said in ("INFO paycalc: read data", "DEBUG paycalc: read data took ",
+                 "INFO paycalc: evaluated bucket 1 of 1", "DEBUG paycalc: read "):
+        assert re.search(rf"^{stamp} {re.escape(said)}", loud.stderr, re.M), (said, loud.stderr)
+    assert "paycalc run 2025-03-01 to 2025-06-30" in loud.stdout   # the summary table
+    plain = run(*base, "--out", str(tmp_path / "plain"))
+    assert "INFO paycalc: evaluate" in plain.stderr and "DEBUG" not in plain.stderr

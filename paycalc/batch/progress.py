@@ -1,42 +1,90 @@
-"""What a run shows while it works and when it is done: a progress bar over its stages on
-a terminal (rich), plain lines otherwise (a log file, a scheduler), and a summary table."""
+"""What a command shows while it works and when it is done, and how it logs.
+
+Log lines go through Python's `logging` (the `paycalc` logger) to standard error with a
+timestamp and a level: warnings only with `--quiet`, stages and buckets by default, and
+what each stage read, wrote and took with `--verbose`. On a terminal, unless quiet, a
+progress bar (rich) shows the stages and the buckets of employees evaluated with the time
+left; elsewhere (a log file, a scheduler) the same news are plain log lines."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from paycalc.batch.report import currency_totals
 from paycalc.batch.run import Batch
+from paycalc.log import log
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+@dataclass
+class Stages:
+    """The callbacks a run reports to: `step(name)` as each stage starts and
+    `bucket(done, total)` as each bucket of employees is evaluated."""
+
+    bar: Progress | None
+    names: list[str]
+    _stage: TaskID | None = None
+    _buckets: TaskID | None = None
+    _began: float = field(default_factory=time.perf_counter)
+    _current: str = ""
+
+    def step(self, name: str) -> None:
+        now = time.perf_counter()
+        if self._current:
+            log.debug("%s took %.2f s", self._current, now - self._began)
+        self._current, self._began = name, now
+        log.info("%s", name)
+        if self.bar is not None and self._stage is not None:
+            self.bar.update(self._stage, description=name,
+                            completed=self.names.index(name) if name in self.names else 0)
+
+    def bucket(self, done: int, total: int) -> None:
+        log.info("evaluated bucket %d of %d", done, total)
+        if self.bar is None:
+            return
+        if self._buckets is None:
+            self._buckets = self.bar.add_task("buckets of employees", total=total)
+        self.bar.update(self._buckets, completed=done)
+
+    def finish(self) -> None:
+        if self._current:
+            log.debug("%s took %.2f s", self._current, time.perf_counter() - self._began)
+
+
 @contextmanager
-def stages(names: list[str]) -> Iterator[Callable[[str], None]]:
-    """A function to call with each stage's name as it starts."""
-    if not _err.is_terminal:
-        yield lambda name: print(f"paycalc: {name}", file=sys.stderr, flush=True)
+def stages(names: list[str], *, quiet: bool = False) -> Iterator[Stages]:
+    """The callbacks of a run with stages `names`: a progress bar on a terminal unless
+    `quiet`, log lines in any case."""
+    if quiet or not _err.is_terminal:
+        shown = Stages(None, names)
+        yield shown
+        shown.finish()
         return
-    columns = (TextColumn("{task.description:<20}"), BarColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn())
     with Progress(*columns, console=_err, transient=True) as bar:
-        task = bar.add_task("starting", total=len(names))
-        seen: list[str] = []
-
-        def step(name: str) -> None:
-            if seen:
-                bar.advance(task)
-            seen.append(name)
-            bar.update(task, description=name)
-
-        yield step
-        bar.update(task, completed=len(names))
+        shown = Stages(bar, names)
+        shown._stage = bar.add_task("starting", total=len(names))
+        yield shown
+        bar.update(shown._stage, completed=len(names))
+        shown.finish()
 
 
 def summary_table(batch: Batch) -> Table:

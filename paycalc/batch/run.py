@@ -23,6 +23,7 @@ from paycalc.batch.store import RunStore
 from paycalc.batch.time_sheet import sheet_of
 from paycalc.engine import Evaluation, evaluate
 from paycalc.errors import AgreementError, InputError, StoreError
+from paycalc.log import log
 from paycalc.reasons import LONG_PUNCH as LONG_PUNCH_WARNING
 from paycalc.reasons import NO_EXPORT_CODE, UNREAD_FILE
 from paycalc.rules.compiled import Agreement
@@ -94,12 +95,14 @@ def compile_directories(folders: Sequence[Path]) -> tuple[list[Agreement], list[
 def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
                   strict: bool = False, store: RunStore | None = None,
                   revisit_from: dt.date | None = None,
-                  step: Callable[[str], None] = lambda _: None) -> Batch:
+                  step: Callable[[str], None] = lambda _: None,
+                  progress: Callable[[int, int], None] | None = None) -> Batch:
     """Read `data`, compile the agreements of `agreement_dirs` and evaluate `period`; with
     a `store` that holds a lock, trackers start from the locked balances, and the locked
     days the data directory holds (from `revisit_from` at the earliest) are evaluated again
     and give corrections against what was transferred (`corrections`). `step` hears the
-    name of each stage as it starts. Raises `AgreementError`, `DataError` or `StoreError`
+    name of each stage as it starts, `progress(done, total)` each bucket of employees
+    evaluated. Raises `AgreementError`, `DataError` or `StoreError`
     (a period starting after the day after the lock would leave days never paid)."""
     opening = store.opening() if store else None
     if not isinstance(period, Period):
@@ -111,8 +114,12 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
                          f"before {lock + dt.timedelta(days=1)}")
     step("compile agreements")
     agreements, files = compile_directories(agreement_dirs)
+    log.debug("compiled %s from %s", ", ".join(a.id for a in agreements),
+              ", ".join(map(str, agreement_dirs)))
     step("read data")
     intake = read_directory(data, [a.id for a in agreements], strict=strict)
+    for table, path in intake.files.items():
+        log.debug("read %s (%s)", path, table)
     step("evaluate")
     held = _earliest(intake.inputs) if lock is not None else None
     first = dt.date.max if held is None else held - dt.timedelta(days=1)
@@ -121,7 +128,7 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     revisited, corrections = _tracker_corrections(agreements, intake.inputs, evaluated, lock,
                                                   revisit_from, held, store)
     whole = evaluate(agreements, intake.inputs, evaluated, opening=opening, time_sheet=True,
-                     corrections=corrections)
+                     corrections=corrections, progress=progress)
     refused = whole.rejects.join(intake.origins, on=["table", "row_id"], how="left"
                                  ).select(list(INTAKE_REJECTS))
     if strict and len(refused):
@@ -140,6 +147,10 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     evaluation = dataclasses.replace(evaluation, warnings=pl.concat(
         [evaluation.warnings, _without_export_codes(lines, agreements),
          _unread(intake.stray), _long_punches(intake.inputs.punches, period)]))
+    log.info("%s pay lines, %s tracker transactions, %s warnings", f"{len(lines):,}",
+             f"{len(evaluation.tracker_transactions):,}", f"{len(evaluation.warnings):,}")
+    if len(rejects):
+        log.warning("%s input rows rejected (see the rejects table)", f"{len(rejects):,}")
     return Batch(period, agreements, files, intake.files, evaluation, lines,
                  sheet_of(evaluation, intake.inputs, period), rejects,
                  accounting(intake, refused, rejects), lock, revisited, corrections,

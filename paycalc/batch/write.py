@@ -22,6 +22,7 @@ from paycalc.batch.report import render_site
 from paycalc.batch.run import Batch
 from paycalc.batch.run_folder import MANIFEST, put, writing
 from paycalc.errors import InputError, OutputError
+from paycalc.log import log
 from paycalc.tables.datadir import frame_bytes
 from paycalc.tables.outputs import amounts_at
 from paycalc.version import __version__
@@ -76,6 +77,7 @@ def write_run(batch: Batch, out: Path, fmt: Format = "parquet", *,
     except OSError as exc:
         raise OutputError(f"{out}: the run cannot be written ({exc.strerror or exc}); "
                           "nothing was changed") from exc
+    log.info("wrote %s: %d tables, a report of %d files", out, len(tables), len(site))
     return {**{name: out / file for name, (file, _) in files.items()},
             "report": out / REPORT / "index.html", "manifest": out / MANIFEST}
 

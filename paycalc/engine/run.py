@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -73,7 +73,8 @@ class Bucket:
 def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
              opening: Opening | None = None, balances_as_of: dt.date | None = None,
              time_sheet: bool = False, corrections: pl.DataFrame | None = None,
-             ahead: bool = True) -> Evaluation:
+             ahead: bool = True, progress: Callable[[int, int], None] | None = None
+             ) -> Evaluation:
     """Pay lines (and with `time_sheet` the time sheet) of the days in `period` for every
     employee whose main agreement on a day is one of `agreements`; tracker transactions of
     the period (after `opening.lock_date` when starting from locked balances) and balances
@@ -90,10 +91,11 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
 
     A balance shown as of a next occurrence includes the approved leave and adjustments of
     `inputs` after the period up to the day it is shown for (`engine.ahead`); `ahead=False`
-    leaves them out, for callers that want only the period's lines and transactions."""
+    leaves them out, for callers that want only the period's lines and transactions.
+    `progress(done, total)` is called as each bucket of employees is evaluated."""
     agreements = checked_arguments(agreements, inputs, period)
     result = _evaluate(agreements, inputs, period, opening, balances_as_of, time_sheet,
-                       corrections)
+                       corrections, progress)
     last = result.balances["shown_on"].max()
     if not ahead or not isinstance(last, dt.date) or last <= period.end:
         return result
@@ -138,7 +140,8 @@ def checked_arguments(agreements: Iterable[Agreement], inputs: Inputs, period: P
 
 def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
               opening: Opening | None, balances_as_of: dt.date | None, time_sheet: bool,
-              corrections: pl.DataFrame | None) -> Evaluation:
+              corrections: pl.DataFrame | None,
+              progress: Callable[[int, int], None] | None = None) -> Evaluation:
     """`evaluate` without what is booked after the period."""
     tables = prepare(inputs)
     tables["opening"] = (opening.balances.with_columns(
@@ -180,8 +183,13 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
         return Bucket(lines, [*rejects, tracked.rejects], [*warnings, tracked.warnings],
                       sheets, [tracked.rows], [tracked.balances])
 
+    parts = buckets(tables)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        done = list(pool.map(one, buckets(tables)))
+        done = []
+        for bucket in pool.map(one, parts):
+            done.append(bucket)
+            if progress is not None:
+                progress(len(done), len(parts))
     lines = [b.lines for b in done]
     rejects = [r for b in done for r in b.rejects]
     warnings = [w for b in done for w in b.warnings]
