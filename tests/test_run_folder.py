@@ -13,6 +13,7 @@ missing.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 from killing import kill_after, kill_at_marker, paused_command
 
-from paycalc.batch.run_folder import RunFolder, writing
+from paycalc.batch.run_folder import MANIFEST, RunFolder, writing
 from paycalc.errors import EXIT_DATA, EXIT_OK, EXIT_OUTPUT, DataError
 from paycalc.spec.bundled import AGREEMENTS_DIR, SAMPLE_DIR
 
@@ -58,7 +59,15 @@ def run_command(out: str, period: list[str], *extra: str) -> list[str]:
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    """Every file under `folder` (the report site's too) by its path in the folder; of the
+    manifest, all but its `invocation` (the command line names the folder run into)."""
+    found = {str(path.relative_to(folder)): path.read_bytes()
+             for path in sorted(folder.rglob("*")) if path.is_file()}
+    if MANIFEST in found:
+        manifest = json.loads(found[MANIFEST])
+        assert manifest.pop("invocation")["command"][:2] == ["paycalc", "run"]
+        found[MANIFEST] = json.dumps(manifest, sort_keys=True).encode()
+    return found
 
 
 @pytest.fixture(scope="module")
