@@ -271,8 +271,8 @@ def list_rows(batch: Batch, people: pl.DataFrame) -> list[str]:
 
 def _per_employee(frame: pl.DataFrame, row: pl.Expr) -> dict[str, str]:
     """`row` made of each row of `frame` (in its order), joined per employee. The rows are
-    made by Polars for all employees at once; joining each employee's slice is Python's
-    str.join, several times faster than a group-by that concatenates strings."""
+    made by Polars for all employees at once; each employee's slice is joined by Python's
+    str.join (a group-by that concatenates strings measured no faster)."""
     made = frame.sort("employee_id", maintain_order=True).select(
         "employee_id", row.alias("row"))
     slices = made.with_row_index("start").group_by("employee_id", maintain_order=True).agg(
@@ -322,11 +322,13 @@ def employee_parts(batch: Batch, people: pl.DataFrame) -> Iterator[
         pl.col("unit").replace({"hours": "h", "days": "d"}),
         pl.when("payable").then(pl.lit("")).otherwise(pl.lit(" (awaiting approval)")))
         .alias("line")).group_by("employee_id", "date", "currency").agg(
-        pl.col("line").str.join(", "), pl.col("amount").filter("payable").sum()).with_columns(
+        "line", pl.col("amount").filter("payable").sum()).with_columns(
+        pl.col("line").list.join(", "),
         pl.concat_str(amount_text(pl.col("amount"), places), pl.lit(" "),
                       pl.col("currency").fill_null("")).str.strip_chars_end().alias("amount")
     ).sort("currency", nulls_last=True).group_by("employee_id", "date").agg(
-        pl.col("line").str.join("; "), pl.col("amount").str.join("; "))
+        "line", "amount").with_columns(pl.col("line").list.join("; "),
+                                       pl.col("amount").list.join("; "))
     days = sheet.join(paid_on, on=["employee_id", "date"], how="full", coalesce=True).sort(
         "employee_id", "date")
     by_day = _per_employee(days, _row(
