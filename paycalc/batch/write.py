@@ -20,7 +20,7 @@ from typing import Literal
 
 from paycalc.batch.report import render_site
 from paycalc.batch.run import Batch
-from paycalc.batch.run_folder import MANIFEST, put, writing
+from paycalc.batch.run_folder import MANIFEST, put, put_all, writing
 from paycalc.errors import InputError, OutputError
 from paycalc.log import log
 from paycalc.tables.datadir import frame_bytes
@@ -63,8 +63,8 @@ def write_run(batch: Batch, out: Path, fmt: Format = "parquet", *,
         with writing(out, replace=replace) as folder:
             hashes = {name: put(folder, file, content)
                       for name, (file, content) in files.items()}
-            sums = "".join(f"{put(folder, f'{REPORT}/{path}', content)}  {path}\n"
-                           for path, content in sorted(site.items()))
+            pages = put_all(folder / REPORT, dict(sorted(site.items())))
+            sums = "".join(f"{digest}  {path}\n" for path, digest in pages.items())
             files["report"] = (f"{REPORT}/{SUMS}", b"")
             hashes["report"] = put(folder, f"{REPORT}/{SUMS}", sums.encode())
             outputs: list[dict[str, object]] = [
