@@ -182,7 +182,7 @@ def show(agreement: str, agreement_dirs: tuple[Path, ...], rule_dirs: tuple[Path
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               default=Path("paycalc-demo"), show_default=True,
-              help="Directory the outputs and report.html are written to.")
+              help="Directory the outputs and the report site are written to.")
 def demo(out: Path) -> None:
     """Run the shipped sample data (36 employees, January and February 2025) under the
     shipped agreements and write the outputs and the HTML report."""
