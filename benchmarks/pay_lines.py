@@ -12,6 +12,9 @@ Each measurement runs in a fresh process so its peak memory is its own:
   (what any engine must at least do);
 - inputs: read every table and split both the punches and the schedules into local day
   pieces (what any engine that pays ordinary time against the schedule must at least do);
+- fast_floor and fast_inputs: the same two floors written as tightly as Polars allows
+  (`benchmarks.fast_floor`); the ratios are reported against these, and `check` confirms
+  they give the same seconds per employee and day as the floors above;
 - reference: the row-by-row reference evaluator on the first `--sample` employees; and
   reference_trackers, the same with the tracker reference after it.
 Figures are printed as one table, with throughput in punches per second and the ratios.
@@ -32,6 +35,7 @@ from pathlib import Path
 
 import polars as pl
 
+from benchmarks import fast_floor
 from paycalc.engine import evaluate
 from paycalc.engine.calendar import day_calendar, split_days
 from paycalc.engine.zones import local_date
@@ -59,7 +63,7 @@ def _period(days: int) -> Period:
     return Period(START, START + dt.timedelta(days=days - 1))
 
 
-def measure(stage: str, folder: Path, days: int, sample: int) -> dict[str, float]:
+def measure(stage: str, folder: Path, days: int, sample: int) -> dict[str, float | bool]:
     """Run one stage in this process: seconds, input punches, output rows, peak MB."""
     retail = compile_agreement(AGREEMENTS_DIR / "retail.yaml")
     agreement = dataclasses.replace(retail, trackers=(), links=(), salary_types=tuple(
@@ -86,6 +90,24 @@ def measure(stage: str, folder: Path, days: int, sample: int) -> dict[str, float
         rows = result.pay_lines.height + result.tracker_transactions.height
         seconds = time.perf_counter() - began
         punches = inputs.punches.height if inputs.punches is not None else 0
+    elif stage in ("fast_floor", "fast_inputs"):
+        began = time.perf_counter()
+        names = ["punches"] if stage == "fast_floor" else ["punches", "schedules"]
+        done = pl.collect_all([fast_floor.day_seconds(folder / f"{name}.parquet",
+                                                      agreement.time_zone, period.start,
+                                                      period.end) for name in names])
+        rows = sum(frame.height for frame in done)
+        seconds = time.perf_counter() - began
+        punches = pl.scan_parquet(folder / "punches.parquet").select(pl.len()).collect().item()
+    elif stage == "check":
+        calendar = day_calendar(agreement, period.start - dt.timedelta(days=2),
+                                period.end + dt.timedelta(days=2))
+        same = all(fast_floor.same_as(
+            fast_floor.day_seconds(folder / f"{name}.parquet", agreement.time_zone,
+                                   period.start, period.end, named=True).collect(),
+            _day_seconds(pl.read_parquet(folder / f"{name}.parquet"), agreement, calendar))
+            for name in ("punches", "schedules"))
+        return {"same": same}
     else:
         began = time.perf_counter()
         calendar = day_calendar(agreement, period.start - dt.timedelta(days=2),
@@ -121,6 +143,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=100,
                         help="employees evaluated by the reference evaluator")
     parser.add_argument("--stage", choices=["engine", "trackers", "floor", "inputs",
+                                            "fast_floor", "fast_inputs", "check",
                                             "reference", "reference_trackers"])
     parser.add_argument("--folder", type=Path)
     args = parser.parse_args()
@@ -131,8 +154,8 @@ def main() -> None:
         folder = Path(tmp)
         _write(generate(args.employees, args.days), folder)
         results = {}
-        for stage in ("floor", "inputs", "engine", "trackers", "reference",
-                      "reference_trackers"):
+        for stage in ("check", "fast_floor", "fast_inputs", "floor", "inputs", "engine",
+                      "trackers", "reference", "reference_trackers"):
             done = subprocess.run(
                 [sys.executable, "-m", "benchmarks.pay_lines", "--stage", stage, "--folder",
                  str(folder), "--days", str(args.days), "--sample", str(args.sample)],
@@ -141,12 +164,20 @@ def main() -> None:
     print(f"{args.employees} employees x {args.days} days, polars {pl.__version__}")
     print(f"{'stage':<10} {'punches':>10} {'rows out':>10} {'seconds':>9} "
           f"{'punches/s':>12} {'peak MB':>9}")
+    same = results.pop("check")["same"]
     rate = {}
     for stage, r in results.items():
         rate[stage] = r["punches"] / r["seconds"]
         print(f"{stage:<10} {r['punches']:>10} {r['rows']:>10} {r['seconds']:>9.2f} "
               f"{rate[stage]:>12,.0f} {r['peak_mb']:>9.0f}")
     print(f"engine vs reference (punches/s): {rate['engine'] / rate['reference']:.1f}x faster")
+    fast = results["fast_floor"]["seconds"]
+    fast_inputs = results["fast_inputs"]["seconds"]
+    print(f"fast floors give the floors' seconds per employee and day: {same}")
+    print(f"engine vs fast floor (seconds):        {results['engine']['seconds'] / fast:.2f}x; "
+          f"vs fast inputs floor: {results['engine']['seconds'] / fast_inputs:.2f}x")
+    print(f"floor vs fast floor: {results['floor']['seconds'] / fast:.2f}x; inputs floor vs "
+          f"fast inputs floor: {results['inputs']['seconds'] / fast_inputs:.2f}x")
     slower = results["engine"]["seconds"] / results["floor"]["seconds"]
     print(f"engine vs floor (seconds):       {slower:.2f}x")
     inputs = results["inputs"]["seconds"]
