@@ -42,8 +42,10 @@ from paycalc.batch.charts import (
     with_values,
 )
 from paycalc.batch.run import Batch
+from paycalc.batch.time_reports import in_units
 from paycalc.batch.tracker_report import as_text, tracker_balances
 from paycalc.rules.compiled import Agreement
+from paycalc.tables.inputs import MONEY
 from paycalc.tables.outputs import amount_text
 from paycalc.version import __version__
 
@@ -106,7 +108,8 @@ def page_name(employee_id: str) -> str:
 
 def employees_of(batch: Batch) -> pl.DataFrame:
     """Every employee the run has anything of, in natural order: employee_id, order, file,
-    list (its list page), team (the team of their last day in the time sheet)."""
+    list (its list page), team (the team of their last day in the time sheet), agreements
+    (of their pay lines, joined) and warnings (how many)."""
     ids = pl.concat([batch.pay_lines["employee_id"], batch.time_sheet["employee_id"],
                      batch.evaluation.balances["employee_id"],
                      batch.evaluation.warnings["employee_id"].drop_nulls()]).unique()
@@ -117,8 +120,14 @@ def employees_of(batch: Batch) -> pl.DataFrame:
         "file": pl.Series([page_name(i) for i in ordered], dtype=pl.String)})
     teams = batch.time_sheet.filter(pl.col("team").is_not_null()).sort("date").group_by(
         "employee_id").agg(pl.col("team").last())
-    return people.join(teams, on="employee_id", how="left", maintain_order="left").with_columns(
-        (pl.col("order") // PAGE_SIZE + 1).alias("list"))
+    agreements = batch.pay_lines.group_by("employee_id").agg(
+        pl.col("agreement").unique().sort().str.join(", ").alias("agreements"))
+    warned = batch.evaluation.warnings.drop_nulls("employee_id").group_by("employee_id").len(
+        "warnings")
+    return people.join(teams, on="employee_id", how="left", maintain_order="left").join(
+        agreements, on="employee_id", how="left", maintain_order="left").join(
+        warned, on="employee_id", how="left", maintain_order="left").with_columns(
+        (pl.col("order") // PAGE_SIZE + 1).alias("list"), pl.col("warnings").fill_null(0))
 
 
 def currency_places(agreements: list[Agreement]) -> pl.Expr:
@@ -165,11 +174,9 @@ def _row(*cells: pl.Expr) -> pl.Expr:
 
 
 def hours(seconds: pl.Expr) -> pl.Expr:
-    """Seconds as hours with 2 decimals (halves away from zero)."""
-    hundredths = (seconds.abs() * 100 + 1800) // 3600
-    return pl.concat_str(pl.when(seconds < 0).then(pl.lit("-")).otherwise(pl.lit("")),
-                         (hundredths // 100).cast(pl.String), pl.lit("."),
-                         (hundredths % 100).cast(pl.String).str.zfill(2))
+    """Seconds as hours with 2 decimals (halves away from zero), as the time reports show
+    them."""
+    return in_units(seconds, pl.lit(3600, MONEY))
 
 
 def grouped(amount: str) -> str:
@@ -202,8 +209,8 @@ def index_parts(batch: Batch, people: pl.DataFrame) -> dict[str, object]:
         people, on="employee_id")
     top_paid = amounts.sort("amount", "order", descending=[True, False]).group_by(
         "currency", maintain_order=True).head(TOP)
-    counted = warnings.drop_nulls("employee_id").group_by("employee_id").len("warnings").join(
-        people, on="employee_id").sort("warnings", "order", descending=[True, False]).head(TOP)
+    counted = people.filter(pl.col("warnings") > 0).sort(
+        "warnings", "order", descending=[True, False]).head(TOP)
     linked = warnings.join(people.select("employee_id", "file"), on="employee_id", how="left")
     by_code = linked.group_by("code").agg(
         pl.len().alias("count"), pl.col("employee_id").n_unique().alias("employees"),
@@ -253,18 +260,12 @@ def list_rows(batch: Batch, people: pl.DataFrame) -> list[str]:
                       pl.col("currency").fill_null("")).str.strip_chars_end().alias("paid"))
     per_person = paid.sort("currency", nulls_last=True).group_by("employee_id").agg(
         pl.col("paid").str.join("; "), pl.col("seconds").sum())
-    warned = batch.evaluation.warnings.drop_nulls("employee_id").group_by("employee_id").len(
-        "warnings")
-    agreements = batch.pay_lines.group_by("employee_id").agg(
-        pl.col("agreement").unique().sort().str.join(", ").alias("agreements"))
-    rows = people.join(per_person, on="employee_id", how="left").join(
-        warned, on="employee_id", how="left").join(
-        agreements, on="employee_id", how="left").sort("order").select(
+    rows = people.join(per_person, on="employee_id", how="left").sort("order").select(
         "list", _row(_link(pl.col("file"), pl.col("employee_id")), _cell(pl.col("team")),
                      _cell(pl.col("agreements")),
                      _cell(hours(pl.col("seconds").fill_null(0)), number=True),
                      _cell(pl.col("paid"), number=True),
-                     _cell(pl.col("warnings").fill_null(0), number=True)).alias("row"))
+                     _cell(pl.col("warnings"), number=True)).alias("row"))
     grouped = rows.group_by("list", maintain_order=True).agg(pl.col("row").str.join(""))
     return grouped["row"].to_list() or [""]
 
@@ -299,22 +300,17 @@ def employee_parts(batch: Batch, people: pl.DataFrame) -> Iterator[
              _cell(quantity(pl.col("rate")), number=True),
              _cell(amount_text(pl.col("amount"), places), number=True),
              _cell(pl.col("currency")), _cell(pl.col("waiting"), number=True)))
-    pay_total = _per_employee(
-        lines.filter("payable").group_by("employee_id", "currency").agg(
-            pl.len().alias("lines"), pl.col("amount").sum()).sort(
-            "employee_id", "currency", nulls_last=True),
-        pl.concat_str(pl.lit('<tr class="total"><td>total</td>'),
-                      _cell(pl.col("lines"), number=True), pl.lit("<td></td>" * 3),
-                      _cell(amount_text(pl.col("amount"), places), number=True),
-                      _cell(pl.col("currency")), pl.lit("<td></td></tr>\n")))
-    pay_total_text = _per_employee(
-        lines.filter("payable").group_by("employee_id", "currency").agg(pl.col("amount").sum())
-        .sort("employee_id", "currency", nulls_last=True).select(
-            "employee_id", pl.concat_str(amount_text(pl.col("amount"), places), pl.lit(" "),
-                                         pl.col("currency").fill_null(""), pl.lit("; "))),
-        pl.col("amount"))
-    agreements = dict(lines.group_by("employee_id").agg(
-        pl.col("agreement").unique().sort().str.join(", ")).iter_rows())
+    totals = lines.filter("payable").group_by("employee_id", "currency").agg(
+        pl.len().alias("lines"), pl.col("amount").sum()).sort(
+        "employee_id", "currency", nulls_last=True)
+    pay_total = _per_employee(totals, pl.concat_str(
+        pl.lit('<tr class="total"><td>total</td>'), _cell(pl.col("lines"), number=True),
+        pl.lit("<td></td>" * 3), _cell(amount_text(pl.col("amount"), places), number=True),
+        _cell(pl.col("currency")), pl.lit("<td></td></tr>\n")))
+    pay_total_text = dict(totals.group_by("employee_id", maintain_order=True).agg(
+        pl.concat_str(amount_text(pl.col("amount"), places), pl.lit(" "),
+                      pl.col("currency").fill_null("")).str.strip_chars_end()
+        .str.join("; ")).iter_rows())
     sheet = batch.time_sheet.group_by("employee_id", "date").agg(
         pl.col("planned", "system", "reported", "salary_time").sum())
     paid_on = lines.with_columns(pl.concat_str(
@@ -337,10 +333,11 @@ def employee_parts(batch: Batch, people: pl.DataFrame) -> Iterator[
           for c in ("planned", "system", "reported", "salary_time")],
         _cell(hours(pl.col("reported") - pl.col("planned"))), _cell(pl.col("line")),
         _cell(pl.col("amount"))))
-    time_total = _per_employee(
-        sheet.group_by("employee_id").agg(pl.col("planned", "reported", "salary_time").sum()),
-        pl.concat_str(*[hours(pl.col(c)) for c in ("planned", "reported", "salary_time")],
-                      separator="|"))
+    time_total = {employee: {"planned": planned, "worked": worked, "paid": paid}
+                  for employee, planned, worked, paid in sheet.group_by("employee_id").agg(
+                      pl.col("planned", "reported", "salary_time").sum()).select(
+                      "employee_id", *[hours(pl.col(c)) for c in ("planned", "reported",
+                                                                   "salary_time")]).iter_rows()}
     evaluation = batch.evaluation
     typed = tracker_balances(evaluation.tracker_transactions, evaluation.balances,
                              evaluation.warnings)
@@ -362,15 +359,13 @@ def employee_parts(batch: Batch, people: pl.DataFrame) -> Iterator[
         if tracker in specs:
             charts.setdefault(employee, []).append(
                 {"tracker": tracker, "spec": Markup(with_values(specs[tracker], values))})
+    none = {"planned": "0.00", "worked": "0.00", "paid": "0.00"}
     for person in people.iter_rows(named=True):
         key = person["employee_id"]
-        planned, worked, paid = (time_total.get(key) or "0.00|0.00|0.00").split("|")
         yield person, {
             "by_type": Markup(by_type.get(key, "")), "pay_total": Markup(pay_total.get(key, "")),
-            "pay_total_text": pay_total_text.get(key, "").strip("; "),
-            "agreements": agreements.get(key, "none"), "by_day": Markup(by_day.get(key, "")),
-            "time_total": {"planned": planned, "worked": worked, "paid": paid},
+            "pay_total_text": pay_total_text.get(key, ""), "by_day": Markup(by_day.get(key, "")),
+            "time_total": time_total.get(key, none),
             "balances": Markup(balances.get(key, "")), "charts": charts.get(key, []),
             "warnings": Markup(warnings.get(key, "")),
-            "warning_count": 0 if key not in warnings else warnings[key].count("<tr>"),
         }

@@ -106,8 +106,14 @@ def time_report(sheet: pl.DataFrame, options: ReportOptions = ReportOptions()) -
 def _time(column: str, unit: str) -> pl.Expr:
     """Seconds as hours or days with 2 decimals, halves away from zero."""
     per = pl.lit(3600, MONEY) if unit == "hours" else pl.col("nominal_day").cast(MONEY)
-    return (pl.col(column).cast(MONEY) / per).round(2, mode="half_away_from_zero").cast(
-        pl.Decimal(38, 2)).cast(pl.String).alias(column)
+    return in_units(pl.col(column), per).alias(column)
+
+
+def in_units(seconds: pl.Expr, per: pl.Expr) -> pl.Expr:
+    """`seconds` in units of `per` seconds (3600: hours; a nominal day: days) as text with
+    2 decimals, halves away from zero."""
+    return (seconds.cast(MONEY) / per).round(2, mode="half_away_from_zero").cast(
+        pl.Decimal(38, 2)).cast(pl.String)
 
 
 def _money(column: str) -> pl.Expr:
