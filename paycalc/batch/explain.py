@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from paycalc.batch.corrections import CORRECTED_LINES
+from paycalc.batch.run import compile_directories
 from paycalc.batch.run_folder import RunFolder
 from paycalc.errors import AgreementError
 from paycalc.reference.pay_lines import read_time, round_instant
@@ -67,8 +68,7 @@ def explain_day(run: Path, employee: str, day: dt.date, *, tracker: str | None =
         moves = moves.filter(pl.col("tracker") == tracker)
         lines = lines.clear()
     wanted = set(pl.concat([lines["input_ids"], moves["input_ids"]]).explode().drop_nulls())
-    punches: list[dict[str, Any]] = []
-    rows = _input_rows(data, wanted, employee, punches) if data else {}
+    rows, punches = _input_rows(data, wanted, employee) if data else ({}, [])
     out = [f"{employee} on {day}"]
     if note:
         out.append(note)
@@ -114,8 +114,6 @@ def explain_day(run: Path, employee: str, day: dt.date, *, tracker: str | None =
 def _agreements(folder: RunFolder, dirs: list[Path]) -> tuple[dict[str, Agreement], str]:
     """The run's agreements compiled from `dirs` by id, when every agreement file the
     manifest lists is there with the same hash; else none, and a note that says why."""
-    from paycalc.batch.run import compile_directories
-
     if not dirs:
         return {}, ""
     listed = {f["file"]: f["sha256"] for f in folder.manifest.get("agreement_files", [])}
@@ -282,11 +280,12 @@ def _inputs(ids: list[str] | None, rows: dict[str, str]) -> list[str]:
     return [f"    input {rows.get(i, i)}" for i in ids or []]
 
 
-def _input_rows(folder: Path, wanted: set[str], employee: str,
-                punches: list[dict[str, Any]]) -> dict[str, str]:
+def _input_rows(folder: Path, wanted: set[str], employee: str
+                ) -> tuple[dict[str, str], list[dict[str, Any]]]:
     """The input rows of `folder` named in `wanted`, by row_id, each shown as
-    FILE row N: column=value, ...; the employee's punches are added to `punches`."""
+    FILE row N: column=value, ...; and the employee's punches."""
     shown = {}
+    punches: list[dict[str, Any]] = []
     for table, path in table_files(folder).items():
         frame, _ = read_table(path, table)
         keyed = with_row_ids(frame, table)
@@ -300,4 +299,4 @@ def _input_rows(folder: Path, wanted: set[str], employee: str,
                 continue
             values = ", ".join(f"{k}={v}" for k, v in row.items() if v is not None)
             shown[key] = f"{path.name} row {number}: {values}"
-    return shown
+    return shown, punches

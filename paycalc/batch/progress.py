@@ -45,6 +45,10 @@ class Stages:
     _began: float = field(default_factory=time.perf_counter)
     _current: str = ""
 
+    def __post_init__(self) -> None:
+        if self.bar is not None:
+            self._stage = self.bar.add_task("starting", total=len(self.names))
+
     def step(self, name: str) -> None:
         now = time.perf_counter()
         if self._current:
@@ -63,7 +67,10 @@ class Stages:
             self._buckets = self.bar.add_task("buckets of employees", total=total)
         self.bar.update(self._buckets, completed=done)
 
-    def finish(self) -> None:
+    def done(self) -> None:
+        """Fill the bar of stages and log how long the last one took."""
+        if self.bar is not None and self._stage is not None:
+            self.bar.update(self._stage, completed=len(self.names))
         if self._current:
             log.debug("%s took %.2f s", self._current, time.perf_counter() - self._began)
 
@@ -75,16 +82,14 @@ def stages(names: list[str], *, quiet: bool = False) -> Iterator[Stages]:
     if quiet or not _err.is_terminal:
         shown = Stages(None, names)
         yield shown
-        shown.finish()
+        shown.done()
         return
     columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn())
     with Progress(*columns, console=_err, transient=True) as bar:
         shown = Stages(bar, names)
-        shown._stage = bar.add_task("starting", total=len(names))
         yield shown
-        bar.update(shown._stage, completed=len(names))
-        shown.finish()
+        shown.done()
 
 
 def summary_table(batch: Batch) -> Table:
