@@ -11,17 +11,13 @@ with the peak memory of the process.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import resource
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-from paycalc.batch.run import period_of, run_directory
-from paycalc.spec.bundled import AGREEMENTS_DIR
-from paycalc.tables.datadir import read_directory, read_tables, write_tables
-from paycalc.tables.sample_data import START, generate
+from benchmarks.retail_data import retail_data
+from paycalc.batch.run import run_directory
+from paycalc.tables.datadir import read_directory, read_tables
 
 
 def main() -> None:
@@ -29,13 +25,7 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=2000)
     parser.add_argument("--days", type=int, default=365)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp())
-    inputs = generate(args.employees, args.days)
-    write_tables(inputs, work / "data", "parquet")
-    agreements = work / "agreements"
-    agreements.mkdir()
-    (agreements / "retail.yaml").write_bytes((AGREEMENTS_DIR / "retail.yaml").read_bytes())
-    period = period_of(START, START + dt.timedelta(days=args.days - 1))
+    data, agreements, period, inputs = retail_data(args.employees, args.days)
 
     def timed(step: str, work: Callable[[], object]) -> float:
         began = time.perf_counter()
@@ -46,9 +36,9 @@ def main() -> None:
 
     assert inputs.punches is not None
     print(f"{len(inputs.punches):,} punches, {args.employees:,} employees x {args.days} days")
-    plain = timed("plain read", lambda: read_tables(work / "data"))
-    checked = timed("read with row rules", lambda: read_directory(work / "data", ["retail"]))
-    whole = timed("whole run", lambda: run_directory(work / "data", [agreements], period))
+    plain = timed("plain read", lambda: read_tables(data))
+    checked = timed("read with row rules", lambda: read_directory(data, ["retail"]))
+    whole = timed("whole run", lambda: run_directory(data, [agreements], period))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     print(f"row rules cost {checked - plain:.2f} s = {(checked - plain) / whole:.0%} of the "
           f"run; peak memory {peak:.2f} GB")

@@ -11,18 +11,13 @@ bytes of the site, the index's size, and the median and largest employee page.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
+from benchmarks.retail_data import retail_data
 from paycalc.batch.report import render_site
-from paycalc.batch.run import period_of, run_directory
+from paycalc.batch.run import run_directory
 from paycalc.batch.write import write_run
-from paycalc.spec.bundled import AGREEMENTS_DIR
-from paycalc.tables.datadir import write_tables
-from paycalc.tables.sample_data import START, generate
 
 
 def main() -> None:
@@ -30,20 +25,15 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=1000)
     parser.add_argument("--days", type=int, default=365)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp())
-    write_tables(generate(args.employees, args.days), work / "data", "parquet")
-    agreements = work / "agreements"
-    agreements.mkdir()
-    (agreements / "retail.yaml").write_bytes((AGREEMENTS_DIR / "retail.yaml").read_bytes())
-    period = period_of(START, START + dt.timedelta(days=args.days - 1))
+    data, agreements, period, _ = retail_data(args.employees, args.days)
     began = time.perf_counter()
-    batch = run_directory(work / "data", [agreements], period)
+    batch = run_directory(data, [agreements], period)
     ran = time.perf_counter() - began
     began = time.perf_counter()
     site = render_site(batch)
     made = time.perf_counter() - began
     began = time.perf_counter()
-    write_run(batch, work / "out")
+    write_run(batch, data.parent / "out")
     written = time.perf_counter() - began
     pages = [len(content) for path, content in site.items()
              if path.startswith("employees/") and "/list-" not in path]
