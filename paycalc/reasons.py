@@ -100,6 +100,11 @@ PUNCH_TOO_LONG = _reject("PUNCH_TOO_LONG", "the punch lasts {hours} h, longer th
 APPROVALS_DISAGREE = _reject(
     "APPROVALS_DISAGREE", "approvals rows {rows} disagree at level {level} on the "
     "{salary_type} line of {day}: none of them is used")
+DUPLICATE_LOG_ID = _reject("DUPLICATE_LOG_ID", "log_id '{log_id}' is on more than one row")
+UNKNOWN_STATUS = _reject("UNKNOWN_STATUS",
+                         "unknown status '{status}' (the statuses are {statuses})")
+UNKNOWN_EVENT = _reject("UNKNOWN_EVENT", "unknown timer event '{event}' (the events are "
+                                         "{events})")
 BELOW_MINIMUM = _reject("BELOW_MINIMUM", "{column} is below {limit}")
 ABOVE_MAXIMUM = _reject("ABOVE_MAXIMUM", "{column} is above {limit}")
 
@@ -123,6 +128,32 @@ UNKNOWN_TRACKER = _reject("UNKNOWN_TRACKER", "unknown tracker '{tracker}'")
 TRACKER_NOT_KEPT = _reject("TRACKER_NOT_KEPT", "the employee's tracker rows are left out: "
                                                "their agreements define {trackers} "
                                                "differently (see the warnings)")
+
+# -- time logs and timers (engine and reference evaluator) ----------------------------------
+TIMER_OUT_OF_ORDER = _reject(
+    "TIMER_OUT_OF_ORDER", "timer {timer}: {event} at {at} cannot follow {previous}: the "
+    "timer's events from {first} make no log")
+TIMER_SAME_INSTANT = _reject(
+    "TIMER_SAME_INSTANT", "timer {timer}: {event} and {other} are both at {at}, so their "
+    "order cannot be told: the timer's events from {first} make no log")
+TIMER_NOT_STOPPED = _reject(
+    "TIMER_NOT_STOPPED", "timer {timer} started at {first} is never stopped: no log is made "
+    "(an end is not guessed)")
+TIMER_RESTARTED = _reject(
+    "TIMER_RESTARTED", "timer {timer} started at {first} is started again at {again} "
+    "before it is stopped: no log is made (an end is not guessed)")
+TOO_MANY_TIMERS = _reject(
+    "TOO_MANY_TIMERS", "timer {timer} started at {first} while {limit} timers were running "
+    "(at most {limit} run at once): no log is made")
+LOG_APPROVAL_SHORT = _reject(
+    "LOG_APPROVAL_SHORT", "status approved, but approved_levels {levels} is below the {needed} "
+    "approval levels of agreement {agreement}")
+LOG_NO_SERVICE = _reject("LOG_NO_SERVICE", "a billable log needs a service to be priced")
+UNKNOWN_SERVICE = _reject("UNKNOWN_SERVICE", "unknown service '{service}' (agreement "
+                                             "{agreement} has {services})")
+LOG_NO_RATE = _reject(
+    "LOG_NO_RATE", "no rate of service {service} is in force on {day} (for customer "
+    "{customer}, case {case}): a billable log is never invoiced at zero")
 
 # -- warnings -----------------------------------------------------------------------------
 NO_RATE = _warning("NO_RATE", "salary type {salary_type} has no rate on {day}")

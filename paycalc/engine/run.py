@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from paycalc.engine.ahead import booked_ahead, with_ahead
+from paycalc.engine.billing import agreement_logs, invoice_lines, timesheets
 from paycalc.engine.context import agreement_days
 from paycalc.engine.exprs import among
 from paycalc.engine.line_rules import line_rules, named
@@ -24,14 +25,17 @@ from paycalc.engine.pay_lines import PRICED, DayFacts, agreement_lines
 from paycalc.engine.trackers import tracker_groups
 from paycalc.errors import InputError
 from paycalc.rules.compiled import Agreement
-from paycalc.tables.inputs import Inputs, Opening, Period, prepare
+from paycalc.tables.inputs import Inputs, Opening, Period, prepare, schema
 from paycalc.tables.outputs import (
     BALANCES,
+    INVOICE_LINES,
     MOVES,
     OPENING,
     PAY_LINES,
     REJECTS,
+    TIME_LOGS,
     TIME_SHEET,
+    TIMESHEETS,
     TRANSACTIONS,
     WARNINGS,
     frame_of,
@@ -56,6 +60,15 @@ class Evaluation:
     warnings: pl.DataFrame
     time_sheet: pl.DataFrame
     """Empty unless asked for: `evaluate(..., time_sheet=True)`."""
+    time_logs: pl.DataFrame = dataclasses.field(
+        default_factory=lambda: pl.DataFrame(schema=TIME_LOGS))
+    """Time logs and the logs timers made, on each day of the period they count on."""
+    timesheets: pl.DataFrame = dataclasses.field(
+        default_factory=lambda: pl.DataFrame(schema=TIMESHEETS))
+    """Seconds of time logs per employee and timesheet period, by status."""
+    invoice_lines: pl.DataFrame = dataclasses.field(
+        default_factory=lambda: pl.DataFrame(schema=INVOICE_LINES))
+    """Approved time per customer, case, service and rate, priced where billable."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,7 @@ class Bucket:
     sheets: list[pl.DataFrame]
     moves: list[pl.DataFrame]
     totals: list[pl.DataFrame]
+    logs: list[pl.DataFrame]
 
 
 def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
@@ -164,6 +178,8 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
                  pl.col("row_id").alias("assignment_row"))
         found = [agreement_lines(days[agreement.id], rules, bucket, mains, time_sheet, links)
                  for agreement in agreements]
+        logged = [agreement_logs(days[agreement.id], bucket["timelogs"], bucket["timer_events"],
+                                 mains, bucket["assignments"]) for agreement in agreements]
         # buckets are ranges of employee ids in order: sorting each bucket sorts the whole;
         # by employee and day, then salary type, rule and agreement (the rule's number),
         # then first input row: as one integer
@@ -171,17 +187,18 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
                  + pl.col("rule_no").cast(pl.Int128) * 2**32 + pl.col("id_rank"))
         lines = frame_of([named(frame_of([f.lines for f in found], PRICED).sort(order), rules)
                           .rename({"day": "date"})], PAY_LINES)
-        rejects = [f.rejects for f in found]
+        rejects = [*(f.rejects for f in found), *(g.rejects for g in logged)]
         warnings = [f.warnings for f in found]
         sheets = [f.time_sheet for f in found]
+        logs = [g.logs for g in logged]
         if not found:
-            return Bucket(lines, rejects, warnings, sheets, [], [])
+            return Bucket(lines, rejects, warnings, sheets, [], [], logs)
         facts = DayFacts(pl.concat([f.facts.days for f in found]),
                          pl.concat([f.facts.leave for f in found]))
         tracked = tracker_groups(agreements, bucket, lines, facts, period, lock,
                                  balances_as_of or period.end)
         return Bucket(lines, [*rejects, tracked.rejects], [*warnings, tracked.warnings],
-                      sheets, [tracked.rows], [tracked.balances])
+                      sheets, [tracked.rows], [tracked.balances], logs)
 
     parts = buckets(tables)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
@@ -196,6 +213,8 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
     sheets = [s for b in done for s in b.sheets]
     moves = [m for b in done for m in b.moves]
     totals = [t for b in done for t in b.totals]
+    logs = frame_of([g for b in done for g in b.logs], schema(**TIME_LOGS, first_part=pl.Boolean))
+    logs = logs.sort("employee_id", "day", "start_utc", "log_id")
     return Evaluation(
         pay_lines=pl.concat(lines) if lines else pl.DataFrame(schema=PAY_LINES),
         tracker_transactions=frame_of(moves, TRANSACTIONS),
@@ -205,6 +224,9 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
         warnings=frame_of(warnings, WARNINGS).sort("employee_id", "date", "code", "message"),
         time_sheet=frame_of(sheets, TIME_SHEET).sort("employee_id", "date", "agreement",
                                                      "activity", nulls_last=False),
+        time_logs=logs.drop("first_part"),
+        timesheets=timesheets(logs, agreements, period),
+        invoice_lines=invoice_lines(logs, agreements),
     )
 
 

@@ -7,6 +7,7 @@ was written at (not part of equality: a rule means the same wherever it is writt
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -394,6 +395,74 @@ class MonthlySalary:
 
 
 @dataclass(frozen=True)
+class Service:
+    """A service time is logged against: its rate per billed hour or per log."""
+
+    code: str
+    name: str
+    rate: Dated[Decimal]
+    per: Literal["hour", "log"]
+    source: Source = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class RateOverride:
+    """The rate of `service` for a customer (`case` None) or for one case of it."""
+
+    service: str
+    customer: str
+    case: str | None
+    rate: Dated[Decimal]
+    source: Source = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Billing:
+    """How time logs are priced into invoice lines and gathered into timesheets."""
+
+    services: tuple[Service, ...] = ()
+    overrides: tuple[RateOverride, ...] = ()
+    rounding_step: int = 0
+    """Seconds a billable log's billed time is rounded to; 0 = not rounded."""
+    rounding_direction: Literal["up", "nearest", "down"] = "up"
+    split_at_midnight: bool = False
+    """A log counts on each local day it spans (else on the day it starts)."""
+    period: Literal["weekly", "bi_weekly", "monthly", "semi_monthly"] = "weekly"
+    week_starts: int = 0
+    """First weekday of a weekly period, Monday 0."""
+    anchor: dt.date | None = None
+    """First day of one bi-weekly period."""
+    approval_levels: int = 1
+    money: Money = field(default_factory=lambda: Money(None, 2, "half_up"))
+    """The currency and rounding of invoice lines (the agreement's money where the file
+    declares none)."""
+    payroll_salary_type: str | None = None
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+    def service(self, code: str) -> Service | None:
+        """The service `code`, or None."""
+        return next((s for s in self.services if s.code == code), None)
+
+    def period_of(self, day: dt.date) -> tuple[dt.date, dt.date]:
+        """The first and last day of the timesheet period holding `day` (a calendar fact
+        both evaluators share, like the holidays)."""
+        if self.period == "monthly":
+            last = calendar.monthrange(day.year, day.month)[1]
+            return day.replace(day=1), day.replace(day=last)
+        if self.period == "semi_monthly":
+            if day.day <= 15:
+                return day.replace(day=1), day.replace(day=15)
+            return day.replace(day=16), day.replace(day=calendar.monthrange(day.year,
+                                                                            day.month)[1])
+        if self.period == "weekly":
+            start = day - dt.timedelta(days=(day.weekday() - self.week_starts) % 7)
+            return start, start + dt.timedelta(days=6)
+        assert self.anchor is not None
+        start = day - dt.timedelta(days=(day - self.anchor).days % 14)
+        return start, start + dt.timedelta(days=13)
+
+
+@dataclass(frozen=True)
 class Agreement:
     """A compiled agreement template."""
 
@@ -413,6 +482,7 @@ class Agreement:
     monthly_salary: MonthlySalary | None = None
     approval_levels: int = 1
     """Approval levels a line of a type that requires approval needs (1 or 2)."""
+    billing: Billing = field(default_factory=Billing)
 
     @cached_property
     def _by_code(self) -> dict[str, dict[str, object]]:

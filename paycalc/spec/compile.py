@@ -21,6 +21,7 @@ import holidays
 from paycalc.errors import AgreementError, Problem
 from paycalc.rules import compiled as c
 from paycalc.rules.dates import WEEKDAYS
+from paycalc.spec.language import billing as lb
 from paycalc.spec.language import links as ll
 from paycalc.spec.language import salary as ls
 from paycalc.spec.language import time_rules as lt
@@ -119,15 +120,17 @@ class _Compiler:
             self.fail(section, fields, f"unknown {what} '{code}'" + did_you_mean(code, names),
                       ", ".join(names) or f"no {what} is declared")
 
-    def dated(self, section: Section, name: str, value: Any,
+    def dated(self, section: Section, name: str | tuple[Any, ...], value: Any,
               convert: Callable[[Any], U] = lambda v: v) -> c.Dated[U]:
-        """A language value (single or dated mapping) as a Dated, dates checked in order."""
+        """A language value (single or dated mapping) as a Dated, dates checked in order;
+        `name` is the key of the value in `section`, or its path below it."""
+        where = name if isinstance(name, tuple) else (name,)
         if not isinstance(value, dict):
             return c.Dated.always(convert(value))
         entries: list[tuple[dt.date, U]] = []
         for start, item in value.items():
             if entries and start <= entries[-1][0]:
-                self.fail(section, (name, start),
+                self.fail(section, (*where, start),
                           f"dated values overlap: {start} is not after {entries[-1][0]}; each "
                           "value holds until the next date", "effective dates in increasing "
                           "order, each once", key=True)
@@ -162,6 +165,7 @@ class _Compiler:
             files=files,
             monthly_salary=self.monthly_salary(),
             approval_levels=doc.approvals.levels,
+            billing=self.billing(doc.billing),
         )
         self.check_regulator_cycles()
         if self.problems:
@@ -289,6 +293,63 @@ class _Compiler:
             self.fail(section, fields, f"salary type '{code}' is priced by "
                       f"'{st.pricing.method}', so it cannot carry the monthly salary",
                       "a salary type with pricing: {method: monthly_salary}")
+
+    # -- billing ---------------------------------------------------------------------------
+
+    def billing(self, b: lb.Billing) -> c.Billing:
+        services = tuple(c.Service(code, s.name or code, self.rate(s, ("rate",), s.rate),
+                                   s.per, self.source(s)) for code, s in b.services.items())
+        overrides = []
+        for customer, cu in b.customers.items():
+            for service, rate in cu.rates.items():
+                self.reference(cu, ("rates", service), service, b.services, "service")
+                overrides.append(c.RateOverride(service, customer, None,
+                                                self.rate(cu, ("rates", service), rate),
+                                                self.source(cu)))
+            for case, ca in cu.cases.items():
+                for service, rate in ca.rates.items():
+                    self.reference(ca, ("rates", service), service, b.services, "service")
+                    overrides.append(c.RateOverride(service, customer, case,
+                                                    self.rate(ca, ("rates", service), rate),
+                                                    self.source(ca)))
+        t = b.timesheets
+        if t.period == "bi_weekly" and t.anchor is None:
+            self.fail(t, ("period",), "a bi_weekly period needs an 'anchor': the first day of "
+                      "one period", "anchor: 2025-01-06")
+        if t.anchor is not None and t.period != "bi_weekly":
+            self.fail(t, ("anchor",), f"'anchor' does not apply to period '{t.period}'",
+                      "period: bi_weekly", key=True)
+        code = b.payroll_salary_type
+        self.reference(b, ("payroll_salary_type",), code, self.salary_codes, "salary type")
+        st = self.doc.salary_types.get(code) if code is not None else None
+        if st is not None and st.unit != "hours":
+            self.fail(b, ("payroll_salary_type",), f"salary type '{code}' is counted in "
+                      f"{st.unit}, so it cannot pay logged time", "a salary type with unit: hours")
+        rounding = b.rounding
+        if rounding is not None and rounding.to == 0:
+            self.fail(rounding, ("to",), "a rounding step of 0:00 rounds nothing",
+                      "a step such as \"0:15\", or no rounding section")
+        m, own = b.money, self.doc.money
+        return c.Billing(
+            services=services, overrides=tuple(overrides),
+            rounding_step=rounding.to if rounding else 0,
+            rounding_direction=rounding.direction if rounding else "up",
+            split_at_midnight=b.day == "split_at_midnight", period=t.period,
+            week_starts=WEEKDAYS.index(t.week_starts), anchor=t.anchor,
+            approval_levels=t.approval_levels,
+            money=c.Money(m.currency or own.currency,
+                          own.decimals if m.decimals is None else m.decimals,
+                          m.rounding or own.rounding),
+            payroll_salary_type=code, source=self.source(b))
+
+    def rate(self, section: Section, fields: tuple[Any, ...], value: Any) -> c.Dated[Decimal]:
+        """A (dated) billing rate, each value 0 or more."""
+        rate: c.Dated[Decimal] = self.dated(section, fields, value)
+        for start, number in rate.entries:
+            if number < 0:
+                self.fail(section, fields if start == c.ALWAYS else (*fields, start),
+                          f"a rate of {number} is below zero", "a rate of 0 or more")
+        return rate
 
     # -- time rules ------------------------------------------------------------------------
 

@@ -64,8 +64,24 @@ COLUMNS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         "salary_type": pl.String, "activity": pl.String, "approved": pl.Boolean,
         "approved_by": pl.String, "level": pl.Int64,
     },
+    "timelogs": {
+        "log_id": pl.String, "employee_id": pl.String, "start": pl.Datetime,
+        "end": pl.Datetime, "customer": pl.String, "case": pl.String, "service": pl.String,
+        "billable": pl.Boolean, "status": pl.String, "approved_levels": pl.Int64,
+        "note": pl.String,
+    },
+    "timer_events": {
+        "employee_id": pl.String, "timer": pl.String, "at": pl.Datetime, "event": pl.String,
+        "customer": pl.String, "case": pl.String, "service": pl.String,
+        "billable": pl.Boolean, "status": pl.String, "approved_levels": pl.Int64,
+        "note": pl.String,
+    },
 }
 
+LOG_STATUSES = ("pending", "submitted", "approved", "voided")
+"""The statuses of a time log, in the order of a timesheet's columns."""
+TIMER_EVENTS = ("start", "pause", "resume", "stop")
+"""The events of a timer."""
 FIGURE_KINDS = ("bonus", "commission", "revenue", "profit", "points", "sales")
 """The kinds of figure a `figures` row may have."""
 PAY_FIGURE_KINDS = ("bonus", "commission")
@@ -81,6 +97,8 @@ _DEFAULTS: dict[str, dict[str, object]] = {
     "schedules": {"paid": True},
     "figures": {"approved": True},
     "approvals": {"level": 1},
+    "timelogs": {"billable": False, "status": "approved"},
+    "timer_events": {"billable": False, "status": "approved"},
 }
 _DEFAULT_COLUMNS: dict[str, dict[str, str]] = {"approvals": {"end_date": "start_date"}}
 """Defaults taken from another column of the same row."""
@@ -115,6 +133,8 @@ class Inputs:
     figures: pl.DataFrame | None = None
     adjustments: pl.DataFrame | None = None
     approvals: pl.DataFrame | None = None
+    timelogs: pl.DataFrame | None = None
+    timer_events: pl.DataFrame | None = None
 
     def of_leave(self) -> Inputs:
         """The tables that book leave and adjustments ahead of time: no punches, no
@@ -161,6 +181,8 @@ REQUIRED: dict[str, list[str]] = {
     "figures": ["employee_id", "date", "kind", "value"],
     "adjustments": ["employee_id", "tracker", "date", "quantity"],
     "approvals": ["employee_id", "start_date", "approved"],
+    "timelogs": ["employee_id", "start", "end"],
+    "timer_events": ["employee_id", "timer", "at", "event"],
 }
 """The columns a table cannot be read without (PRODUCT.md's columns marked *)."""
 
@@ -225,17 +247,22 @@ ROW_KEYS: dict[str, list[str]] = {
     "figures": ["employee_id", "date", "kind"],
     "adjustments": ["employee_id", "tracker", "date"],
     "approvals": ["employee_id", "start_date", "salary_type", "activity"],
+    "timelogs": ["employee_id", "start"],
+    "timer_events": ["employee_id", "timer", "at", "event"],
 }
 """The columns that name a row of each table in its `row_id`."""
 
 
+OWN_IDS = {"punches": "punch_id", "timelogs": "log_id"}
+"""The column holding the exporter's own id of a row, where a table has one."""
+
+
 def with_row_ids(frame: pl.DataFrame, table: str) -> pl.DataFrame:
-    """`frame`, rows of `table`, with the `row_id` of each row: the punch_id where the
-    exporter gave one, else TABLE:KEY from the row's `ROW_KEYS` values joined by `/`, empty
-    ones left out (`figures:e1/2025-06-11/bonus`), with `#2`, `#3` ... on further rows of
-    the same key,
-    numbered in the order of their values. An id depends on the row's values only, never on
-    where the row is in its file."""
+    """`frame`, rows of `table`, with the `row_id` of each row: the punch_id or log_id
+    where the exporter gave one, else TABLE:KEY from the row's `ROW_KEYS` values joined by
+    `/`, empty ones left out (`figures:e1/2025-06-11/bonus`), with `#2`, `#3` ... on
+    further rows of the same key, numbered in the order of their values. An id depends on
+    the row's values only, never on where the row is in its file."""
     keys = [c for c in ROW_KEYS[table] if c in frame.columns]
     parts = [_as_key(c, frame.schema[c]) for c in keys]
     key = pl.concat_str(parts, separator="/", ignore_nulls=True) if parts else pl.lit("")
@@ -243,8 +270,9 @@ def with_row_ids(frame: pl.DataFrame, table: str) -> pl.DataFrame:
     occurrence = pl.int_range(1, pl.len() + 1).over(key, order_by=order or None)
     named = pl.concat_str(pl.lit(f"{table}:"), key, pl.when(occurrence > 1).then(
         pl.format("#{}", occurrence)).otherwise(pl.lit("")))
-    if table == "punches" and "punch_id" in frame.columns:
-        named = pl.coalesce(pl.col("punch_id"), named)
+    given = OWN_IDS.get(table)
+    if given in frame.columns:
+        named = pl.coalesce(pl.col(given), named)
     return frame.with_columns(named.alias("row_id"))
 
 

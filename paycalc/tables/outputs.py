@@ -51,6 +51,39 @@ def frame_of(parts: list[pl.DataFrame], columns: pl.Schema) -> pl.DataFrame:
     return pl.concat(parts) if parts else pl.DataFrame(schema=columns)
 
 
+TIME_LOGS = schema(
+    employee_id=pl.String, log_id=pl.String, agreement=pl.String, day=pl.Date,
+    start_utc=pl.Datetime("us"), end_utc=pl.Datetime("us"), seconds=pl.Int64,
+    customer=pl.String, case=pl.String, service=pl.String, billable=pl.Boolean,
+    status=pl.String, approved_levels=pl.Int64, billed_seconds=pl.Int64, rate=QUANTITY,
+    rate_from=pl.String, per=pl.String, currency=pl.String, note=pl.String,
+    input_ids=pl.List(pl.String))
+"""Columns of `Evaluation.time_logs`: each time log (from `timelogs` or made by a timer
+from `timer_events`) on each day it counts on: its start and end (UTC), the `seconds` that
+count on `day` (a timer's running time, pauses left out), its status after approval
+(`status`: pending, submitted, approved, voided), and for a billable log that is not voided
+the `billed_seconds` after billing rounding, the `rate` and the level it comes from
+(`rate_from`: case, customer or service), `per` hour or log, and the invoice currency;
+`input_ids` are the rows behind it. Sorted by employee, day, start and log id."""
+
+TIMESHEETS = schema(employee_id=pl.String, agreement=pl.String, period_start=pl.Date,
+                    period_end=pl.Date, pending=pl.Int64, submitted=pl.Int64,
+                    approved=pl.Int64, voided=pl.Int64, billable=pl.Int64)
+"""Columns of `Evaluation.timesheets`: seconds of time logs per employee, agreement and
+timesheet period in each status, and of those approved the billable seconds; only the
+evaluated period's days count. Sorted by employee, period start and agreement."""
+
+INVOICE_LINES = schema(
+    customer=pl.String, case=pl.String, service=pl.String, billable=pl.Boolean,
+    agreement=pl.String, currency=pl.String, per=pl.String, rate=QUANTITY, logs=pl.Int64,
+    seconds=pl.Int64, billed_seconds=pl.Int64, quantity=QUANTITY, amount=AMOUNT,
+    first_day=pl.Date, last_day=pl.Date, log_ids=pl.List(pl.String))
+"""Columns of `Evaluation.invoice_lines`: approved time per customer, case, service and
+rate. A billable line's `quantity` is its billed hours (`per` hour) or its logs (`per`
+log) and `amount` = quantity x rate, rounded once by the invoice money rule; a line of
+non-billable time (`billable` false) is reported with no rate and no amount. Sorted by
+customer, case, service, billable first, agreement, per and rate."""
+
 MOVES = schema(employee_id=pl.String, tracker=pl.String, date=pl.Date, kind=pl.String,
                made_by=pl.String, agreement=pl.String, quantity=QUANTITY)
 """Tracker additions made by salary types and links, summed per employee, tracker, day,

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from paycalc.spec.language.base import Section
+from paycalc.spec.language.billing import Billing
 from paycalc.spec.language.links import Link
 from paycalc.spec.language.monthly import MonthlySalary
 from paycalc.spec.language.salary import SalaryType
@@ -78,6 +79,8 @@ class RulesBody(Section):
     links: dict[Code, Link] = Field(default_factory=dict,
                                     description="Links from value adjusters to trackers, by key.")
     locking: Locking = Field(default_factory=Locking, description="Locking settings.")
+    billing: Billing = Field(default_factory=Billing,
+                             description="Billable time: services, rates, timesheets, invoices.")
 
 
 class AgreementDocument(RulesBody):
