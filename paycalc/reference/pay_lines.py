@@ -134,6 +134,37 @@ def week_start(day: dt.date, first_weekday: int) -> dt.date:
 # -- the evaluation --------------------------------------------------------------------------
 
 
+class MainAgreements:
+    """Which agreement is an employee's main one on a day: the first main assignment (by
+    valid_from, then row id) to one of `agreements` that covers the day."""
+
+    def __init__(self, agreements: dict[str, Agreement],
+                 assignments: list[dict[str, Any]]) -> None:
+        self.agreements = agreements
+        self.assignments = assignments
+        self.mains: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in sorted(assignments, key=lambda r: (r["valid_from"], r["row_id"])):
+            if row["main"] and row["agreement"] in agreements:
+                self.mains[row["employee_id"]].append(row)
+
+    @staticmethod
+    def covers(row: dict[str, Any], day: dt.date) -> bool:
+        return row["valid_from"] <= day and (row["valid_to"] is None or day <= row["valid_to"])
+
+    def main_on(self, employee: str, day: dt.date) -> Agreement | None:
+        for row in self.mains[employee]:
+            if self.covers(row, day):
+                return self.agreements[row["agreement"]]
+        return None
+
+    def has_main(self, employee: str, day: dt.date) -> bool:
+        """Whether a main assignment to any agreement, evaluated or not, covers the day."""
+        return any(row["main"] and row["employee_id"] == employee and self.covers(row, day)
+                   for row in self.assignments)
+
+
+
+
 def evaluate_reference(agreements: Iterable[Agreement], inputs: Inputs,
                        period: Period) -> ReferenceResult:
     """Pay lines, rejects and warnings of `period` under `agreements`."""
@@ -141,24 +172,8 @@ def evaluate_reference(agreements: Iterable[Agreement], inputs: Inputs,
     tables = {name: frame.to_dicts() for name, frame in prepare(inputs).items()}
     result = ReferenceResult()
     employees = {e["employee_id"]: e for e in tables["employees"]}
-    mains: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in sorted(tables["assignments"], key=lambda r: (r["valid_from"], r["row_id"])):
-        if row["main"] and row["agreement"] in by_id:
-            mains[row["employee_id"]].append(row)
-
-    def covers(row: dict[str, Any], day: dt.date) -> bool:
-        return row["valid_from"] <= day and (row["valid_to"] is None or day <= row["valid_to"])
-
-    def main_on(employee: str, day: dt.date) -> Agreement | None:
-        for row in mains[employee]:
-            if covers(row, day):
-                return by_id[row["agreement"]]
-        return None
-
-    def has_main(employee: str, day: dt.date) -> bool:
-        """Whether a main assignment to any agreement, evaluated or not, covers the day."""
-        return any(row["main"] and row["employee_id"] == employee and covers(row, day)
-                   for row in tables["assignments"])
+    assigned = MainAgreements(by_id, tables["assignments"])
+    main_on, has_main = assigned.main_on, assigned.has_main
 
     for agreement in by_id.values():
         _AgreementRun(agreement, period, result, employees, main_on, has_main).run(tables)
