@@ -182,13 +182,14 @@ def _runs(events: pl.DataFrame) -> pl.DataFrame:
         pl.col("event").shift(1).over(key).alias("event_before"),
         pl.col("event").shift(-1).over(key).alias("event_next"),
         at_text.alias("at_text"),
+        at_text.shift(-1).over(key).alias("text_next"),
     ).with_columns(
         pl.col("event").shift(1).over(run_key).alias("previous"),
         pl.col("at_text").first().over(run_key).alias("first"),
         pl.col("row_id").first().over(run_key).alias("run_id"),
         pl.col("start_day").first().over(run_key).alias("run_day"),
         pl.col("event").last().over(run_key).alias("last_event"),
-        pl.col("at_text").shift(-1).over(key).last().over(run_key).alias("again"),
+        pl.col("text_next").last().over(run_key).alias("again"),
         (pl.col("run") < pl.col("run").max().over(key)).alias("later"),
     )
     previous = pl.col("previous")
@@ -199,7 +200,7 @@ def _runs(events: pl.DataFrame) -> pl.DataFrame:
     same = (pl.col("at_at") == pl.col("at_before")) | (pl.col("at_at") == pl.col("at_next"))
     other = pl.when(pl.col("at_at") == pl.col("at_before")).then("event_before").otherwise(
         "event_next")
-    _, event_problem, event_code = first_failure([
+    _, event_code, event_problem = first_failure([
         (same.fill_null(False), "at", because(
             TIMER_SAME_INSTANT, timer=pl.col("timer"), event=pl.col("event"), other=other,
             at=pl.col("at_text"), first=pl.col("first"))),
@@ -207,7 +208,7 @@ def _runs(events: pl.DataFrame) -> pl.DataFrame:
             TIMER_OUT_OF_ORDER, timer=pl.col("timer"), event=pl.col("event"),
             at=pl.col("at_text"), previous=previous.fill_null("nothing"),
             first=pl.col("first"))),
-    ])[::-1]
+    ])
     frame = frame.with_columns(event_code.alias("event_code"), event_problem.alias("event_why"))
     open_code, open_why = _open_run()
     return frame.with_columns(
