@@ -65,7 +65,7 @@ if TYPE_CHECKING:
     from paycalc.batch.time_reports import ReportOptions, time_report
     from paycalc.batch.transfer import transfer_run
     from paycalc.batch.write import write_run
-    from paycalc.engine import Evaluation, evaluate
+    from paycalc.engine import Evaluation, bill, evaluate
     from paycalc.errors import (
         AgreementError,
         DataError,
@@ -99,6 +99,7 @@ _HOMES = {
     "ReportOptions": "paycalc.batch.time_reports",
     "RunStore": "paycalc.batch.store",
     "StoreError": "paycalc.errors",
+    "bill": "paycalc.engine",
     "check_paths": "paycalc.spec.catalogue",
     "compile_agreement": "paycalc.spec.compile",
     "compile_document": "paycalc.spec.compile",
@@ -147,6 +148,7 @@ __all__ = [
     "RunStore",
     "StoreError",
     "__version__",
+    "bill",
     "check_paths",
     "compile_agreement",
     "compile_document",

@@ -326,6 +326,26 @@ def transfer(run_dir: Path | None, store: Path, reexport: str | None, kind: str 
 
 @main.command()
 @click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--customer", required=True, help="The customer to invoice.")
+@click.option("--case", default=None, help="Only this case of the customer.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: a printable page if it ends in .html, else CSV.")
+def invoice(run_dir: Path, customer: str, case: str | None, out: Path) -> None:
+    """Write the invoice of one customer (or one case) from the run written to RUN_DIR:
+    its approved billable time per case, service and rate with the total per currency,
+    and its time not billed."""
+    from paycalc.batch.invoice import invoice_of, write_invoice
+    from paycalc.batch.run_folder import RunFolder
+
+    found = invoice_of(RunFolder(run_dir), customer, case)
+    write_invoice(found, out)
+    totals = ", ".join(f"{currency} {total:,}" for currency, total in found.totals.items())
+    _out.print(f"{out}: {len(found.lines)} billable lines, {totals or 'nothing billable'}",
+               markup=False)
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The CSV file to write.")
 @click.option("--detailed", is_flag=True,

@@ -21,7 +21,7 @@ import polars as pl
 from paycalc.batch.corrections import CODES, less, moves_of, revisited_days, with_corrections
 from paycalc.batch.store import RunStore
 from paycalc.batch.time_sheet import sheet_of
-from paycalc.engine import Evaluation, evaluate
+from paycalc.engine import Evaluation, bill, evaluate
 from paycalc.errors import AgreementError, InputError, StoreError
 from paycalc.log import log
 from paycalc.reasons import LONG_PUNCH as LONG_PUNCH_WARNING
@@ -79,7 +79,8 @@ class Batch:
                 "tracker_transactions": result.tracker_transactions,
                 "tracker_corrections": self.tracker_corrections,
                 "balances": result.balances, "time_sheet": self.time_sheet,
-                "warnings": result.warnings,
+                "time_logs": result.time_logs, "timesheets": result.timesheets,
+                "invoice_lines": result.invoice_lines, "warnings": result.warnings,
                 "rejects": self.rejects, "row_counts": self.accounting}
 
 
@@ -144,6 +145,11 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
                          schema=CODES, orient="row")
     lines = with_corrections(whole.pay_lines, period, revisited, transferred, transfers, codes)
     evaluation = _within(whole, period)
+    if evaluated != period:  # billable time has no lock: only the run's period is billed
+        billed = bill(agreements, intake.inputs, period)
+        evaluation = dataclasses.replace(evaluation, time_logs=billed.time_logs,
+                                         timesheets=billed.timesheets,
+                                         invoice_lines=billed.invoice_lines)
     evaluation = dataclasses.replace(evaluation, warnings=pl.concat(
         [evaluation.warnings, _without_export_codes(lines, agreements),
          _unread(intake.stray), _long_punches(intake.inputs.punches, period)]))

@@ -57,6 +57,8 @@ def write_run(batch: Batch, out: Path, fmt: Format = "parquet", *,
     if fmt == "csv":
         tables["pay_lines"] = tables["pay_lines"].with_columns(
             amounts_at({a.id: a.money.decimals for a in batch.agreements}))
+        tables["invoice_lines"] = tables["invoice_lines"].with_columns(
+            amounts_at({a.id: a.billing.money.decimals for a in batch.agreements}))
     files = {name: (f"{name}.{fmt}", frame_bytes(frame, fmt)) for name, frame in tables.items()}
     site = render_site(batch)
     try:
@@ -101,7 +103,10 @@ def manifest_of(batch: Batch, outputs: list[dict[str, object]],
         "revisited": ({"from": batch.revisited.start.isoformat(),
                        "to": batch.revisited.end.isoformat()} if batch.revisited else None),
         "agreements": [{"id": a.id, "name": a.name, "currency": a.money.currency,
-                        "decimals": a.money.decimals} for a in batch.agreements],
+                        "decimals": a.money.decimals,
+                        "invoice_currency": a.billing.money.currency,
+                        "invoice_decimals": a.billing.money.decimals}
+                       for a in batch.agreements],
         "agreement_files": [{"file": p.name, "sha256": sha256(p)}
                             for p in batch.agreement_files],
         "inputs": [{"table": table, "file": path.name, "sha256": sha256(path),

@@ -6,14 +6,23 @@ Stages, one module each: `run` (buckets of employees, the whole evaluation), `co
 one agreement works with over the period), `pay_lines` (one agreement's pay lines) with
 `pieces`, `pools`, `overtime`, `supplements`, `absences`, `pricing`, `line_rules` and
 `time_sheet`, and `trackers` (the tracker stage) with `drivers`, `transactions`, `ledger`
-and `balances`; `zones`, `calendar` and `exprs` are their shared arithmetic.
+and `balances`; `billing` (time logs, timers, timesheets, invoice lines); `zones`,
+`calendar` and `exprs` are their shared arithmetic.
 """
 
 from __future__ import annotations
 
-from paycalc.engine.run import Evaluation, evaluate
+from paycalc.engine.run import Evaluation, bill, evaluate
 from paycalc.tables.inputs import Inputs, Opening, Period
-from paycalc.tables.outputs import BALANCES, PAY_LINES, TIME_SHEET, TRANSACTIONS
+from paycalc.tables.outputs import (
+    BALANCES,
+    INVOICE_LINES,
+    PAY_LINES,
+    TIME_LOGS,
+    TIME_SHEET,
+    TIMESHEETS,
+    TRANSACTIONS,
+)
 
-__all__ = ["BALANCES", "PAY_LINES", "TIME_SHEET", "TRANSACTIONS", "Evaluation", "Inputs",
-           "Opening", "Period", "evaluate"]
+__all__ = ["BALANCES", "INVOICE_LINES", "PAY_LINES", "TIMESHEETS", "TIME_LOGS", "TIME_SHEET",
+           "TRANSACTIONS", "Evaluation", "Inputs", "Opening", "Period", "bill", "evaluate"]

@@ -120,6 +120,19 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
         result.balances, booked_ahead(future.tracker_transactions, leave)))
 
 
+def bill(agreements: Iterable[Agreement], inputs: Inputs, period: Period) -> Evaluation:
+    """The billable time of `period` alone: an `Evaluation` whose `time_logs`,
+    `timesheets`, `invoice_lines` and `rejects` (of `timelogs` and `timer_events`) are
+    those of `evaluate`, read only from the employees, assignments, time logs and timer
+    events of `inputs` (no punches: nothing else is worked out). Raises `InputError` as
+    `evaluate` does."""
+    billing = Inputs(employees=inputs.employees, assignments=inputs.assignments,
+                     timelogs=inputs.timelogs, timer_events=inputs.timer_events)
+    result = evaluate(agreements, billing, period, ahead=False)
+    return dataclasses.replace(result, rejects=result.rejects.filter(
+        pl.col("table").is_in(["timelogs", "timer_events"])))
+
+
 def checked_arguments(agreements: Iterable[Agreement], inputs: Inputs, period: Period
                       ) -> list[Agreement]:
     """The agreements as a list, once the arguments of `evaluate` are what it takes: compiled

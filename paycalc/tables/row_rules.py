@@ -23,6 +23,7 @@ from paycalc.reasons import (
     BELOW_MINIMUM,
     BROKEN_RULE,
     DUPLICATE_EMPLOYEE,
+    DUPLICATE_LOG_ID,
     DUPLICATE_PUNCH_ID,
     EMPLOYMENT_ENDS_BEFORE_START,
     END_BEFORE_START,
@@ -34,12 +35,14 @@ from paycalc.reasons import (
     PUNCH_OVERLAP,
     PUNCH_TOO_LONG,
     UNKNOWN_AGREEMENT,
+    UNKNOWN_EVENT,
     UNKNOWN_FIGURE_KIND,
+    UNKNOWN_STATUS,
     UNUSABLE_EMPLOYEE,
     VALID_TO_BEFORE_FROM,
     Reason,
 )
-from paycalc.tables.inputs import FIGURE_KINDS
+from paycalc.tables.inputs import FIGURE_KINDS, LOG_STATUSES, TIMER_EVENTS
 from paycalc.tables.messages import rejected
 
 
@@ -197,6 +200,49 @@ class Approvals(_OfAnEmployee):
         return pl.col("end_date").is_null() | (pl.col("end_date") >= pl.col("start_date"))
 
 
+class Timelogs(_FromStartToEnd):
+    """Time logged against customers, cases and services; logs of one person may overlap
+    (timers run at once)."""
+
+    log_id = dy.String(nullable=True)
+    status = dy.String(nullable=True)
+    approved_levels = dy.Int64(nullable=True, min=0, max=2)
+
+    @dy.rule()
+    def log_id_unique(cls) -> pl.Expr:
+        return pl.col("log_id").is_null() | (pl.len().over("log_id") == 1)
+
+    @dy.rule()
+    def known_status(cls) -> pl.Expr:
+        return pl.col("status").is_null() | pl.col("status").is_in(LOG_STATUSES)
+
+    @dy.rule()
+    def start_within_employment(cls) -> pl.Expr:
+        return _within(pl.col("start").dt.date())
+
+
+class TimerEvents(_OfAnEmployee):
+    """Start, pause, resume and stop of an employee's timers."""
+
+    timer = dy.String(nullable=False)
+    at = dy.Datetime(nullable=False)
+    event = dy.String(nullable=False)
+    status = dy.String(nullable=True)
+    approved_levels = dy.Int64(nullable=True, min=0, max=2)
+
+    @dy.rule()
+    def known_event(cls) -> pl.Expr:
+        return pl.col("event").is_in(TIMER_EVENTS)
+
+    @dy.rule()
+    def known_status(cls) -> pl.Expr:
+        return pl.col("status").is_null() | pl.col("status").is_in(LOG_STATUSES)
+
+    @dy.rule()
+    def at_within_employment(cls) -> pl.Expr:
+        return _within(pl.col("at").dt.date())
+
+
 def _within(day: pl.Expr) -> pl.Expr:
     return ((pl.col("_from").is_null() | (day >= pl.col("_from")))
             & (pl.col("_to").is_null() | (day <= pl.col("_to"))))
@@ -205,7 +251,8 @@ def _within(day: pl.Expr) -> pl.Expr:
 SCHEMAS: dict[str, type[dy.Schema]] = {
     "employees": Employees, "assignments": Assignments, "punches": Punches,
     "schedules": Schedules, "absences": Absences, "figures": Figures,
-    "adjustments": Adjustments, "approvals": Approvals,
+    "adjustments": Adjustments, "approvals": Approvals, "timelogs": Timelogs,
+    "timer_events": TimerEvents,
 }
 
 _EMPLOYMENT = {"start": pl.col("_from").cast(pl.String).fill_null("open"),
@@ -249,6 +296,16 @@ RULES: dict[str, tuple[str | None, Reason, dict[str, pl.Expr]]] = {
         (pl.col("end") - pl.col("start")).dt.total_minutes() / 60).round(2).cast(pl.String),
         "limit": pl.lit(str(int(LONGEST_PUNCH.total_seconds() // 3600)))}),
     "level|max": ("level", ABOVE_MAXIMUM, {"column": pl.lit("level"), "limit": pl.lit("2")}),
+    "approved_levels|min": ("approved_levels", BELOW_MINIMUM,
+                            {"column": pl.lit("approved_levels"), "limit": pl.lit("0")}),
+    "approved_levels|max": ("approved_levels", ABOVE_MAXIMUM,
+                            {"column": pl.lit("approved_levels"), "limit": pl.lit("2")}),
+    "log_id_unique": ("log_id", DUPLICATE_LOG_ID, {"log_id": pl.col("log_id")}),
+    "known_status": ("status", UNKNOWN_STATUS, {"status": pl.col("status"),
+                                                "statuses": pl.lit(", ".join(LOG_STATUSES))}),
+    "known_event": ("event", UNKNOWN_EVENT, {"event": pl.col("event"),
+                                             "events": pl.lit(", ".join(TIMER_EVENTS))}),
+    "at_within_employment": ("at", OUTSIDE_EMPLOYMENT, _EMPLOYMENT),
 }
 
 
