@@ -436,7 +436,6 @@ class Billing:
     money: Money = field(default_factory=lambda: Money(None, 2, "half_up"))
     """The currency and rounding of invoice lines (the agreement's money where the file
     declares none)."""
-    payroll_salary_type: str | None = None
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def service(self, code: str) -> Service | None:

@@ -319,12 +319,6 @@ class _Compiler:
         if t.anchor is not None and t.period != "bi_weekly":
             self.fail(t, ("anchor",), f"'anchor' does not apply to period '{t.period}'",
                       "period: bi_weekly", key=True)
-        code = b.payroll_salary_type
-        self.reference(b, ("payroll_salary_type",), code, self.salary_codes, "salary type")
-        st = self.doc.salary_types.get(code) if code is not None else None
-        if st is not None and st.unit != "hours":
-            self.fail(b, ("payroll_salary_type",), f"salary type '{code}' is counted in "
-                      f"{st.unit}, so it cannot pay logged time", "a salary type with unit: hours")
         rounding = b.rounding
         if rounding is not None and rounding.to == 0:
             self.fail(rounding, ("to",), "a rounding step of 0:00 rounds nothing",
@@ -340,7 +334,7 @@ class _Compiler:
             money=c.Money(m.currency or own.currency,
                           own.decimals if m.decimals is None else m.decimals,
                           m.rounding or own.rounding),
-            payroll_salary_type=code, source=self.source(b))
+            source=self.source(b))
 
     def rate(self, section: Section, fields: tuple[Any, ...], value: Any) -> c.Dated[Decimal]:
         """A (dated) billing rate, each value 0 or more."""

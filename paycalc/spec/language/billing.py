@@ -107,7 +107,3 @@ class Billing(Section):
                                    description="Timesheet periods and approval.")
     money: InvoiceMoney = Field(default_factory=InvoiceMoney,
                                 description="Currency and rounding of invoices.")
-    payroll_salary_type: Code | None = Field(
-        default=None, description="An hours salary type that also pays approved logs as "
-                                  "worked time (one line per log and day); none = logs are "
-                                  "not paid through payroll.", examples=["CONSULTING"])

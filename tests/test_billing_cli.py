@@ -1,0 +1,84 @@
+"""Billable time through the command line, as a consultancy runs it: a month's run reads
+time logs and timer events (with rows it must reject), writes time logs, timesheets and
+invoice lines, accounts for every row, and `paycalc invoice` writes the customer's invoice
+as CSV and as a printable page; the next month's run bills only the next month."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+from click.testing import CliRunner
+
+from paycalc.cli import main
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "billing"
+
+
+def _data(tmp_path: Path) -> tuple[Path, Path]:
+    data, agreements = tmp_path / "data", tmp_path / "agreements"
+    data.mkdir()
+    agreements.mkdir()
+    shutil.copy(FIXTURES / "01_consultancy_case" / "consultancy.yaml", agreements)
+    (data / "employees.csv").write_text("employee_id,employment_start\nc1,2020-01-01\n")
+    (data / "assignments.csv").write_text(
+        "employee_id,agreement,valid_from\nc1,consultancy,2020-01-01\n")
+    (data / "timelogs.csv").write_text(
+        (FIXTURES / "01_consultancy_case" / "timelogs.csv").read_text()
+        + "L4,c1,2025-04-02T09:00:00,2025-04-02T09:30:00,ROSSI,CASE-7,SPECIALIST,true,april\n"
+        + "L5,c1,2025-03-05T09:00:00,,ROSSI,CASE-7,SPECIALIST,true,no end\n")
+    (data / "timer_events.csv").write_text(
+        "employee_id,timer,at,event,customer,case,service,billable\n"
+        "c1,T1,2025-03-06T09:00:00,start,ROSSI,CASE-8,SPECIALIST,true\n"
+        "c1,T1,2025-03-06T09:40:00,stop,,,,\n"
+        "c1,T2,2025-03-07T09:00:00,start,ROSSI,CASE-8,SPECIALIST,true\n")
+    return data, agreements
+
+
+def test_month_after_month_with_invoices(tmp_path: Path) -> None:
+    data, agreements = _data(tmp_path)
+    runner = CliRunner()
+    march = tmp_path / "march"
+    result = runner.invoke(main, ["run", str(data), "--agreements", str(agreements),
+                                  "--from", "2025-03-01", "--to", "2025-03-31",
+                                  "--out", str(march), "--format", "csv"])
+    assert result.exit_code == 4, result.output  # done, with rejected rows
+    rejects = pl.read_csv(march / "rejects.csv")
+    # L5 has no end; timer T2 is never stopped
+    assert sorted(zip(rejects["row_id"], rejects["code"], strict=True)) == [
+        ("L5", "MISSING_VALUE"),
+        ("timer_events:c1/T2/2025-03-07T09:00:00/start", "TIMER_NOT_STOPPED")]
+    counts = {r["table"]: (r["read"], r["used"], r["rejected"])
+              for r in pl.read_csv(march / "row_counts.csv").to_dicts()}
+    assert counts["timelogs"] == (5, 4, 1)
+    assert counts["timer_events"] == (3, 2, 1)
+    lines = pl.read_csv(march / "invoice_lines.csv", infer_schema=False)
+    # CASE-7: 3:45 billed at 60 = 225.00; CASE-8: the timer's 40 min = 0.666667 h = 40.00
+    assert lines.select("case", "billable", "quantity", "amount").rows() == [
+        ("CASE-7", "true", "3.750000", "225.00"), ("CASE-7", "false", "0.750000", None),
+        ("CASE-8", "true", "0.666667", "40.00")]
+    invoice = tmp_path / "rossi.csv"
+    result = runner.invoke(main, ["invoice", str(march), "--customer", "ROSSI",
+                                  "--out", str(invoice)])
+    assert result.exit_code == 0, result.output
+    assert "USD 265.00" in result.output
+    page = tmp_path / "rossi.html"
+    result = runner.invoke(main, ["invoice", str(march), "--customer", "ROSSI",
+                                  "--case", "CASE-8", "--out", str(page)])
+    assert result.exit_code == 0, result.output
+    text = page.read_text()
+    assert "Invoice: ROSSI, case CASE-8" in text and "40.00" in text and "225.00" not in text
+    result = runner.invoke(main, ["invoice", str(march), "--customer", "NOBODY",
+                                  "--out", str(tmp_path / "x.csv")])
+    assert result.exit_code == 3 and "no approved time of customer NOBODY" in result.output
+    april = tmp_path / "april"
+    result = runner.invoke(main, ["run", str(data), "--agreements", str(agreements),
+                                  "--from", "2025-04-01", "--to", "2025-04-30",
+                                  "--out", str(april), "--format", "csv"])
+    # April bills only L4 (30 min = 30.00); March's rows are read and not billed again
+    lines = pl.read_csv(april / "invoice_lines.csv", infer_schema=False)
+    assert lines.select("case", "quantity", "amount").rows() == [("CASE-7", "0.500000",
+                                                                  "30.00")]
+    sheets = pl.read_csv(april / "timesheets.csv")
+    assert sheets.select("period_start", "approved").rows() == [("2025-03-31", 1800)]
