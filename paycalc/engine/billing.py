@@ -36,9 +36,16 @@ from paycalc.reasons import (
     UNKNOWN_STATUS,
 )
 from paycalc.rules.compiled import ALWAYS, Agreement, Billing
-from paycalc.tables.inputs import LOG_STATUSES, MONEY, TIMER_EVENTS, Period
+from paycalc.tables.inputs import LOG_STATUSES, MONEY, TIMER_EVENTS, Period, schema
 from paycalc.tables.messages import because, rejected
-from paycalc.tables.outputs import AMOUNT, INVOICE_LINES, REJECTS, TIMESHEETS, frame_of
+from paycalc.tables.outputs import (
+    AMOUNT,
+    INVOICE_LINES,
+    REJECTS,
+    TIME_LOGS,
+    TIMESHEETS,
+    frame_of,
+)
 
 MAX_TIMERS = 9
 """Timers one person may run at once (a paused timer still holds its place)."""
@@ -63,6 +70,9 @@ def agreement_logs(days: AgreementDays, timelogs: pl.DataFrame, events: pl.DataF
     starts) that count on a day of the period, from `timelogs` and from the timers of
     `events`; and the rows of either that cannot be used."""
     agreement = days.agreement
+    if timelogs.is_empty() and events.is_empty():
+        return AgreementLogs(pl.DataFrame(schema=schema(**TIME_LOGS, first_part=pl.Boolean)),
+                             pl.DataFrame(schema=REJECTS))
     made, made_intervals, timer_rejects = _timer_logs(events, days, mains, assignments)
     given, given_intervals, log_rejects = _given_logs(timelogs, days, mains, assignments)
     logs = pl.concat([given.select(*_LOG, "start_day"), made.select(*_LOG, "start_day")])

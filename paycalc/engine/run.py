@@ -238,8 +238,10 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
         time_sheet=frame_of(sheets, TIME_SHEET).sort("employee_id", "date", "agreement",
                                                      "activity", nulls_last=False),
         time_logs=logs.drop("first_part"),
-        timesheets=timesheets(logs, agreements, period),
-        invoice_lines=invoice_lines(logs, agreements),
+        timesheets=timesheets(logs, agreements, period) if len(logs) else
+        pl.DataFrame(schema=TIMESHEETS),
+        invoice_lines=invoice_lines(logs, agreements) if len(logs) else
+        pl.DataFrame(schema=INVOICE_LINES),
     )
 
 
