@@ -58,6 +58,12 @@ def test_month_after_month_with_invoices(tmp_path: Path) -> None:
     assert lines.select("case", "billable", "quantity", "amount").rows() == [
         ("CASE-7", "true", "3.750000", "225.00"), ("CASE-7", "false", "0.750000", None),
         ("CASE-8", "true", "0.666667", "40.00")]
+    index = (march / "report" / "index.html").read_text()
+    billing = index[index.index('id="billing"'):index.index('id="trackers"')]
+    # one customer in USD: 3.75 + 0.75 billed hours (15 min rounding is not declared),
+    # 265.00 invoiced; 0.75 hours not billed; timesheet hours by status
+    assert "265.00" in billing and "4.42" in billing and ">0.75<" in billing
+    assert "approved hours" in billing and ">5.17<" in billing
     invoice = tmp_path / "rossi.csv"
     result = runner.invoke(main, ["invoice", str(march), "--customer", "ROSSI",
                                   "--out", str(invoice)])

@@ -45,7 +45,7 @@ from paycalc.batch.run import Batch
 from paycalc.batch.time_reports import in_units
 from paycalc.batch.tracker_report import as_text, tracker_balances
 from paycalc.rules.compiled import Agreement
-from paycalc.tables.inputs import MONEY
+from paycalc.tables.inputs import LOG_STATUSES, MONEY
 from paycalc.tables.outputs import amount_text
 from paycalc.version import __version__
 
@@ -130,13 +130,15 @@ def employees_of(batch: Batch) -> pl.DataFrame:
         (pl.col("order") // PAGE_SIZE + 1).alias("list"), pl.col("warnings").fill_null(0))
 
 
-def currency_places(agreements: list[Agreement]) -> pl.Expr:
+def currency_places(agreements: list[Agreement], *, invoices: bool = False) -> pl.Expr:
     """The decimals amounts of each line's `currency` are shown at: the most any of its
-    agreements declares ('' stands for agreements that declare no currency)."""
+    agreements declares ('' stands for agreements that declare no currency), for pay or
+    with `invoices` for invoice lines."""
     places: dict[str, int] = {}
     for a in agreements:
-        key = a.money.currency or ""
-        places[key] = max(places.get(key, 0), a.money.decimals)
+        money = a.billing.money if invoices else a.money
+        key = money.currency or ""
+        places[key] = max(places.get(key, 0), money.decimals)
     return pl.col("currency").fill_null("").replace_strict(places, default=4,
                                                            return_dtype=pl.Int64)
 
@@ -247,7 +249,43 @@ def index_parts(batch: Batch, people: pl.DataFrame) -> dict[str, object]:
         "reject_reasons": rejects.sort("table", "count", "code",
                                        descending=[False, True, False]).to_dicts(),
         "charts": charts,
+        **billing_parts(batch),
     }
+
+
+def billing_parts(batch: Batch) -> dict[str, object]:
+    """The index's billing section: invoiced amount and hours per currency, the customers
+    with the most billed (TOP per currency, with the count of all), and timesheet hours
+    per status."""
+    lines, places = batch.evaluation.invoice_lines, currency_places(batch.agreements,
+                                                                    invoices=True)
+    billed = pl.col("billed_seconds").filter("billable").sum()
+    unbilled = pl.col("seconds").filter(~pl.col("billable")).sum()
+    amount = pl.col("amount").filter("billable").sum()
+
+    def shown(frame: pl.DataFrame) -> list[dict[str, object]]:
+        return frame.with_columns(
+            amount_text(pl.col("amount"), places).map_elements(grouped, return_dtype=pl.String),
+            hours(pl.col("billed")).alias("billed"),
+            hours(pl.col("unbilled")).alias("unbilled")).to_dicts()
+
+    by_currency = lines.filter(pl.col("currency").is_not_null()).group_by("currency").agg(
+        billed.alias("billed"), amount, pl.col("customer").n_unique().alias("customers"))
+    customers = lines.with_columns(pl.col("currency").fill_null(
+        pl.col("currency").drop_nulls().first().over("customer"))).group_by(
+        "customer", "currency").agg(billed.alias("billed"), unbilled.alias("unbilled"),
+                                    amount.fill_null(0))
+    top = customers.sort("amount", "customer", descending=[True, False], nulls_last=True
+                         ).group_by("currency", maintain_order=True).head(TOP)
+    sheets = batch.evaluation.timesheets
+    statuses = {status: sheets[status].sum() for status in (*LOG_STATUSES, "billable")}
+    return {"invoice_totals": shown(by_currency.sort("currency").with_columns(
+                pl.lit(0).alias("unbilled"))),
+            "top_customers": shown(top),
+            "customers": customers["customer"].n_unique(),
+            "timesheet_hours": {status: pl.select(hours(pl.lit(seconds))).item()
+                                for status, seconds in statuses.items()},
+            "time_logs": len(batch.evaluation.time_logs)}
 
 
 def list_rows(batch: Batch, people: pl.DataFrame) -> list[str]:
