@@ -2,7 +2,8 @@
 and rejects of billable time on generated agreements and inputs: timer event streams with
 pauses, midnight and DST crossings, 8 to 11 timers at once, orphan and repeated events,
 shuffled rows; logs of every status and approval level; rates on all three levels with
-dated values; every timesheet period kind; both ways of putting a log on days."""
+dated values; every timesheet period kind; both ways of putting a log on days; and the pay
+lines of approved logs paid as worked time."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 
 from paycalc.engine import evaluate
 from paycalc.reference.billing import bill_reference
+from paycalc.reference.pay_lines import evaluate_reference
 from paycalc.spec.compile import compile_document
 from paycalc.spec.language.document import AgreementDocument
 from paycalc.tables.inputs import Inputs, Period
@@ -66,6 +68,13 @@ def billing(draw: st.DrawFn) -> dict[str, Any]:
                                        "rounding": draw(st.sampled_from(
                                            ["half_up", "half_even", "down", "up"]))}}
     if draw(st.booleans()):
+        payroll: dict[str, Any] = {"by_service": {
+            s: "ONCALL_PAY" for s in draw(st.lists(st.sampled_from(list(services) or ["S1"]),
+                                                   unique=True, max_size=2)) if s in services}}
+        if draw(st.booleans()) or not payroll["by_service"]:
+            payroll["salary_type"] = "CONSULTING"
+        found["payroll"] = payroll
+    if draw(st.booleans()):
         found["rounding"] = {"to": draw(st.sampled_from(["0:06", "0:15", "1:00"])),
                              "direction": draw(st.sampled_from(["up", "nearest", "down"]))}
     return found
@@ -113,10 +122,15 @@ def cases(draw: st.DrawFn) -> tuple[list[Any], Inputs, Period]:
     compiled = []
     for i in range(draw(st.integers(1, 2))):
         document = {"agreement": f"a{i}", "time_zone": draw(st.sampled_from(ZONES)),
-                    "money": {"currency": "USD"}, "billing": draw(billing())}
+                    "money": {"currency": "USD"}, "billing": draw(billing()),
+                    "salary_types": {
+                        "CONSULTING": {"unit": "hours", "pricing": {"method": "hourly_rate"}},
+                        "ONCALL_PAY": {"unit": "hours", "pricing": {"method": "fixed_rate",
+                                                                    "rate": 40}}}}
         compiled.append(compile_document(AgreementDocument.model_validate(document)))
     employees = pl.DataFrame({"employee_id": EMPLOYEES,
-                              "employment_start": [dt.date(2024, 1, 1)] * 3})
+                              "employment_start": [dt.date(2024, 1, 1)] * 3,
+                              "hourly_rate": ["31.5", "28", None]})
     assignments = []
     for employee in EMPLOYEES:
         if draw(st.integers(0, 5)) == 0:
@@ -175,3 +189,7 @@ def test_engine_equals_reference(case: tuple[list[Any], Inputs, Period]) -> None
     assert engine.time_logs.to_dicts() == reference.time_logs
     assert engine.timesheets.to_dicts() == reference.timesheets
     assert engine.invoice_lines.to_dicts() == reference.invoice_lines
+    # approved logs paid as worked time (billing.payroll) make the same pay lines
+    lines = evaluate_reference(agreements, inputs, period).lines
+    event(f"pay lines: {'some' if lines else 'none'}")
+    assert engine.pay_lines.to_dicts() == lines

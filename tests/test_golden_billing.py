@@ -3,8 +3,9 @@ fixtures/billing/, each with its time logs, timesheets, invoice lines and reject
 out by hand in comments. The engine and the reference evaluator must both give them.
 
 A scenario compares the expected files it has (`expected_invoice_lines.csv`,
-`expected_timesheets.csv`, `expected_time_logs.csv`, `expected_rejects.csv`) on their
-columns; a scenario without `expected_rejects.csv` rejects nothing.
+`expected_timesheets.csv`, `expected_time_logs.csv`, `expected_rejects.csv`,
+`expected_pay_lines.csv`) on their columns; a scenario without `expected_rejects.csv`
+rejects nothing, one without `expected_pay_lines.csv` pays nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 from paycalc.batch.cases import load_case
 from paycalc.engine import evaluate
 from paycalc.reference.billing import bill_reference
+from paycalc.reference.pay_lines import evaluate_reference
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "billing"
 SCENARIOS = sorted(p for p in GOLDEN.iterdir() if (p / "scenario.yaml").is_file())
@@ -60,11 +62,15 @@ def test_golden_billing(folder: Path) -> None:
     found = {"invoice_lines": (engine.invoice_lines.to_dicts(), reference.invoice_lines),
              "timesheets": (engine.timesheets.to_dicts(), reference.timesheets),
              "time_logs": (engine.time_logs.to_dicts(), reference.time_logs),
-             "rejects": (engine.rejects.to_dicts(), reference.rejects)}
+             "rejects": (engine.rejects.to_dicts(), reference.rejects),
+             "pay_lines": ([{**r, "date": str(r["date"])} for r in engine.pay_lines.to_dicts()],
+                           [{**r, "date": str(r["date"])} for r in evaluate_reference(
+                               case.agreements, case.inputs, case.period).lines])}
     for name, (by_engine, by_reference) in found.items():
         path = folder / f"expected_{name}.csv"
         if not path.is_file():
-            assert name != "rejects" or (by_engine, by_reference) == ([], [])
+            if name in ("rejects", "pay_lines"):
+                assert (by_engine, by_reference) == ([], [])
             continue
         columns, expected = _expected(path)
         assert [{c: row[c] for c in columns} for row in by_engine] == expected, name

@@ -36,7 +36,7 @@ from paycalc.batch.corrections import CORRECTED_LINES
 from paycalc.batch.run import compile_directories
 from paycalc.batch.run_folder import RunFolder
 from paycalc.errors import AgreementError
-from paycalc.reference.pay_lines import read_time, round_instant
+from paycalc.reference.local_time import read_time, round_instant
 from paycalc.rules.compiled import Agreement, Dated
 from paycalc.rules.precision import TICKS
 from paycalc.tables.datadir import read_table, table_files

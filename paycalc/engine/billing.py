@@ -15,7 +15,8 @@ from typing import NamedTuple
 import polars as pl
 
 from paycalc.engine.context import AgreementDays
-from paycalc.engine.exprs import among, failed_rows, first_failure
+from paycalc.engine.exprs import among, employee_day, failed_rows, first_failure, lookup
+from paycalc.engine.line_rules import AgreementRules
 from paycalc.engine.pieces import unassigned, under_agreement
 from paycalc.engine.pricing import round_money
 from paycalc.engine.zones import problem_checks
@@ -41,6 +42,7 @@ from paycalc.tables.messages import because, rejected
 from paycalc.tables.outputs import (
     AMOUNT,
     INVOICE_LINES,
+    LINE,
     REJECTS,
     TIME_LOGS,
     TIMESHEETS,
@@ -56,9 +58,14 @@ _LOG = ["employee_id", "employee_no", "log_id", "table", "input_ids", "start_at"
         "customer", "case", "service", "billable", "status", "approved_levels", "note"]
 
 
+LOGGED = schema(**TIME_LOGS, employee_no=pl.Int64, first_part=pl.Boolean)
+"""An agreement's time logs as the engine keeps them: TIME_LOGS, the employee's number and
+`first_part`, true on the first day a log counts on."""
+
+
 class AgreementLogs(NamedTuple):
-    """One agreement's time logs of the period (TIME_LOGS columns and `first_part`, true on
-    the first day a log counts on) and the input rows it rejected."""
+    """One agreement's time logs of the period (LOGGED columns) and the input rows it
+    rejected."""
 
     logs: pl.DataFrame
     rejects: pl.DataFrame
@@ -71,8 +78,7 @@ def agreement_logs(days: AgreementDays, timelogs: pl.DataFrame, events: pl.DataF
     `events`; and the rows of either that cannot be used."""
     agreement = days.agreement
     if timelogs.is_empty() and events.is_empty():
-        return AgreementLogs(pl.DataFrame(schema=schema(**TIME_LOGS, first_part=pl.Boolean)),
-                             pl.DataFrame(schema=REJECTS))
+        return AgreementLogs(pl.DataFrame(schema=LOGGED), pl.DataFrame(schema=REJECTS))
     made, made_intervals, timer_rejects = _timer_logs(events, days, mains, assignments)
     given, given_intervals, log_rejects = _given_logs(timelogs, days, mains, assignments)
     logs = pl.concat([given.select(*_LOG, "start_day"), made.select(*_LOG, "start_day")])
@@ -87,7 +93,7 @@ def agreement_logs(days: AgreementDays, timelogs: pl.DataFrame, events: pl.DataF
     parts = parts.join(refused.select("log_id"), on="log_id", how="anti")
     money = agreement.billing.money
     out = parts.select(
-        "employee_id", "log_id", pl.lit(agreement.id).alias("agreement"), "day",
+        "employee_id", "employee_no", "log_id", pl.lit(agreement.id).alias("agreement"), "day",
         _utc("start_at").alias("start_utc"), _utc("end_at").alias("end_utc"), "seconds",
         "customer", "case", "service", "billable", "status", "approved_levels",
         "billed_seconds", pl.col("rate").cast(MONEY), "rate_from", "per",
@@ -435,6 +441,29 @@ def _priced(parts: pl.DataFrame, agreement: Agreement) -> tuple[pl.DataFrame, pl
     return parts, no_service
 
 
+
+
+def log_lines(logs: pl.DataFrame, agreement: Agreement, numbers: AgreementRules
+              ) -> pl.DataFrame:
+    """Pay lines (LINE columns) of the approved `logs` (LOGGED) of `agreement` that its
+    `billing.payroll` pays as worked time: one a log and day, of the salary type its
+    service maps to, else of the default one."""
+    mapping = dict(agreement.billing.payroll)
+    if not mapping or logs.is_empty():
+        return pl.DataFrame(schema=LINE)
+    by_service = {k: v for k, v in numbers.payroll.items() if k is not None}
+    rule = lookup(pl.col("service"), by_service, pl.Int64())
+    if None in numbers.payroll:
+        rule = pl.when(among("service", by_service, pl.String())).then(rule).otherwise(
+            pl.lit(numbers.payroll[None], pl.Int64))
+    paid = logs.filter((pl.col("status") == "approved") & (pl.col("seconds") > 0)
+                       ).with_columns(rule.alias("rule_no")).filter(
+        pl.col("rule_no").is_not_null())
+    return paid.select(
+        "employee_id", employee_day(pl.col("day")).alias("employee_day"), "day", "rule_no",
+        "seconds", "input_ids", pl.lit(None, MONEY).alias("quantity"),
+        pl.lit(None, pl.Boolean).alias("approved"),
+        pl.col("log_id").rank("dense").cast(pl.Int64).alias("id_rank")).cast(LINE)
 
 
 # -- timesheets and invoice lines -------------------------------------------------------------

@@ -44,6 +44,8 @@ class AgreementRules:
     """The monthly-salary rule, under None (empty when the agreement pays none)."""
     deductions: dict[tuple[int, int], int]
     """By (deduction, step) of the monthly-salary section."""
+    payroll: dict[str | None, int]
+    """By service (None for every other service): approved time logs paid as worked time."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def line_rules(agreements: list[Agreement]) -> LineRules:
     for a in agreements:
         maps: dict[str, dict[Any, int]] = {name: {} for name in (
             "paid_time_as", "overtime", "ordinary", "supplements", "absences", "figures",
-            "monthly", "deductions")}
+            "monthly", "deductions", "payroll")}
 
         def add(code: str, rule: str, source: object, kind: str, key: object,
                 agreement: Agreement = a, maps: dict[str, dict[Any, int]] = maps) -> None:
@@ -103,6 +105,10 @@ def line_rules(agreements: list[Agreement]) -> LineRules:
                 for j, deduction_step in enumerate(d.steps):
                     add(d.salary_type, f"monthly_salary.deductions[{i}].steps[{j}]",
                         deduction_step.source, "deductions", (i, j))
+        for service, code in a.billing.payroll:
+            rule = ("billing.payroll.salary_type" if service is None
+                    else f"billing.payroll.by_service.{service}")
+            add(code, rule, a.salary_type(code).source, "payroll", service)
         of[a.id] = AgreementRules(**maps)
     rows.sort(key=lambda row: (row[0], row[1], row[2]))
     for no, row in enumerate(rows):

@@ -12,6 +12,7 @@ import polars as pl
 
 from paycalc.engine.absences import absence_lines, figure_lines
 from paycalc.engine.approvals import approve
+from paycalc.engine.billing import log_lines
 from paycalc.engine.context import AgreementDays
 from paycalc.engine.exprs import OF_THE_DAY, full_join_days, lookup
 from paycalc.engine.line_rules import LineRules
@@ -65,10 +66,11 @@ class AgreementLines(NamedTuple):
 
 
 def agreement_lines(days: AgreementDays, rules: LineRules, tables: dict[str, pl.DataFrame],
-                    mains: pl.DataFrame, with_time_sheet: bool, with_day_facts: bool
-                    ) -> AgreementLines:
+                    mains: pl.DataFrame, with_time_sheet: bool, with_day_facts: bool,
+                    logs: pl.DataFrame) -> AgreementLines:
     """One agreement's pay lines of a bucket of employees (`tables`, whose `mains` are
-    their main assignments to the evaluated agreements), with the day facts only
+    their main assignments to the evaluated agreements; `logs` their time logs under the
+    agreement, `billing.LOGGED`), with the day facts only
     `with_day_facts` (worked and scheduled time: links read them) and the time sheet only
     `with_time_sheet`."""
     agreement, period, first = days.agreement, days.period, days.first
@@ -99,7 +101,8 @@ def agreement_lines(days: AgreementDays, rules: LineRules, tables: dict[str, pl.
         pl.lit(None).alias("quantity"), pl.lit(None, pl.Boolean).alias("approved"),
         pl.lit(0, pl.Int64).alias("id_rank"))
     lines = pl.concat([part.select(list(LINE)).cast(LINE)
-                       for part in (time_lines, absences, figures)]).filter(
+                       for part in (time_lines, absences, figures,
+                                    log_lines(logs, agreement, numbers))]).filter(
         pl.col("day").is_between(period.start, period.end))
     lines = lines.join(tables["employees"].select("employee_id", "hourly_rate",
                                                   "monthly_salary"),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from paycalc.engine.ahead import booked_ahead, with_ahead
-from paycalc.engine.billing import agreement_logs, invoice_lines, timesheets
+from paycalc.engine.billing import LOGGED, agreement_logs, invoice_lines, timesheets
 from paycalc.engine.context import agreement_days
 from paycalc.engine.exprs import among
 from paycalc.engine.line_rules import line_rules, named
@@ -25,7 +25,7 @@ from paycalc.engine.pay_lines import PRICED, DayFacts, agreement_lines
 from paycalc.engine.trackers import tracker_groups
 from paycalc.errors import InputError
 from paycalc.rules.compiled import Agreement
-from paycalc.tables.inputs import Inputs, Opening, Period, prepare, schema
+from paycalc.tables.inputs import Inputs, Opening, Period, prepare
 from paycalc.tables.outputs import (
     BALANCES,
     INVOICE_LINES,
@@ -189,10 +189,11 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
             pl.col("main") & among("agreement", ids, pl.String())
         ).select("employee_no", "agreement", "valid_from", "valid_to",
                  pl.col("row_id").alias("assignment_row"))
-        found = [agreement_lines(days[agreement.id], rules, bucket, mains, time_sheet, links)
-                 for agreement in agreements]
         logged = [agreement_logs(days[agreement.id], bucket["timelogs"], bucket["timer_events"],
                                  mains, bucket["assignments"]) for agreement in agreements]
+        found = [agreement_lines(days[agreement.id], rules, bucket, mains, time_sheet, links,
+                                 logs.logs) for agreement, logs in zip(agreements, logged,
+                                                                       strict=True)]
         # buckets are ranges of employee ids in order: sorting each bucket sorts the whole;
         # by employee and day, then salary type, rule and agreement (the rule's number),
         # then first input row: as one integer
@@ -226,7 +227,7 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
     sheets = [s for b in done for s in b.sheets]
     moves = [m for b in done for m in b.moves]
     totals = [t for b in done for t in b.totals]
-    logs = frame_of([g for b in done for g in b.logs], schema(**TIME_LOGS, first_part=pl.Boolean))
+    logs = frame_of([g for b in done for g in b.logs], LOGGED)
     logs = logs.sort("employee_id", "day", "start_utc", "log_id")
     return Evaluation(
         pay_lines=pl.concat(lines) if lines else pl.DataFrame(schema=PAY_LINES),
@@ -237,7 +238,7 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
         warnings=frame_of(warnings, WARNINGS).sort("employee_id", "date", "code", "message"),
         time_sheet=frame_of(sheets, TIME_SHEET).sort("employee_id", "date", "agreement",
                                                      "activity", nulls_last=False),
-        time_logs=logs.drop("first_part"),
+        time_logs=logs.select(list(TIME_LOGS)),
         timesheets=timesheets(logs, agreements, period) if len(logs) else
         pl.DataFrame(schema=TIMESHEETS),
         invoice_lines=invoice_lines(logs, agreements) if len(logs) else

@@ -41,7 +41,7 @@ from paycalc.reasons import (
     UNKNOWN_STATUS,
     Reason,
 )
-from paycalc.reference.pay_lines import (
+from paycalc.reference.local_time import (
     MainAgreements,
     local_date,
     read_time,

@@ -19,8 +19,6 @@ from zoneinfo import ZoneInfo
 
 from paycalc.reasons import (
     APPROVALS_DISAGREE,
-    DST_AMBIGUOUS,
-    DST_GAP,
     END_BEFORE_START,
     FIGURE_NOT_PAID,
     NO_HOURLY_RATE,
@@ -34,6 +32,15 @@ from paycalc.reasons import (
     UNKNOWN_EMPLOYEE,
     UNKNOWN_SALARY_TYPE,
     Reason,
+)
+from paycalc.reference.billing import bill_reference
+from paycalc.reference.local_time import (
+    MainAgreements,
+    local_date,
+    read_time,
+    round_instant,
+    wall_to_instant,
+    week_start,
 )
 from paycalc.reference.monthly import AbsenceDay, monthly_lines, precise
 from paycalc.rules.compiled import Agreement, SalaryType
@@ -78,91 +85,7 @@ class ReferenceResult:
     employee, day of the period and activity, where any is not 0."""
 
 
-# -- time ------------------------------------------------------------------------------------
-
-
-def wall_to_instant(day: dt.date, seconds: int, zone: ZoneInfo) -> int:
-    """The instant the local clock shows `seconds` after midnight of `day`. A wall time in a
-    DST gap is read with the offset before the gap, a repeated one as its first occurrence."""
-    naive = dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds)
-    return int(naive.replace(tzinfo=zone, fold=0).timestamp())
-
-
-def local_date(instant: int, zone: ZoneInfo) -> dt.date:
-    return dt.datetime.fromtimestamp(instant, zone).date()
-
-
-def local_seconds(instant: int, zone: ZoneInfo) -> int:
-    """The instant on the local clock, as seconds since the epoch of local wall time."""
-    offset = dt.datetime.fromtimestamp(instant, zone).utcoffset()
-    assert offset is not None
-    return instant + int(offset.total_seconds())
-
-
-def read_time(value: dt.datetime, zone: ZoneInfo) -> int | Reason:
-    """An input datetime as an instant, or why it cannot be one."""
-    if value.tzinfo is not None:
-        return int(value.timestamp())
-    first, second = value.replace(tzinfo=zone, fold=0), value.replace(tzinfo=zone, fold=1)
-    if first.utcoffset() != second.utcoffset():
-        back = dt.datetime.fromtimestamp(first.timestamp(), zone).replace(tzinfo=None)
-        if back != value:
-            return DST_GAP
-        return DST_AMBIGUOUS
-    return int(first.timestamp())
-
-
-def round_instant(instant: int, step: int, direction: str, zone: ZoneInfo) -> int:
-    """Round an instant to a step of the local clock."""
-    if step == 0:
-        return instant
-    local = local_seconds(instant, zone)
-    whole, rest = divmod(local, step)
-    if direction == "down" or rest == 0:
-        rounded = whole * step
-    elif direction == "up" or 2 * rest >= step:
-        rounded = (whole + 1) * step
-    else:
-        rounded = whole * step
-    return instant + rounded - local
-
-
-def week_start(day: dt.date, first_weekday: int) -> dt.date:
-    return day - dt.timedelta(days=(day.weekday() - first_weekday) % 7)
-
-
 # -- the evaluation --------------------------------------------------------------------------
-
-
-class MainAgreements:
-    """Which agreement is an employee's main one on a day: the first main assignment (by
-    valid_from, then row id) to one of `agreements` that covers the day."""
-
-    def __init__(self, agreements: dict[str, Agreement],
-                 assignments: list[dict[str, Any]]) -> None:
-        self.agreements = agreements
-        self.assignments = assignments
-        self.mains: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in sorted(assignments, key=lambda r: (r["valid_from"], r["row_id"])):
-            if row["main"] and row["agreement"] in agreements:
-                self.mains[row["employee_id"]].append(row)
-
-    @staticmethod
-    def covers(row: dict[str, Any], day: dt.date) -> bool:
-        return row["valid_from"] <= day and (row["valid_to"] is None or day <= row["valid_to"])
-
-    def main_on(self, employee: str, day: dt.date) -> Agreement | None:
-        for row in self.mains[employee]:
-            if self.covers(row, day):
-                return self.agreements[row["agreement"]]
-        return None
-
-    def has_main(self, employee: str, day: dt.date) -> bool:
-        """Whether a main assignment to any agreement, evaluated or not, covers the day."""
-        return any(row["main"] and row["employee_id"] == employee and self.covers(row, day)
-                   for row in self.assignments)
-
-
 
 
 def evaluate_reference(agreements: Iterable[Agreement], inputs: Inputs,
@@ -175,8 +98,10 @@ def evaluate_reference(agreements: Iterable[Agreement], inputs: Inputs,
     assigned = MainAgreements(by_id, tables["assignments"])
     main_on, has_main = assigned.main_on, assigned.has_main
 
+    logged = bill_reference(by_id.values(), inputs, period).time_logs
     for agreement in by_id.values():
-        _AgreementRun(agreement, period, result, employees, main_on, has_main).run(tables)
+        _AgreementRun(agreement, period, result, employees, main_on, has_main).run(
+            tables, [log for log in logged if log["agreement"] == agreement.id])
     result.lines.sort(key=lambda r: (r["employee_id"], r["date"], r["salary_type"], r["rule"],
                                      r["agreement"], r["input_ids"][:1]))
     unique = {tuple(r.values()): r for r in result.rejects}
@@ -249,7 +174,8 @@ class _AgreementRun:
 
     # -- punches into pieces -----------------------------------------------------------------
 
-    def run(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+    def run(self, tables: dict[str, list[dict[str, Any]]], logs: list[dict[str, Any]]
+            ) -> None:
         first_line = len(self.result.lines)
         pieces, breaks = self.punch_pieces(tables["punches"])
         planned, scheduled = self.schedule_days(tables["schedules"])
@@ -267,6 +193,7 @@ class _AgreementRun:
         self.supplement_lines(pieces)
         absence_days = self.absence_lines(tables["absences"], scheduled)
         self.figure_lines(tables["figures"])
+        self.log_lines(logs)
         self.monthly_lines(absence_days)
         self.approve(self.result.lines[first_line:], tables["approvals"], tables["punches"])
         for (employee, day, activity), time in self.sheet.items():
@@ -838,6 +765,19 @@ class _AgreementRun:
             line["approved_by"] = ", ".join(names for _, _, names in verdicts if names) or None
             if line["approved"] is not None:
                 line["payable"] = line["approved"]
+
+    def log_lines(self, logs: list[dict[str, Any]]) -> None:
+        """Approved time logs paid as worked time: a line per log and day, of the salary
+        type their service maps to (`billing.payroll`), else of the default one."""
+        mapping = dict(self.a.billing.payroll)
+        for log in logs:
+            code = mapping.get(log["service"], mapping.get(None))
+            if log["status"] != "approved" or log["seconds"] == 0 or code is None:
+                continue
+            rule = ("billing.payroll.salary_type" if log["service"] not in mapping
+                    or log["service"] is None else f"billing.payroll.by_service.{log['service']}")
+            self.line(log["employee_id"], log["day"], code, rule, self.source_of(code),
+                      seconds=log["seconds"], ids=log["input_ids"])
 
     def figure_lines(self, figures: list[dict[str, Any]]) -> None:
         for row in figures:

@@ -436,6 +436,9 @@ class Billing:
     money: Money = field(default_factory=lambda: Money(None, 2, "half_up"))
     """The currency and rounding of invoice lines (the agreement's money where the file
     declares none)."""
+    payroll: tuple[tuple[str | None, str], ...] = ()
+    """Salary types that pay approved logs as worked time: (service, salary type), the
+    service None for the logs of every other service."""
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def service(self, code: str) -> Service | None:

@@ -319,6 +319,25 @@ class _Compiler:
         if t.anchor is not None and t.period != "bi_weekly":
             self.fail(t, ("anchor",), f"'anchor' does not apply to period '{t.period}'",
                       "period: bi_weekly", key=True)
+        payroll: list[tuple[str | None, str]] = []
+        if b.payroll is not None:
+            p = b.payroll
+            if p.salary_type is not None:
+                payroll.append((None, p.salary_type))
+            payroll += list(p.by_service.items())
+            for logged, code in payroll:
+                where: tuple[Any, ...] = (("salary_type",) if logged is None
+                                          else ("by_service", logged))
+                self.reference(p, where, code, self.salary_codes, "salary type")
+                if logged is not None:
+                    self.reference(p, where, logged, b.services, "service")
+                st = self.doc.salary_types.get(code)
+                if st is not None and st.unit != "hours":
+                    self.fail(p, where, f"salary type '{code}' is counted in {st.unit}, so "
+                              "it cannot pay logged time", "a salary type with unit: hours")
+            if not payroll:
+                self.fail(b, ("payroll",), "a payroll section needs a salary_type or "
+                          "by_service entries", "payroll: {salary_type: CONSULTING}", key=True)
         rounding = b.rounding
         if rounding is not None and rounding.to == 0:
             self.fail(rounding, ("to",), "a rounding step of 0:00 rounds nothing",
@@ -334,7 +353,7 @@ class _Compiler:
             money=c.Money(m.currency or own.currency,
                           own.decimals if m.decimals is None else m.decimals,
                           m.rounding or own.rounding),
-            source=self.source(b))
+            payroll=tuple(payroll), source=self.source(b))
 
     def rate(self, section: Section, fields: tuple[Any, ...], value: Any) -> c.Dated[Decimal]:
         """A (dated) billing rate, each value 0 or more."""

@@ -90,6 +90,19 @@ class InvoiceMoney(Section):
                                   "defaults to the agreement's money rounding.")
 
 
+class Payroll(Section):
+    """Approved time logs paid as worked time, by salary type."""
+
+    salary_type: Code | None = Field(
+        default=None, description="Hours salary type that pays approved logs; none = only "
+                                  "the services of `by_service` are paid.",
+        examples=["CONSULTING"])
+    by_service: dict[Code, Code] = Field(
+        default_factory=dict, description="Another hours salary type for the logs of a "
+                                          "service, by service code.",
+        examples=[{"ONCALL": "ONCALL_PAY"}])
+
+
 class Billing(Section):
     """Billable time: time logs and timers priced into invoice lines, and timesheets."""
 
@@ -107,3 +120,7 @@ class Billing(Section):
                                    description="Timesheet periods and approval.")
     money: InvoiceMoney = Field(default_factory=InvoiceMoney,
                                 description="Currency and rounding of invoices.")
+    payroll: Payroll | None = Field(
+        default=None, description="Pay approved logs as worked time: one line per log and day "
+                                  "it counts on, of the salary type its service maps to; none "
+                                  "= time logs are not paid through payroll.")
