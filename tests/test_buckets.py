@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 import pytest
 
 import paycalc.engine.run as engine
+from benchmarks.billing import AGREEMENT as BILLING
+from benchmarks.billing import PERIOD as BILLED
+from benchmarks.billing import generate as generate_billing
 from paycalc.spec.bundled import AGREEMENTS_DIR
-from paycalc.spec.compile import compile_agreement
+from paycalc.spec.compile import compile_agreement, compile_document
+from paycalc.spec.language.document import AgreementDocument
 from paycalc.tables.inputs import Inputs, Period
 from paycalc.tables.sample_data import START, generate
 
@@ -25,6 +30,21 @@ def test_buckets_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     assert whole.pay_lines.height > 500
     assert parts.pay_lines.equals(whole.pay_lines)
     assert parts.rejects.equals(whole.rejects) and parts.warnings.equals(whole.warnings)
+
+
+def test_buckets_change_no_billing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    generate_billing(40, tmp_path)
+    agreement = compile_document(AgreementDocument.model_validate(BILLING))
+    inputs = Inputs(**{t: pl.read_parquet(tmp_path / f"{t}.parquet")
+                       for t in ("employees", "assignments", "timer_events")})
+    whole = engine.evaluate([agreement], inputs, BILLED)
+    monkeypatch.setattr(engine, "BUCKET_PUNCHES", 500)
+    assert len(engine.buckets({"timer_events": inputs.timer_events,
+                               "employees": inputs.employees})) > 5
+    parts = engine.evaluate([agreement], inputs, BILLED)
+    assert whole.time_logs.height == 40 * 21 * 2 and whole.invoice_lines.height > 3
+    for name in ("time_logs", "timesheets", "invoice_lines", "rejects"):
+        assert getattr(parts, name).equals(getattr(whole, name)), name
 
 
 def test_a_row_without_employee_id_matches_no_assignment() -> None:

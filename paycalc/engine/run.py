@@ -247,14 +247,16 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
 
 
 def buckets(tables: dict[str, pl.DataFrame]) -> list[dict[str, pl.DataFrame]]:
-    """The tables cut into buckets of employees, each about BUCKET_PUNCHES punches, as
-    consecutive ranges of employee ids; every row of an employee carries its `employee_no`
-    (the employee's place among all ids in order, see `exprs.employee_day`).
+    """The tables cut into buckets of employees, each about BUCKET_PUNCHES rows of punches,
+    time logs and timer events, as consecutive ranges of employee ids; every row of an
+    employee carries its `employee_no` (the employee's place among all ids in order, see
+    `exprs.employee_day`).
 
     Every rule works per employee, so buckets give the same lines as one pass while each
     bucket's frames stay small; without it the work grows faster than the data.
     """
-    count = max(1, -(-tables["punches"].height // BUCKET_PUNCHES))
+    rows = sum(tables[t].height for t in ("punches", "timelogs", "timer_events") if t in tables)
+    count = max(1, -(-rows // BUCKET_PUNCHES))
     # each table's ids made unique on its own (in parallel) before the few are merged
     people = pl.concat([t.lazy().select(pl.col("employee_id").unique())
                         for t in tables.values()]).unique().drop_nulls().sort(
