@@ -151,11 +151,8 @@ def _timer_logs(events: pl.DataFrame, days: AgreementDays, mains: pl.DataFrame,
             pl.col("start_day").alias("last_day")),
         "start_day", days, mains, assignments, "timer_events")
     runs = _runs(frame.filter(pl.col("reason").is_null()).drop("column", "code", "reason"))
-    run_key = ["employee_no", "timer", "run"]
-    runs = _through(runs.with_columns(_crowded_runs(runs)).with_columns(
-        pl.col("at_at").min().over(run_key).alias("run_start"),
-        pl.col("at_at").max().over(run_key).alias("run_end")),
-        "run_day", "run_start", "run_end", days)
+    runs = _through(runs.with_columns(_crowded_runs(runs)), "run_day", "run_start", "run_end",
+                    days)
     # every event of a run shares its fate and is decided on the day the run starts
     decided, nowhere = _decided(runs, "run_day", days, mains, assignments, "timer_events")
     refused = decided.filter(pl.col("reason").is_not_null()).select(
@@ -165,48 +162,65 @@ def _timer_logs(events: pl.DataFrame, days: AgreementDays, mains: pl.DataFrame,
     intervals = kept.filter(among("event", ("start", "resume"), pl.String())).select(
         pl.col("run_id").alias("log_id"), pl.col("at_at").alias("s"),
         pl.col("at_next").alias("e"))
-    heads = kept.group_by(run_key).agg(
-        pl.col("row_id").sort().alias("input_ids"),
-        pl.col("at_at").max().alias("end_at"),
-        pl.all().sort_by("at_at", "rank").first())
-    made = heads.select(
+    rows = kept.group_by("run_no").agg(pl.col("row_id").sort().alias("input_ids"))
+    made = kept.filter("head").join(rows, on="run_no").select(
         "employee_id", "employee_no", pl.col("run_id").alias("log_id"),
         pl.lit("timer_events").alias("table"), "input_ids", pl.col("at_at").alias("start_at"),
-        "end_at", "customer", "case", "service", "billable", "status", "approved_levels",
-        "note", pl.col("run_day").alias("start_day"))
+        pl.col("run_end").alias("end_at"), "customer", "case", "service", "billable",
+        "status", "approved_levels", "note", pl.col("run_day").alias("start_day"))
     rejects = pl.concat([failed_rows(bad_rows, "timer_events"), nowhere_rows, refused,
                          nowhere])
     return made, intervals, rejects
 
 
 def _runs(events: pl.DataFrame) -> pl.DataFrame:
-    """The usable events in order per employee and timer, each with its `run` (runs are
-    numbered by their start; 0 holds events before a timer's first start), `run_id` (the
-    row id of the run's first event), `run_day` (the day it starts), `at_next` (the
-    timer's next event), and the run's reject `code` and `reason` (null when the run makes
-    a log)."""
-    key = ["employee_no", "timer"]
-    run_key = [*key, "run"]
+    """The usable events in order per employee and timer, each with its run: `run_no`
+    (runs numbered in that order; a run begins at a start, or at a timer's first event),
+    `head` on its first event, `run_id` (the row id of its first event), `run_day` (the day
+    it starts), `run_start` and `run_end` (its first and last instant), `at_next` (the
+    timer's next event), and the run's reject `code` and `reason` (null when it makes a
+    log).
+
+    The events are sorted once; a neighbour in the same timer or run is the row before or
+    after where the key is the same, and a run's first or last value is filled forward or
+    backward from its end rows: no window over many small groups."""
     at_text = pl.col("at").dt.to_string(_TEXT)
     frame = events.with_columns(
         pl.col("event").replace_strict({e: n for n, e in enumerate(TIMER_EVENTS)},
                                        return_dtype=pl.Int64).alias("rank"),
-    ).sort(*key, "at_at", "rank", "row_id").with_columns(
-        (pl.col("event") == "start").cast(pl.Int64).cum_sum().over(key).alias("run"),
-        pl.col("at_at").shift(1).over(key).alias("at_before"),
-        pl.col("at_at").shift(-1).over(key).alias("at_next"),
-        pl.col("event").shift(1).over(key).alias("event_before"),
-        pl.col("event").shift(-1).over(key).alias("event_next"),
-        at_text.alias("at_text"),
-        at_text.shift(-1).over(key).alias("text_next"),
-    ).with_columns(
-        pl.col("event").shift(1).over(run_key).alias("previous"),
-        pl.col("at_text").first().over(run_key).alias("first"),
-        pl.col("row_id").first().over(run_key).alias("run_id"),
-        pl.col("start_day").first().over(run_key).alias("run_day"),
-        pl.col("event").last().over(run_key).alias("last_event"),
-        pl.col("text_next").last().over(run_key).alias("again"),
-        (pl.col("run") < pl.col("run").max().over(key)).alias("later"),
+    ).sort("employee_no", "timer", "at_at", "rank", "row_id")
+    same_timer = ((pl.col("employee_no") == pl.col("employee_no").shift(1))
+                  & (pl.col("timer") == pl.col("timer").shift(1))).fill_null(False)
+    frame = frame.with_columns(same_timer.alias("same_timer"), at_text.alias("at_text"))
+    frame = frame.with_columns(
+        (~pl.col("same_timer") | (pl.col("event") == "start")).cum_sum().alias("run_no"),
+        pl.col("same_timer").shift(-1).fill_null(False).alias("timer_goes_on"))
+    frame = frame.with_columns(
+        (pl.col("run_no") != pl.col("run_no").shift(1)).fill_null(True).alias("head"),
+        (pl.col("run_no") != pl.col("run_no").shift(-1)).fill_null(True).alias("tail"))
+
+    def before(column: str) -> pl.Expr:
+        return pl.when("same_timer").then(pl.col(column).shift(1))
+
+    def after(column: str) -> pl.Expr:
+        return pl.when("timer_goes_on").then(pl.col(column).shift(-1))
+
+    def of_head(value: pl.Expr) -> pl.Expr:
+        return pl.when("head").then(value).forward_fill()
+
+    def of_tail(value: pl.Expr) -> pl.Expr:
+        return pl.when("tail").then(value).backward_fill()
+
+    frame = frame.with_columns(
+        before("at_at").alias("at_before"), after("at_at").alias("at_next"),
+        before("event").alias("event_before"), after("event").alias("event_next"),
+        pl.when(~pl.col("head")).then(pl.col("event").shift(1)).alias("previous"),
+        of_head(pl.col("at_text")).alias("first"), of_head(pl.col("row_id")).alias("run_id"),
+        of_head(pl.col("start_day")).alias("run_day"),
+        of_head(pl.col("at_at")).alias("run_start"), of_tail(pl.col("at_at")).alias("run_end"),
+        of_tail(pl.col("event")).alias("last_event"),
+        of_tail(after("at_text")).alias("again"),
+        of_tail(pl.col("timer_goes_on")).alias("later"),
     )
     previous = pl.col("previous")
     fits = (pl.when(pl.col("event") == "start").then(pl.lit(True))
@@ -227,11 +241,15 @@ def _runs(events: pl.DataFrame) -> pl.DataFrame:
     ])
     frame = frame.with_columns(event_code.alias("event_code"), event_problem.alias("event_why"))
     open_code, open_why = _open_run()
+    first_problem = frame.filter(pl.col("event_code").is_not_null()).group_by("run_no").agg(
+        pl.col("event_code").first(), pl.col("event_why").first())
+    frame = frame.drop("event_code", "event_why").join(first_problem, on="run_no", how="left",
+                                                       maintain_order="left")
     return frame.with_columns(
-        pl.coalesce(pl.col("event_code").drop_nulls().first().over(run_key),
-                    pl.when(pl.col("last_event") != "stop").then(open_code)).alias("code"),
-        pl.coalesce(pl.col("event_why").drop_nulls().first().over(run_key),
-                    pl.when(pl.col("last_event") != "stop").then(open_why)).alias("reason"),
+        pl.coalesce("event_code", pl.when(pl.col("last_event") != "stop").then(open_code)
+                    ).alias("code"),
+        pl.coalesce("event_why", pl.when(pl.col("last_event") != "stop").then(open_why)
+                    ).alias("reason"),
     ).drop("event_code", "event_why")
 
 
@@ -249,41 +267,41 @@ def _crowded_runs(runs: pl.DataFrame) -> list[pl.Expr]:
     """`code` and `reason` with TOO_MANY_TIMERS on the events of each run that starts while
     MAX_TIMERS runs of the same employee are open (accepted runs only hold a place; at one
     instant stops come before starts, starts in timer order)."""
-    run_key = ["employee_no", "timer", "run"]
-    whole = runs.filter(pl.col("reason").is_null()).group_by(run_key).agg(
-        pl.col("at_at").min().alias("since"), pl.col("at_at").max().alias("until"))
+    whole = runs.filter(pl.col("head") & pl.col("reason").is_null())
     bounds = pl.concat([
-        whole.select(*run_key, pl.col("since").alias("t"), pl.lit(1).alias("step")),
-        whole.select(*run_key, pl.col("until").alias("t"), pl.lit(-1).alias("step")),
-    ]).sort("employee_no", "t", "step", "timer", "run").with_columns(
-        pl.col("step").cum_sum().over("employee_no").alias("open"))
-    crowded = bounds.filter(pl.col("open") > MAX_TIMERS).select("employee_no").unique()
-    refused = _refused_starts(bounds.join(crowded, on="employee_no", how="semi"))
-    hit = pl.struct(run_key).is_in(pl.lit(refused.select(pl.struct(run_key)).to_series()
-                                          ).implode())
+        whole.select("employee_no", pl.col("run_start").alias("t"), pl.lit(1).alias("step"),
+                     "timer", "run_no"),
+        whole.select("employee_no", pl.col("run_end").alias("t"), pl.lit(-1).alias("step"),
+                     "timer", "run_no"),
+    ]).sort("employee_no", "t", "step", "timer", "run_no")
+    crowded = bounds.with_columns(pl.col("step").cum_sum().over("employee_no").alias("open")
+                                  ).filter(pl.col("open") > MAX_TIMERS).select(
+        "employee_no").unique()
+    refused = _refused_starts(bounds.join(crowded, on="employee_no", how="semi",
+                                          maintain_order="left"))
+    hit = pl.col("run_no").is_in(pl.lit(pl.Series(refused, dtype=pl.Int64)).implode())
     code, why = because(TOO_MANY_TIMERS, timer=pl.col("timer"), first=pl.col("first"),
                         limit=MAX_TIMERS)
     return [pl.when(hit).then(code).otherwise(pl.col("code")).alias("code"),
             pl.when(hit).then(why).otherwise(pl.col("reason")).alias("reason")]
 
 
-def _refused_starts(bounds: pl.DataFrame) -> pl.DataFrame:
-    """The runs (employee_no, timer, run) refused for starting while MAX_TIMERS accepted
-    runs are open, given the starts (+1) and stops (-1) of crowded employees in order:
-    whether a run holds a place depends on the runs refused before it, so this one step
-    walks the rows. It sees only employees whose open runs ever pass MAX_TIMERS."""
-    refused: list[tuple[int, str, int]] = []
-    open_runs: set[tuple[int, str, int]] = set()
-    for employee, timer, run, _, step, _ in bounds.iter_rows():
-        key = (employee, timer, run)
+def _refused_starts(bounds: pl.DataFrame) -> list[int]:
+    """The runs (`run_no`) refused for starting while MAX_TIMERS accepted runs are open,
+    given the starts (+1) and stops (-1) of crowded employees in order: whether a run
+    holds a place depends on the runs refused before it, so this one step walks the rows.
+    It sees only employees whose open runs ever pass MAX_TIMERS."""
+    refused: list[int] = []
+    open_runs: dict[int, set[int]] = {}
+    for employee, _, step, _, run in bounds.iter_rows():
+        held = open_runs.setdefault(employee, set())
         if step < 0:
-            open_runs.discard(key)
-        elif sum(1 for k in open_runs if k[0] == employee) >= MAX_TIMERS:
-            refused.append(key)
+            held.discard(run)
+        elif len(held) >= MAX_TIMERS:
+            refused.append(run)
         else:
-            open_runs.add(key)
-    return pl.DataFrame(refused, schema={"employee_no": pl.Int64, "timer": pl.String,
-                                         "run": pl.Int64}, orient="row")
+            held.add(run)
+    return refused
 
 
 # -- time logs ------------------------------------------------------------------------------

@@ -266,14 +266,21 @@ def with_row_ids(frame: pl.DataFrame, table: str) -> pl.DataFrame:
     keys = [c for c in ROW_KEYS[table] if c in frame.columns]
     parts = [_as_key(c, frame.schema[c]) for c in keys]
     key = pl.concat_str(parts, separator="/", ignore_nulls=True) if parts else pl.lit("")
-    order = [c for c in COLUMNS[table] if c in frame.columns]
-    occurrence = pl.int_range(1, pl.len() + 1).over(key, order_by=order or None)
-    named = pl.concat_str(pl.lit(f"{table}:"), key, pl.when(occurrence > 1).then(
-        pl.format("#{}", occurrence)).otherwise(pl.lit("")))
+    keyed = frame.with_columns(key.alias("_key"), pl.int_range(pl.len()).alias("_at"))
+    # only rows whose key repeats are numbered (a window over every key would cost most)
+    repeated = keyed.filter(pl.col("_key").is_duplicated())
+    if repeated.height:
+        order = [c for c in COLUMNS[table] if c in frame.columns]
+        occurrence = pl.int_range(1, pl.len() + 1).over("_key", order_by=order or None)
+        repeated = repeated.with_columns(pl.when(occurrence > 1).then(
+            pl.concat_str(pl.col("_key"), pl.format("#{}", occurrence))).otherwise("_key")
+            .alias("_key"))
+        keyed = pl.concat([keyed.filter(~pl.col("_key").is_duplicated()), repeated]).sort("_at")
+    named = pl.concat_str(pl.lit(f"{table}:"), pl.col("_key"))
     given = OWN_IDS.get(table)
     if given in frame.columns:
         named = pl.coalesce(pl.col(given), named)
-    return frame.with_columns(named.alias("row_id"))
+    return keyed.with_columns(named.alias("row_id")).drop("_key", "_at")
 
 
 def _as_key(column: str, dtype: pl.DataType) -> pl.Expr:
