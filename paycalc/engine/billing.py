@@ -120,14 +120,6 @@ def _decided(frame: pl.DataFrame, day: str, days: AgreementDays, mains: pl.DataF
     return under_agreement(frame, day, mains, days.agreement.id), nowhere
 
 
-def _start_day(frame: pl.DataFrame, column: str, days: AgreementDays) -> pl.DataFrame:
-    """`frame` with `start_day`: the local day of `{column}_at`, or where the local time
-    cannot be read, the date written."""
-    return days.local_days(frame, {"start_day": pl.col(f"{column}_at")}).with_columns(
-        pl.when(pl.col(f"{column}_problem").is_null()).then(pl.col("start_day"))
-        .otherwise(pl.col(column).dt.date()).alias("start_day"))
-
-
 # -- timers ---------------------------------------------------------------------------------
 
 
@@ -137,8 +129,8 @@ def _timer_logs(events: pl.DataFrame, days: AgreementDays, mains: pl.DataFrame,
     """The logs the timers of `events` make (one per run from a start to its stop), their
     running intervals, and the event rows that make none, each with its reason."""
     zone = days.zone
-    frame = _start_day(days.read_instants(events.filter(pl.col("at").is_not_null()), "at"),
-                       "at", days)
+    frame = days.written_days(
+        days.read_instants(events.filter(pl.col("at").is_not_null()), "at"), "start_day", "at")
     frame = frame.with_columns(*first_failure([
         *problem_checks("at", zone),
         (~among("event", TIMER_EVENTS, pl.String()), "event",
@@ -313,8 +305,8 @@ def _given_logs(timelogs: pl.DataFrame, days: AgreementDays, mains: pl.DataFrame
     """The logs of the `timelogs` table, their intervals, and the rows that cannot be
     used."""
     zone = days.zone
-    frame = _start_day(days.read_instants(timelogs.filter(pl.col("start").is_not_null()),
-                                          "start", "end"), "start", days)
+    frame = days.written_days(days.read_instants(
+        timelogs.filter(pl.col("start").is_not_null()), "start", "end"), "start_day")
     frame = frame.with_columns(*first_failure([
         *problem_checks("start", zone),
         (pl.col("end").is_null(), "end", because(MISSING_FIELD, column="end")),

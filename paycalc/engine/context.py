@@ -57,6 +57,14 @@ class AgreementDays:
         """`frame` with the local date of each instant expression, named by its key."""
         return local_days(frame, instants, self.calendar, self.zone)
 
+    def written_days(self, frame: pl.DataFrame, name: str, column: str = "start"
+                     ) -> pl.DataFrame:
+        """`frame` (read by `read_instants`) with the local date of `{column}_at` as `name`,
+        or where the local time cannot be read, the date written."""
+        return self.local_days(frame, {name: pl.col(f"{column}_at")}).with_columns(
+            pl.when(pl.col(f"{column}_problem").is_null()).then(pl.col(name))
+            .otherwise(pl.col(column).dt.date()).alias(name))
+
     def with_local_seconds(self, frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
         """`frame` with the wall-clock seconds of instant columns, as {new name: column}."""
         return with_local_seconds(frame, columns, self.zone, self.offsets)

@@ -87,7 +87,7 @@ def punch_pieces(punches: pl.DataFrame, days: AgreementDays, mains: pl.DataFrame
     agreement = days.agreement
     zone, rules = agreement.time_zone, agreement.time_rules
     frame = days.read_instants(punches, "start", "end")
-    frame = _start_day(frame.filter(pl.col("start").is_not_null()), "local_day", days)
+    frame = days.written_days(frame.filter(pl.col("start").is_not_null()), "local_day")
     frame = frame.filter(pl.col("local_day").is_between(days.first, days.period.end))
     nowhere = unassigned(frame, "local_day", assignments).select(
         pl.lit("punches").alias("table"), "row_id", pl.lit("start").alias("column"),
@@ -147,14 +147,6 @@ def punch_pieces(punches: pl.DataFrame, days: AgreementDays, mains: pl.DataFrame
     return PunchPieces(pieces, breaks, punched, rejects)
 
 
-def _start_day(frame: pl.DataFrame, name: str, days: AgreementDays) -> pl.DataFrame:
-    """`frame` with the local date its row starts on as `name`: the date of `start_at`, or
-    where the start is a local time that cannot be read, the date written."""
-    return days.local_days(frame, {name: pl.col("start_at")}).with_columns(
-        pl.when(pl.col("start_problem").is_null()).then(pl.col(name))
-        .otherwise(pl.col("start").dt.date()).alias(name))
-
-
 def unassigned(rows: pl.DataFrame, day: str, assignments: pl.DataFrame) -> pl.DataFrame:
     """The `rows` (one or more per row_id, a date in `day`) of the row_ids whose employee
     has no main assignment, to any agreement, covering any of their days: no agreement
@@ -181,7 +173,7 @@ def schedule_days(schedules: pl.DataFrame, days: AgreementDays, mains: pl.DataFr
                   ) -> ScheduleDays:
     """The schedules that fall under the agreement."""
     agreement, zone = days.agreement, days.zone
-    frame = _start_day(days.read_instants(schedules, "start", "end"), "start_day", days)
+    frame = days.written_days(days.read_instants(schedules, "start", "end"), "start_day")
     frame = under_agreement(frame, "start_day", mains, agreement.id)
     frame = frame.with_columns(*first_failure([*problem_checks("start", zone),
                                                *problem_checks("end", zone)]))
