@@ -200,43 +200,42 @@ class Approvals(_OfAnEmployee):
         return pl.col("end_date").is_null() | (pl.col("end_date") >= pl.col("start_date"))
 
 
-class Timelogs(_FromStartToEnd):
+class _Logged(_OfAnEmployee):
+    """A table of logged time: its status and how many levels approved it."""
+
+    status = dy.String(nullable=True)
+    approved_levels = dy.Int64(nullable=True, min=0, max=2)
+
+    @dy.rule()
+    def known_status(cls) -> pl.Expr:
+        return pl.col("status").is_null() | pl.col("status").is_in(LOG_STATUSES)
+
+
+class Timelogs(_Logged, _FromStartToEnd):
     """Time logged against customers, cases and services; logs of one person may overlap
     (timers run at once)."""
 
     log_id = dy.String(nullable=True)
-    status = dy.String(nullable=True)
-    approved_levels = dy.Int64(nullable=True, min=0, max=2)
 
     @dy.rule()
     def log_id_unique(cls) -> pl.Expr:
         return pl.col("log_id").is_null() | (pl.len().over("log_id") == 1)
 
     @dy.rule()
-    def known_status(cls) -> pl.Expr:
-        return pl.col("status").is_null() | pl.col("status").is_in(LOG_STATUSES)
-
-    @dy.rule()
     def start_within_employment(cls) -> pl.Expr:
         return _within(pl.col("start").dt.date())
 
 
-class TimerEvents(_OfAnEmployee):
+class TimerEvents(_Logged):
     """Start, pause, resume and stop of an employee's timers."""
 
     timer = dy.String(nullable=False)
     at = dy.Datetime(nullable=False)
     event = dy.String(nullable=False)
-    status = dy.String(nullable=True)
-    approved_levels = dy.Int64(nullable=True, min=0, max=2)
 
     @dy.rule()
     def known_event(cls) -> pl.Expr:
         return pl.col("event").is_in(TIMER_EVENTS)
-
-    @dy.rule()
-    def known_status(cls) -> pl.Expr:
-        return pl.col("status").is_null() | pl.col("status").is_in(LOG_STATUSES)
 
     @dy.rule()
     def at_within_employment(cls) -> pl.Expr:
