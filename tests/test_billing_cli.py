@@ -88,3 +88,63 @@ def test_month_after_month_with_invoices(tmp_path: Path) -> None:
                                                                   "30.00")]
     sheets = pl.read_csv(april / "timesheets.csv")
     assert sheets.select("period_start", "approved").rows() == [("2025-03-31", 1800)]
+
+
+def test_logs_paid_through_the_payroll_cycle(tmp_path: Path) -> None:
+    """Approved logs paid as worked time (scenario 09's agreement, hourly rate 400): March
+    run and transferred, April run and transferred, then a March log found an hour longer:
+    May's run pays the locked day's difference as a correction and bills nothing twice."""
+    data, agreements = tmp_path / "data", tmp_path / "agreements"
+    data.mkdir()
+    agreements.mkdir()
+    shutil.copy(FIXTURES / "09_logs_paid_as_worked_time" / "consultancy.yaml", agreements)
+    (data / "employees.csv").write_text("employee_id,employment_start,hourly_rate\n"
+                                        "c1,2020-01-01,400\n")
+    (data / "assignments.csv").write_text(
+        "employee_id,agreement,valid_from\nc1,consultancy,2020-01-01\n")
+    logs = ("log_id,employee_id,start,end,customer,service,billable\n"
+            "L1,c1,2025-03-04T09:00:00,2025-03-04T11:00:00,C1,ADVICE,true\n"
+            "L2,c1,2025-04-02T09:00:00,2025-04-02T10:00:00,C1,ADVICE,true\n")
+    (data / "timelogs.csv").write_text(logs)
+    store = str(tmp_path / "runs.sqlite")
+    runner = CliRunner()
+
+    def run(month: str, last: str) -> Path:
+        out = tmp_path / month
+        result = runner.invoke(main, ["run", str(data), "--agreements", str(agreements),
+                                      "--from", f"2025-{month}-01", "--to", f"2025-{month}-{last}",
+                                      "--out", str(out), "--store", store])
+        assert result.exit_code == 0, result.output
+        return out
+
+    def transfer(out: Path) -> None:
+        result = runner.invoke(main, ["transfer", str(out), "--store", store, "--definitive",
+                                      "--out", str(tmp_path / f"export-{out.name}")])
+        assert result.exit_code == 0, result.output
+
+    def paid(out: Path) -> list[tuple[object, ...]]:
+        return pl.read_parquet(out / "pay_lines.parquet").select(
+            pl.col("date").cast(pl.String), "salary_type", "seconds",
+            pl.col("amount").cast(pl.String), "rule").rows()
+
+    def billed(out: Path) -> list[tuple[object, ...]]:
+        return pl.read_parquet(out / "invoice_lines.parquet").select(
+            "log_ids", pl.col("amount").cast(pl.String)).rows()
+
+    march = run("03", "31")
+    assert paid(march) == [("2025-03-04", "CONSULTING", 7200, "800.0000",
+                            "billing.payroll.salary_type")]
+    assert billed(march) == [(["L1"], "2400.0000")]
+    transfer(march)
+    april = run("04", "30")
+    assert paid(april) == [("2025-04-02", "CONSULTING", 3600, "400.0000",
+                            "billing.payroll.salary_type")]
+    assert billed(april) == [(["L2"], "1200.0000")]
+    transfer(april)
+    (data / "timelogs.csv").write_text(logs.replace("2025-03-04T11:00:00",
+                                                    "2025-03-04T12:00:00"))
+    may = run("05", "31")
+    # the locked 4 March now pays 3 h: the hour more is a correction of 400.00; the
+    # changed log was invoiced in March and is not invoiced again
+    assert paid(may) == [("2025-03-04", "CONSULTING", 3600, "400.0000", "correction")]
+    assert billed(may) == []

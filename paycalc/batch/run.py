@@ -165,12 +165,14 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
 
 def _earliest(inputs: Inputs) -> dt.date | None:
     """The earliest date of the dated input rows (punches, schedules, absences, figures,
-    approvals): a run from a store evaluates from the day before it (a punch's date as
-    written may be a day off its local day) and compares the locked days from it on."""
+    approvals, time logs, timer events): a run from a store evaluates from the day before
+    it (a punch's date as written may be a day off its local day) and compares the locked
+    days from it on."""
     dates = [frame.select(pl.col(column).cast(pl.Date).min()).item()
              for frame, column in ((inputs.punches, "start"), (inputs.schedules, "start"),
                                    (inputs.absences, "start_date"), (inputs.figures, "date"),
-                                   (inputs.approvals, "start_date"))
+                                   (inputs.approvals, "start_date"), (inputs.timelogs, "start"),
+                                   (inputs.timer_events, "at"))
              if frame is not None and frame.height]
     return min((d for d in dates if d is not None), default=None)
 
