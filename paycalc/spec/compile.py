@@ -113,12 +113,13 @@ class _Compiler:
         return c.Source(origin.source_name or origin.file, line, column, path, defaults)
 
     def reference(self, section: Section, fields: tuple[Any, ...], code: str | None,
-                  known: Iterable[str], what: str) -> None:
-        """Report `code` at `fields` unless it is one of `known`."""
+                  known: Iterable[str], what: str, *, key: bool = False) -> None:
+        """Report `code` at `fields` (the key there, with `key`) unless it is one of
+        `known`."""
         names = list(known)
         if code is not None and code not in names:
             self.fail(section, fields, f"unknown {what} '{code}'" + did_you_mean(code, names),
-                      ", ".join(names) or f"no {what} is declared")
+                      ", ".join(names) or f"no {what} is declared", key=key)
 
     def dated(self, section: Section, name: str | tuple[Any, ...], value: Any,
               convert: Callable[[Any], U] = lambda v: v) -> c.Dated[U]:
@@ -302,13 +303,15 @@ class _Compiler:
         overrides = []
         for customer, cu in b.customers.items():
             for service, rate in cu.rates.items():
-                self.reference(cu, ("rates", service), service, b.services, "service")
+                self.reference(cu, ("rates", service), service, b.services, "service",
+                               key=True)
                 overrides.append(c.RateOverride(service, customer, None,
                                                 self.rate(cu, ("rates", service), rate),
                                                 self.source(cu)))
             for case, ca in cu.cases.items():
                 for service, rate in ca.rates.items():
-                    self.reference(ca, ("rates", service), service, b.services, "service")
+                    self.reference(ca, ("rates", service), service, b.services, "service",
+                                   key=True)
                     overrides.append(c.RateOverride(service, customer, case,
                                                     self.rate(ca, ("rates", service), rate),
                                                     self.source(ca)))
@@ -330,7 +333,7 @@ class _Compiler:
                                           else ("by_service", logged))
                 self.reference(p, where, code, self.salary_codes, "salary type")
                 if logged is not None:
-                    self.reference(p, where, logged, b.services, "service")
+                    self.reference(p, where, logged, b.services, "service", key=True)
                 st = self.doc.salary_types.get(code)
                 if st is not None and st.unit != "hours":
                     self.fail(p, where, f"salary type '{code}' is counted in {st.unit}, so "
