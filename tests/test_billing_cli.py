@@ -135,6 +135,9 @@ def test_logs_paid_through_the_payroll_cycle(tmp_path: Path) -> None:
     assert paid(march) == [("2025-03-04", "CONSULTING", 7200, "800.0000",
                             "billing.payroll.salary_type")]
     assert billed(march) == [(["L1"], "2400.0000")]
+    result = runner.invoke(main, ["invoice", str(march), "--customer", "C1", "--out",
+                                  str(tmp_path / "march.html")])
+    assert result.exit_code == 0 and "SEK 2,400.00" in result.output, result.output
     transfer(march)
     april = run("04", "30")
     assert paid(april) == [("2025-04-02", "CONSULTING", 3600, "400.0000",
