@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 import polars as pl
 
-from paycalc.batch.report import TEMPLATES
+from paycalc.batch.report import TEMPLATES, quantity
 from paycalc.batch.run_folder import RunFolder
 from paycalc.errors import DataError
 from paycalc.tables.datadir import frame_bytes
@@ -61,9 +61,13 @@ def write_invoice(invoice: Invoice, out: Path) -> Path:
         environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        def shown(frame: pl.DataFrame) -> list[dict[str, object]]:
+            return frame.with_columns(quantity(pl.col(c)).alias(c)
+                                      for c in ("quantity", "rate")).to_dicts()
+
         page = environment.get_template("invoice.html.j2").render(
-            invoice=invoice, lines=invoice.lines.to_dicts(),
-            unbilled=invoice.unbilled.to_dicts(), version=__version__)
+            invoice=invoice, lines=shown(invoice.lines), unbilled=shown(invoice.unbilled),
+            version=__version__)
         out.write_text(page, encoding="utf-8")
         return out
     frame = spreadsheet_safe(pl.concat([invoice.lines, invoice.unbilled]),
