@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import polars as pl
 import pytest
 
 import paycalc.engine.run as engine
-from benchmarks.billing import AGREEMENT as BILLING
-from benchmarks.billing import PERIOD as BILLED
-from benchmarks.billing import generate as generate_billing
 from paycalc.spec.bundled import AGREEMENTS_DIR
 from paycalc.spec.compile import compile_agreement, compile_document
 from paycalc.spec.language.document import AgreementDocument
@@ -32,11 +28,40 @@ def test_buckets_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parts.rejects.equals(whole.rejects) and parts.warnings.equals(whole.warnings)
 
 
-def test_buckets_change_no_billing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    generate_billing(40, tmp_path)
+BILLING = {"agreement": "consult", "time_zone": "Europe/Stockholm",
+           "billing": {"services": {"DEV": {"rate": 95}, "SUPPORT": {"rate": 60}},
+                       "customers": {"C1": {"rates": {"DEV": 110}}},
+                       "rounding": {"to": "0:15"}}}
+BILLED = Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+
+
+def _timers(employees: int) -> Inputs:
+    """Each working day of March 2025 every employee runs a timer with a pause and one
+    without: 21 x 6 events and 2 logs a day."""
+    ids = pl.DataFrame({"employee_id": [f"e{n:03d}" for n in range(employees)]})
+    days = [d for d in pl.date_range(BILLED.start, BILLED.end, eager=True).to_list()
+            if d.weekday() < 5]
+    plan = pl.DataFrame([("T1", 480, "start"), ("T1", 600, "pause"), ("T1", 620, "resume"),
+                         ("T1", 720, "stop"), ("T2", 780, "start"), ("T2", 967, "stop")],
+                        schema=["timer", "minute", "event"], orient="row")
+    events = ids.join(pl.DataFrame({"day": days}), how="cross").join(plan, how="cross")
+    return Inputs(
+        employees=ids.with_columns(pl.lit(dt.date(2020, 1, 1)).alias("employment_start")),
+        assignments=ids.with_columns(pl.lit("consult").alias("agreement"),
+                                     pl.lit(dt.date(2020, 1, 1)).alias("valid_from")),
+        timer_events=events.select(
+            "employee_id", "timer",
+            (pl.col("day").cast(pl.Datetime("us")) + pl.duration(minutes=pl.col("minute")))
+            .alias("at"), "event",
+            pl.when(pl.col("employee_id") < "e020").then(pl.lit("C1")).otherwise(
+                pl.lit("C2")).alias("customer"),
+            pl.when(pl.col("timer") == "T1").then(pl.lit("DEV")).otherwise(
+                pl.lit("SUPPORT")).alias("service"), pl.lit(True).alias("billable")))
+
+
+def test_buckets_change_no_billing(monkeypatch: pytest.MonkeyPatch) -> None:
     agreement = compile_document(AgreementDocument.model_validate(BILLING))
-    inputs = Inputs(**{t: pl.read_parquet(tmp_path / f"{t}.parquet")
-                       for t in ("employees", "assignments", "timer_events")})
+    inputs = _timers(40)
     whole = engine.evaluate([agreement], inputs, BILLED)
     monkeypatch.setattr(engine, "BUCKET_PUNCHES", 500)
     assert len(engine.buckets({"timer_events": inputs.timer_events,
