@@ -196,8 +196,8 @@ def demo(out: Path) -> None:
 
 def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, out: Path,
                    fmt: str = "parquet", *, strict: bool = False, store: Path | None = None,
-                   revisit_from: dt.date | None = None, replace: bool = False
-                   ) -> tuple[Batch, dict[str, Path]]:
+                   revisit_from: dt.date | None = None, replace: bool = False,
+                   workers: int | None = None) -> tuple[Batch, dict[str, Path]]:
     """Run with the stages shown, write the outputs and print the summary (the agreements,
     the data, the run store or the output folder may refuse the run with a
     `PaycalcError`)."""
@@ -213,7 +213,7 @@ def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, o
                 quiet=_quiet()) as shown:
         batch = run_directory(data, agreement_dirs, period, strict=strict, step=shown.step,
                               progress=shown.bucket, store=RunStore(store) if store else None,
-                              revisit_from=revisit_from)
+                              revisit_from=revisit_from, workers=workers)
         shown.step("write")
         written = write_run(batch, out, "csv" if fmt == "csv" else "parquet", replace=replace,
                             command=click.get_current_context().meta.get(COMMAND_LINE))
@@ -241,12 +241,16 @@ def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, o
 @click.option("--store", type=click.Path(dir_okay=False, path_type=Path),
               help="Run store: start from its lock; locked days the data holds are evaluated "
                    "again and give correction lines.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Evaluate the buckets of employees in this many processes (default: two "
+                   "threads of one process; processes pay off on large runs, see "
+                   "docs/benchmarks.md).")
 @click.option("--revisit-from", type=click.DateTime(["%Y-%m-%d"]),
               help="With --store: evaluate locked days again only from this day (default: "
                    "the first locked day the data holds).")
 def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: dt.datetime,
         out: Path, fmt: str, strict: bool, replace: bool, store: Path | None,
-        revisit_from: dt.datetime | None) -> None:
+        workers: int | None, revisit_from: dt.datetime | None) -> None:
     """Evaluate the data directory DATA for a period and write pay lines, tracker
     transactions, balances, warnings, rejects, row counts and a manifest to --out.
 
@@ -267,7 +271,8 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
         raise click.BadParameter(str(exc), param_hint="--to") from exc
     batch, _ = _run_and_write(data, agreement_dirs, period, out, fmt, strict=strict,
                               store=store, replace=replace,
-                              revisit_from=revisit_from.date() if revisit_from else None)
+                              revisit_from=revisit_from.date() if revisit_from else None,
+                              workers=workers)
     _out.print(f"outputs in {out}", markup=False)
     sys.exit(EXIT_REJECTS if len(batch.rejects) else EXIT_OK)
 

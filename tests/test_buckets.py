@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 import paycalc.engine.run as engine
+from paycalc.errors import InputError
 from paycalc.spec.bundled import AGREEMENTS_DIR
 from paycalc.spec.compile import compile_agreement, compile_document
 from paycalc.spec.language.document import AgreementDocument
@@ -70,6 +71,21 @@ def test_buckets_change_no_billing(monkeypatch: pytest.MonkeyPatch) -> None:
     assert whole.time_logs.height == 40 * 21 * 2 and whole.invoice_lines.height > 3
     for name in ("time_logs", "timesheets", "invoice_lines", "rejects"):
         assert getattr(parts, name).equals(getattr(whole, name)), name
+
+
+def test_worker_processes_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # buckets are cut in this process; two spawned processes evaluate them
+    agreement = compile_agreement(AGREEMENTS_DIR / "retail.yaml")
+    inputs = generate(employees=40, days=21)
+    period = Period(START + dt.timedelta(days=3), START + dt.timedelta(days=17))
+    monkeypatch.setattr(engine, "BUCKET_PUNCHES", 100)
+    threads = engine.evaluate([agreement], inputs, period)
+    processes = engine.evaluate([agreement], inputs, period, workers=2)
+    assert threads.pay_lines.height > 500 and threads.tracker_transactions.height > 500
+    for name in ("pay_lines", "tracker_transactions", "balances", "rejects", "warnings"):
+        assert getattr(processes, name).equals(getattr(threads, name)), name
+    with pytest.raises(InputError, match="workers: expected a whole number"):
+        engine.evaluate([agreement], inputs, period, workers=0)
 
 
 def test_a_row_without_employee_id_matches_no_assignment() -> None:

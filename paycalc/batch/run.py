@@ -97,13 +97,15 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
                   strict: bool = False, store: RunStore | None = None,
                   revisit_from: dt.date | None = None,
                   step: Callable[[str], None] = lambda _: None,
-                  progress: Callable[[int, int], None] | None = None) -> Batch:
+                  progress: Callable[[int, int], None] | None = None,
+                  workers: int | None = None) -> Batch:
     """Read `data`, compile the agreements of `agreement_dirs` and evaluate `period`; with
     a `store` that holds a lock, trackers start from the locked balances, and the locked
     days the data directory holds (from `revisit_from` at the earliest) are evaluated again
     and give corrections against what was transferred (`corrections`). `step` hears the
     name of each stage as it starts, `progress(done, total)` each bucket of employees
-    evaluated. Raises `AgreementError`, `DataError` or `StoreError`
+    evaluated; `workers` evaluates the buckets in that many processes (`evaluate`).
+    Raises `AgreementError`, `DataError` or `StoreError`
     (a period starting after the day after the lock would leave days never paid)."""
     opening = store.opening() if store else None
     if not isinstance(period, Period):
@@ -129,7 +131,7 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     revisited, corrections = _tracker_corrections(agreements, intake.inputs, evaluated, lock,
                                                   revisit_from, held, store)
     whole = evaluate(agreements, intake.inputs, evaluated, opening=opening, time_sheet=True,
-                     corrections=corrections, progress=progress)
+                     corrections=corrections, progress=progress, workers=workers)
     refused = whole.rejects.join(intake.origins, on=["table", "row_id"], how="left"
                                  ).select(list(INTAKE_REJECTS))
     if strict and len(refused):
