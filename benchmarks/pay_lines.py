@@ -83,10 +83,11 @@ def measure(stage: str, folder: Path, days: int, sample: int) -> dict[str, float
                 "transactions"])
         seconds = time.perf_counter() - began
         punches = inputs.punches.height if inputs.punches is not None else 0
-    elif stage in ("engine", "trackers"):
+    elif stage in ("engine", "trackers", "engine_processes", "trackers_processes"):
         began = time.perf_counter()
         inputs = read_tables(folder)
-        result = evaluate([agreement if stage == "engine" else retail], inputs, period)
+        result = evaluate([agreement if stage.startswith("engine") else retail], inputs,
+                          period, workers=2 if stage.endswith("_processes") else None)
         rows = result.pay_lines.height + result.tracker_transactions.height
         seconds = time.perf_counter() - began
         punches = inputs.punches.height if inputs.punches is not None else 0
@@ -118,7 +119,8 @@ def measure(stage: str, folder: Path, days: int, sample: int) -> dict[str, float
                    for name in ("punches", "schedules") if name in read)
         seconds = time.perf_counter() - began
         punches = read["punches"].height
-    return {"seconds": seconds, "punches": punches, "rows": rows, "peak_mb": _peak_mb()}
+    return {"seconds": seconds, "punches": punches, "rows": rows, "peak_mb": _peak_mb(),
+            "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
 def _day_seconds(rows: pl.DataFrame, agreement: Agreement, calendar: pl.DataFrame
@@ -142,7 +144,8 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--sample", type=int, default=100,
                         help="employees evaluated by the reference evaluator")
-    parser.add_argument("--stage", choices=["engine", "trackers", "floor", "inputs",
+    parser.add_argument("--stage", choices=["engine", "trackers", "engine_processes",
+                                            "trackers_processes", "floor", "inputs",
                                             "fast_floor", "fast_inputs", "check",
                                             "reference", "reference_trackers"])
     parser.add_argument("--folder", type=Path)
@@ -155,21 +158,22 @@ def main() -> None:
         _write(generate(args.employees, args.days), folder)
         results = {}
         for stage in ("check", "fast_floor", "fast_inputs", "floor", "inputs", "engine",
-                      "trackers", "reference", "reference_trackers"):
+                      "trackers", "engine_processes", "trackers_processes", "reference",
+                      "reference_trackers"):
             done = subprocess.run(
                 [sys.executable, "-m", "benchmarks.pay_lines", "--stage", stage, "--folder",
                  str(folder), "--days", str(args.days), "--sample", str(args.sample)],
                 check=True, capture_output=True, text=True)
             results[stage] = json.loads(done.stdout)
     print(f"{args.employees} employees x {args.days} days, polars {pl.__version__}")
-    print(f"{'stage':<10} {'punches':>10} {'rows out':>10} {'seconds':>9} "
-          f"{'punches/s':>12} {'peak MB':>9}")
+    print(f"{'stage':<18} {'punches':>10} {'rows out':>10} {'seconds':>9} "
+          f"{'punches/s':>12} {'peak MB':>9} {'a worker MB':>11}")
     same = results.pop("check")["same"]
     rate = {}
     for stage, r in results.items():
         rate[stage] = r["punches"] / r["seconds"]
-        print(f"{stage:<10} {r['punches']:>10} {r['rows']:>10} {r['seconds']:>9.2f} "
-              f"{rate[stage]:>12,.0f} {r['peak_mb']:>9.0f}")
+        print(f"{stage:<18} {r['punches']:>10} {r['rows']:>10} {r['seconds']:>9.2f} "
+              f"{rate[stage]:>12,.0f} {r['peak_mb']:>9.0f} {r['worker_peak_mb']:>11.0f}")
     print(f"engine vs reference (punches/s): {rate['engine'] / rate['reference']:.1f}x faster")
     fast = results["fast_floor"]["seconds"]
     fast_inputs = results["fast_inputs"]["seconds"]
