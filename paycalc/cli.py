@@ -243,7 +243,7 @@ def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, o
                    "again and give correction lines.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Evaluate the buckets of employees in this many processes (default: two "
-                   "threads of one process; processes pay off on large runs, see "
+                   "threads of one process, which is faster until the streaming run: "
                    "docs/benchmarks.md).")
 @click.option("--revisit-from", type=click.DateTime(["%Y-%m-%d"]),
               help="With --store: evaluate locked days again only from this day (default: "

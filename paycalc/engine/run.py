@@ -110,8 +110,8 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
     leaves them out, for callers that want only the period's lines and transactions.
     `progress(done, total)` is called as each bucket of employees is evaluated. With
     `workers` (2 or more) the buckets are evaluated in that many worker processes instead
-    of two threads: the same results, faster on many buckets, slower on few (each process
-    starts by importing paycalc and Polars)."""
+    of two threads: the same results, today slower (each bucket's frames and results are
+    pickled through a pipe; docs/benchmarks.md)."""
     agreements = checked_arguments(agreements, inputs, period)
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
                                 or workers < 1):
