@@ -5,7 +5,7 @@ The semantics are `paycalc.reference.billing`'s, written row by row there; docs/
 explains them with examples. One step is sequential by nature, which timers a person may
 run once nine are running: it is decided for all employees at once by a running count,
 and only for an employee whose count ever passes nine by a small loop over that
-employee's timer starts and stops (`_crowded_runs`).
+employee's timer starts and stops (`_refused_starts`; measured in docs/benchmarks.md).
 """
 
 from __future__ import annotations
