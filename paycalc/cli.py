@@ -4,6 +4,7 @@ and the demo run of the shipped sample data."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import sys
@@ -33,6 +34,7 @@ from paycalc.spec.catalogue import Checked, check_paths
 
 if TYPE_CHECKING:
     from paycalc.batch.run import Batch
+    from paycalc.engine import BucketMap
     from paycalc.tables.inputs import Period
 
 _out = Console(highlight=False, soft_wrap=True, emoji=False)
@@ -197,7 +199,8 @@ def demo(out: Path) -> None:
 def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, out: Path,
                    fmt: str = "parquet", *, strict: bool = False, store: Path | None = None,
                    revisit_from: dt.date | None = None, replace: bool = False,
-                   workers: int | None = None) -> tuple[Batch, dict[str, Path]]:
+                   workers: int | None = None, executor: BucketMap | None = None
+                   ) -> tuple[Batch, dict[str, Path]]:
     """Run with the stages shown, write the outputs and print the summary (the agreements,
     the data, the run store or the output folder may refuse the run with a
     `PaycalcError`)."""
@@ -213,7 +216,7 @@ def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, o
                 quiet=_quiet()) as shown:
         batch = run_directory(data, agreement_dirs, period, strict=strict, step=shown.step,
                               progress=shown.bucket, store=RunStore(store) if store else None,
-                              revisit_from=revisit_from, workers=workers)
+                              revisit_from=revisit_from, workers=workers, executor=executor)
         shown.step("write")
         written = write_run(batch, out, "csv" if fmt == "csv" else "parquet", replace=replace,
                             command=click.get_current_context().meta.get(COMMAND_LINE))
@@ -245,12 +248,20 @@ def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, o
               help="Evaluate the buckets of employees in this many processes (default: two "
                    "threads of one process, which is faster until the streaming run: "
                    "docs/benchmarks.md).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True,
+              help="Where the buckets of employees are evaluated: on this machine, or on a "
+                   "Dask cluster (needs paycalc[dask]; docs/batch-runs.md).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --executor dask: the Dask scheduler's address, such as "
+                   "tcp://10.0.0.5:8786 (default: a local cluster of two worker processes).")
 @click.option("--revisit-from", type=click.DateTime(["%Y-%m-%d"]),
               help="With --store: evaluate locked days again only from this day (default: "
                    "the first locked day the data holds).")
 def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: dt.datetime,
         out: Path, fmt: str, strict: bool, replace: bool, store: Path | None,
-        workers: int | None, revisit_from: dt.datetime | None) -> None:
+        workers: int | None, executor: str, scheduler: str | None,
+        revisit_from: dt.datetime | None) -> None:
     """Evaluate the data directory DATA for a period and write pay lines, tracker
     transactions, balances, warnings, rejects, row counts and a manifest to --out.
 
@@ -269,10 +280,21 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
         period = period_of(start.date(), end.date())
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--to") from exc
-    batch, _ = _run_and_write(data, agreement_dirs, period, out, fmt, strict=strict,
-                              store=store, replace=replace,
-                              revisit_from=revisit_from.date() if revisit_from else None,
-                              workers=workers)
+    if executor != "dask" and scheduler:
+        raise click.UsageError("--scheduler is the address of a Dask scheduler: give it with "
+                               "--executor dask")
+    if executor == "dask" and workers:
+        raise click.UsageError("--workers is for --executor local; a Dask cluster has its own")
+    with contextlib.ExitStack() as stack:
+        buckets = None
+        if executor == "dask":
+            from paycalc.batch.dask_executor import dask_buckets
+
+            buckets = stack.enter_context(dask_buckets(scheduler))
+        batch, _ = _run_and_write(data, agreement_dirs, period, out, fmt, strict=strict,
+                                  store=store, replace=replace,
+                                  revisit_from=revisit_from.date() if revisit_from else None,
+                                  workers=workers, executor=buckets)
     _out.print(f"outputs in {out}", markup=False)
     sys.exit(EXIT_REJECTS if len(batch.rejects) else EXIT_OK)
 

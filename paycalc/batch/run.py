@@ -21,7 +21,7 @@ import polars as pl
 from paycalc.batch.corrections import CODES, less, moves_of, revisited_days, with_corrections
 from paycalc.batch.store import RunStore
 from paycalc.batch.time_sheet import sheet_of
-from paycalc.engine import Evaluation, bill, evaluate
+from paycalc.engine import BucketMap, Evaluation, bill, evaluate
 from paycalc.errors import AgreementError, InputError, StoreError
 from paycalc.log import log
 from paycalc.reasons import LONG_PUNCH as LONG_PUNCH_WARNING
@@ -98,13 +98,14 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
                   revisit_from: dt.date | None = None,
                   step: Callable[[str], None] = lambda _: None,
                   progress: Callable[[int, int], None] | None = None,
-                  workers: int | None = None) -> Batch:
+                  workers: int | None = None, executor: BucketMap | None = None) -> Batch:
     """Read `data`, compile the agreements of `agreement_dirs` and evaluate `period`; with
     a `store` that holds a lock, trackers start from the locked balances, and the locked
     days the data directory holds (from `revisit_from` at the earliest) are evaluated again
     and give corrections against what was transferred (`corrections`). `step` hears the
     name of each stage as it starts, `progress(done, total)` each bucket of employees
-    evaluated; `workers` evaluates the buckets in that many processes (`evaluate`).
+    evaluated; `workers` evaluates the buckets in that many processes, `executor`
+    elsewhere (a Dask cluster: `dask_executor`), see `evaluate`.
     Raises `AgreementError`, `DataError` or `StoreError`
     (a period starting after the day after the lock would leave days never paid)."""
     opening = store.opening() if store else None
@@ -131,7 +132,8 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     revisited, corrections = _tracker_corrections(agreements, intake.inputs, evaluated, lock,
                                                   revisit_from, held, store)
     whole = evaluate(agreements, intake.inputs, evaluated, opening=opening, time_sheet=True,
-                     corrections=corrections, progress=progress, workers=workers)
+                     corrections=corrections, progress=progress, workers=workers,
+                     executor=executor)
     refused = whole.rejects.join(intake.origins, on=["table", "row_id"], how="left"
                                  ).select(list(INTAKE_REJECTS))
     if strict and len(refused):

@@ -12,7 +12,7 @@ and `balances`; `billing` (time logs, timers, timesheets, invoice lines); `zones
 
 from __future__ import annotations
 
-from paycalc.engine.run import Evaluation, bill, evaluate
+from paycalc.engine.run import BucketMap, Evaluation, bill, evaluate
 from paycalc.tables.inputs import Inputs, Opening, Period
 from paycalc.tables.outputs import (
     BALANCES,
@@ -25,4 +25,5 @@ from paycalc.tables.outputs import (
 )
 
 __all__ = ["BALANCES", "INVOICE_LINES", "PAY_LINES", "TIMESHEETS", "TIME_LOGS", "TIME_SHEET",
-           "TRANSACTIONS", "Evaluation", "Inputs", "Opening", "Period", "bill", "evaluate"]
+           "TRANSACTIONS", "BucketMap", "Evaluation", "Inputs", "Opening", "Period", "bill",
+           "evaluate"]

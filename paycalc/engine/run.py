@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from typing import Protocol
 
 import polars as pl
 
@@ -90,7 +91,7 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
              opening: Opening | None = None, balances_as_of: dt.date | None = None,
              time_sheet: bool = False, corrections: pl.DataFrame | None = None,
              ahead: bool = True, progress: Callable[[int, int], None] | None = None,
-             workers: int | None = None) -> Evaluation:
+             workers: int | None = None, executor: BucketMap | None = None) -> Evaluation:
     """Pay lines (and with `time_sheet` the time sheet) of the days in `period` for every
     employee whose main agreement on a day is one of `agreements`; tracker transactions of
     the period (after `opening.lock_date` when starting from locked balances) and balances
@@ -111,14 +112,15 @@ def evaluate(agreements: Iterable[Agreement], inputs: Inputs, period: Period, *,
     `progress(done, total)` is called as each bucket of employees is evaluated. With
     `workers` (2 or more) the buckets are evaluated in that many worker processes instead
     of two threads: the same results, today slower (each bucket's frames and results are
-    pickled through a pipe; docs/benchmarks.md)."""
+    pickled through a pipe; docs/benchmarks.md). An `executor` (a `BucketMap`) evaluates
+    them elsewhere instead, on a Dask cluster say; the results are the same."""
     agreements = checked_arguments(agreements, inputs, period)
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
                                 or workers < 1):
         raise InputError(f"workers: expected a whole number of processes of 1 or more, got "
                          f"{workers!r}")
     result = _evaluate(agreements, inputs, period, opening, balances_as_of, time_sheet,
-                       corrections, progress, workers)
+                       corrections, progress, workers, executor)
     last = result.balances["shown_on"].max()
     if not ahead or not isinstance(last, dt.date) or last <= period.end:
         return result
@@ -178,7 +180,7 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
               opening: Opening | None, balances_as_of: dt.date | None, time_sheet: bool,
               corrections: pl.DataFrame | None,
               progress: Callable[[int, int], None] | None = None,
-              workers: int | None = None) -> Evaluation:
+              workers: int | None = None, executor: BucketMap | None = None) -> Evaluation:
     """`evaluate` without what is booked after the period."""
     tables = prepare(inputs)
     tables["opening"] = (opening.balances.with_columns(
@@ -193,7 +195,7 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
     days = {a.id: agreement_days(a, period, rules) for a in agreements}
 
     work = Work(agreements, rules, days, time_sheet, period, lock, balances_as_of or period.end)
-    done = run_buckets(work, buckets(tables), workers, progress)
+    done = run_buckets(work, buckets(tables), workers, progress, executor)
     lines = [b.lines for b in done]
     rejects = [r for b in done for r in b.rejects]
     warnings = [w for b in done for w in b.warnings]
@@ -284,12 +286,29 @@ def _in_worker(bucket: dict[str, pl.DataFrame]) -> Bucket:
     return one_bucket(_WORK, bucket)
 
 
+class BucketMap(Protocol):
+    """Where buckets are evaluated: called with the function that evaluates one bucket,
+    the `Work` it needs and the buckets, it gives each bucket's result in the order of the
+    buckets (a cluster, say: `paycalc.batch.dask_executor`)."""
+
+    def __call__(self, evaluate: Callable[[Work, dict[str, pl.DataFrame]], Bucket], work: Work,
+                 parts: list[dict[str, pl.DataFrame]]) -> Iterable[Bucket]: ...
+
+
 def run_buckets(work: Work, parts: list[dict[str, pl.DataFrame]], workers: int | None,
-                progress: Callable[[int, int], None] | None) -> list[Bucket]:
-    """Every bucket evaluated, in order: in `workers` processes (started fresh, each
-    given `work` once), or with `workers` None (or a single bucket) in WORKERS threads of
-    this process. `progress(done, total)` hears each bucket done."""
+                progress: Callable[[int, int], None] | None,
+                executor: BucketMap | None = None) -> list[Bucket]:
+    """Every bucket evaluated, in order: by `executor` when given; else in `workers`
+    processes (started fresh, each given `work` once), or with `workers` None (or a
+    single bucket) in WORKERS threads of this process. `progress(done, total)` hears each
+    bucket done."""
     done: list[Bucket] = []
+    if executor is not None:
+        for bucket in executor(one_bucket, work, parts):
+            done.append(bucket)
+            if progress is not None:
+                progress(len(done), len(parts))
+        return done
     if workers is None or workers < 2 or len(parts) < 2:
         pool: Executor = ThreadPoolExecutor(max_workers=WORKERS)
         results = pool.map(partial(one_bucket, work), parts)
