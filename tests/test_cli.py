@@ -146,7 +146,7 @@ def test_quiet_and_verbose_choose_what_is_logged(tmp_path: Path) -> None:
     quiet = run(*base, "--out", str(tmp_path / "quiet"), "--quiet")
     assert quiet.exit_code == 4   # done, with rejected rows
     assert quiet.stdout == f"outputs in {tmp_path / 'quiet'}\n"
-    assert re.fullmatch(rf"{stamp} WARNING paycalc: 42 input rows rejected \(see the "
+    assert re.fullmatch(rf"{stamp} WARNING paycalc: 49 input rows rejected \(see the "
                         r"rejects table\)\n", quiet.stderr), quiet.stderr
     loud = run("--verbose", *base, "--out", str(tmp_path / "loud"))
     assert loud.exit_code == 4

@@ -112,7 +112,7 @@ def test_the_report_site_shows_totals_and_charts_with_axes_in_chromium(tmp_path:
         assert [currency, f"{len(payable.filter(currency=currency)):,}",
                 f"{amount:,.2f}"] in index.tables["totals-table"]
     rejected = {(r[0], r[1]): r[2] for r in index.tables["reject-table"][1:]}
-    assert sum(int(n) for n in rejected.values()) == len(batch.rejects) == 43
+    assert sum(int(n) for n in rejected.values()) == len(batch.rejects) == 50
     assert "unknown activity '<script>x()</script>'" in index_dom.replace("&lt;", "<").replace(
         "&gt;", ">").replace("&#39;", "'")
     assert not [s for s in index.scripts if s.get("src") is None
