@@ -151,3 +151,16 @@ def test_logs_paid_through_the_payroll_cycle(tmp_path: Path) -> None:
     # changed log was invoiced in March and is not invoiced again
     assert paid(may) == [("2025-03-04", "CONSULTING", 3600, "400.0000", "correction")]
     assert billed(may) == []
+
+
+def test_invoiced_amounts_without_a_declared_currency_are_shown(tmp_path: Path) -> None:
+    data, agreements = _data(tmp_path)
+    agreement = agreements / "consultancy.yaml"
+    agreement.write_text(agreement.read_text().replace("money: {currency: USD}\n", ""))
+    result = CliRunner().invoke(main, ["run", str(data), "--agreements", str(agreements),
+                                       "--from", "2025-03-01", "--to", "2025-03-31",
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 4, result.output
+    index = (tmp_path / "out" / "report" / "index.html").read_text()
+    billing = index[index.index('id="invoice-totals-table"'):index.index('id="customer-table"')]
+    assert "(none declared)" in billing and "265.00" in billing

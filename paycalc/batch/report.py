@@ -269,7 +269,7 @@ def billing_parts(batch: Batch) -> dict[str, object]:
             hours(pl.col("billed")).alias("billed"),
             hours(pl.col("unbilled")).alias("unbilled")).to_dicts()
 
-    by_currency = lines.filter(pl.col("currency").is_not_null()).group_by("currency").agg(
+    by_currency = lines.filter("billable").group_by("currency").agg(
         billed.alias("billed"), amount, pl.col("customer").n_unique().alias("customers"))
     customers = lines.with_columns(pl.col("currency").fill_null(
         pl.col("currency").drop_nulls().first().over("customer"))).group_by(
@@ -279,7 +279,7 @@ def billing_parts(batch: Batch) -> dict[str, object]:
                          ).group_by("currency", maintain_order=True).head(TOP)
     sheets = batch.evaluation.timesheets
     statuses = {status: sheets[status].sum() for status in (*LOG_STATUSES, "billable")}
-    return {"invoice_totals": shown(by_currency.sort("currency").with_columns(
+    return {"invoice_totals": shown(by_currency.sort("currency", nulls_last=True).with_columns(
                 pl.lit(0).alias("unbilled"))),
             "top_customers": shown(top),
             "customers": customers["customer"].n_unique(),
