@@ -263,7 +263,8 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
         workers: int | None, executor: str, scheduler: str | None,
         revisit_from: dt.datetime | None) -> None:
     """Evaluate the data directory DATA for a period and write pay lines, tracker
-    transactions, balances, warnings, rejects, row counts and a manifest to --out.
+    transactions, balances, time logs, timesheets, invoice lines, warnings, rejects, row
+    counts, the report and a manifest to --out.
 
     The folder is written whole or not at all: into a hidden folder beside --out, renamed
     into place when complete. A second run into the same --out while one writes it is
