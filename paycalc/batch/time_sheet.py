@@ -26,21 +26,26 @@ def sheet_of(evaluation: Evaluation, inputs: Inputs, period: Period) -> pl.DataF
         (~pl.col("approved")).any().alias("withheld"))
     lines = evaluation.pay_lines
     payable = pl.col("payable") & pl.col("amount").is_not_null()
-    pay = lines.group_by(key).agg(
+    # one pass over the pay lines, grouped by one integer: they are sorted by employee and
+    # day, so the employee's place is a running count of id changes
+    place = (pl.col("employee_id") != pl.col("employee_id").shift(1)).fill_null(True).cum_sum()
+    day_key = place.cast(pl.Int64) * 2**32 + pl.col("date").cast(pl.Int64)
+    pay = lines.with_columns(day_key.alias("_day")).group_by("_day").agg(
+        pl.col("employee_id").first(), pl.col("date").first(),
         pl.when(payable.any()).then(pl.col("amount").filter(payable).sum()).alias("salary"),
         (~pl.col("payable")).any().alias("awaiting"),
-        pl.col("requires_approval").any().alias("required"))
-    money = values.join(pay, on=key, how="full", coalesce=True).with_columns(
+        pl.col("requires_approval").any().alias("required"),
+        # one main agreement a day, so one currency a day
+        pl.col("currency").drop_nulls().first().alias("currency")).drop("_day")
+    days = pay.select(*key, "currency").filter(pl.col("currency").is_not_null())
+    money = values.join(pay.drop("currency"), on=key, how="full", coalesce=True).with_columns(
         pl.when(pl.col("withheld").fill_null(False) | pl.col("awaiting").fill_null(False))
         .then(pl.lit("pending"))
         .when(pl.col("required").fill_null(False)).then(pl.lit("approved"))
         .alias("approval"), pl.lit(None, pl.String).alias("activity"))
     staff = tables["employees"].select("employee_id", "team",
                                        nominal_day().alias("nominal_day"))
-    # one main agreement a day, so one currency a day; a day without pay lines takes the
-    # employee's currency when they have only one
-    days = lines.filter(pl.col("currency").is_not_null()).group_by(key).agg(
-        pl.col("currency").first())
+    # a day without pay lines takes the employee's currency when they have only one
     only = days.group_by("employee_id").agg(pl.col("currency").n_unique().alias("currencies"),
                                            pl.col("currency").first().alias("only"))
     return times.join(money, on=[*key, "activity"], how="full", coalesce=True,
