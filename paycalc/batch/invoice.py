@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import jinja2
 import polars as pl
 
-from paycalc.batch.report import TEMPLATES, quantity
+from paycalc.batch.report import quantity, templates
 from paycalc.batch.run_folder import RunFolder
 from paycalc.errors import DataError
 from paycalc.tables.datadir import frame_bytes
@@ -58,14 +57,11 @@ def write_invoice(invoice: Invoice, out: Path) -> Path:
     """`invoice` at `out`: a printable HTML page when `out` ends in .html, else CSV (its
     billable lines, then its non-billable ones)."""
     if out.suffix.lower() in (".html", ".htm"):
-        environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         def shown(frame: pl.DataFrame) -> list[dict[str, object]]:
             return frame.with_columns(quantity(pl.col(c)).alias(c)
                                       for c in ("quantity", "rate")).to_dicts()
 
-        page = environment.get_template("invoice.html.j2").render(
+        page = templates().get_template("invoice.html.j2").render(
             invoice=invoice, lines=shown(invoice.lines), unbilled=shown(invoice.unbilled),
             version=__version__)
         out.write_text(page, encoding="utf-8")

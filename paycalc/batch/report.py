@@ -65,11 +65,16 @@ WORKED = ((pl.col("unit") == "hours") & pl.col("rule").str.starts_with("time_rul
 hours already counted."""
 
 
-def render_site(batch: Batch) -> dict[str, bytes]:
-    """The report of `batch`: its files by path under `report/`."""
-    environment = jinja2.Environment(
+def templates() -> jinja2.Environment:
+    """The shipped templates, autoescaped, failing on an undefined value."""
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render_site(batch: Batch) -> dict[str, bytes]:
+    """The report of `batch`: its files by path under `report/`."""
+    environment = templates()
     people = employees_of(batch)
     files = {f"assets/{name}": (ASSETS / name).read_bytes()
              for name in (*SCRIPTS, "report.css", "LICENSE-vega.txt")}

@@ -453,13 +453,11 @@ def _priced(parts: pl.DataFrame, agreement: Agreement) -> tuple[pl.DataFrame, pl
 
 
 
-def log_lines(logs: pl.DataFrame, agreement: Agreement, numbers: AgreementRules
-              ) -> pl.DataFrame:
-    """Pay lines (LINE columns) of the approved `logs` (LOGGED) of `agreement` that its
-    `billing.payroll` pays as worked time: one a log and day, of the salary type its
-    service maps to, else of the default one."""
-    mapping = dict(agreement.billing.payroll)
-    if not mapping or logs.is_empty():
+def log_lines(logs: pl.DataFrame, numbers: AgreementRules) -> pl.DataFrame:
+    """Pay lines (LINE columns) of the approved `logs` (LOGGED) of an agreement that its
+    `billing.payroll` pays as worked time (`numbers.payroll`, its rules): one a log and
+    day, of the salary type its service maps to, else of the default one."""
+    if not numbers.payroll or logs.is_empty():
         return pl.DataFrame(schema=LINE)
     by_service = {k: v for k, v in numbers.payroll.items() if k is not None}
     rule = lookup(pl.col("service"), by_service, pl.Int64())

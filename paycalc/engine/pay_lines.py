@@ -102,7 +102,7 @@ def agreement_lines(days: AgreementDays, rules: LineRules, tables: dict[str, pl.
         pl.lit(0, pl.Int64).alias("id_rank"))
     lines = pl.concat([part.select(list(LINE)).cast(LINE)
                        for part in (time_lines, absences, figures,
-                                    log_lines(logs, agreement, numbers))]).filter(
+                                    log_lines(logs, numbers))]).filter(
         pl.col("day").is_between(period.start, period.end))
     lines = lines.join(tables["employees"].select("employee_id", "hourly_rate",
                                                   "monthly_salary"),

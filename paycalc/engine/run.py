@@ -8,11 +8,12 @@ results must equal `paycalc.reference.pay_lines`, which defines the semantics.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import multiprocessing
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import Protocol
@@ -303,21 +304,18 @@ def run_buckets(work: Work, parts: list[dict[str, pl.DataFrame]], workers: int |
     single bucket) in WORKERS threads of this process. `progress(done, total)` hears each
     bucket done."""
     done: list[Bucket] = []
-    if executor is not None:
-        for bucket in executor(one_bucket, work, parts):
-            done.append(bucket)
-            if progress is not None:
-                progress(len(done), len(parts))
-        return done
-    if workers is None or workers < 2 or len(parts) < 2:
-        pool: Executor = ThreadPoolExecutor(max_workers=WORKERS)
-        results = pool.map(partial(one_bucket, work), parts)
-    else:
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(parts)),
-                                   mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker, initargs=(work,))
-        results = pool.map(_in_worker, parts)
-    with pool:
+    with contextlib.ExitStack() as stack:
+        if executor is not None:
+            results = executor(one_bucket, work, parts)
+        elif workers is None or workers < 2 or len(parts) < 2:
+            threads = stack.enter_context(ThreadPoolExecutor(max_workers=WORKERS))
+            results = threads.map(partial(one_bucket, work), parts)
+        else:
+            processes = stack.enter_context(ProcessPoolExecutor(
+                max_workers=min(workers, len(parts)),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker, initargs=(work,)))
+            results = processes.map(_in_worker, parts)
         for bucket in results:
             done.append(bucket)
             if progress is not None:

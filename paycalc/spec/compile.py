@@ -300,21 +300,18 @@ class _Compiler:
     def billing(self, b: lb.Billing) -> c.Billing:
         services = tuple(c.Service(code, s.name or code, self.rate(s, ("rate",), s.rate),
                                    s.per, self.source(s)) for code, s in b.services.items())
-        overrides = []
+        scopes: list[tuple[Section, str, str | None, dict[str, Any]]] = []
         for customer, cu in b.customers.items():
-            for service, rate in cu.rates.items():
-                self.reference(cu, ("rates", service), service, b.services, "service",
+            scopes.append((cu, customer, None, cu.rates))
+            scopes += [(ca, customer, case, ca.rates) for case, ca in cu.cases.items()]
+        overrides = []
+        for section, customer, case, rates in scopes:
+            for service, rate in rates.items():
+                self.reference(section, ("rates", service), service, b.services, "service",
                                key=True)
-                overrides.append(c.RateOverride(service, customer, None,
-                                                self.rate(cu, ("rates", service), rate),
-                                                self.source(cu)))
-            for case, ca in cu.cases.items():
-                for service, rate in ca.rates.items():
-                    self.reference(ca, ("rates", service), service, b.services, "service",
-                                   key=True)
-                    overrides.append(c.RateOverride(service, customer, case,
-                                                    self.rate(ca, ("rates", service), rate),
-                                                    self.source(ca)))
+                overrides.append(c.RateOverride(service, customer, case,
+                                                self.rate(section, ("rates", service), rate),
+                                                self.source(section)))
         t = b.timesheets
         if t.period == "bi_weekly" and t.anchor is None:
             self.fail(t, ("period",), "a bi_weekly period needs an 'anchor': the first day of "
