@@ -30,7 +30,7 @@ def main() -> None:
     batch = run_directory(data, [agreements], period)
     ran = time.perf_counter() - began
     began = time.perf_counter()
-    site = render_site(batch)
+    site = dict(render_site(batch.outcome()))
     made = time.perf_counter() - began
     began = time.perf_counter()
     write_run(batch, data.parent / "out")

@@ -33,7 +33,7 @@ from paycalc.spec.bundled import AGREEMENTS_DIR
 from paycalc.spec.catalogue import Checked, check_paths
 
 if TYPE_CHECKING:
-    from paycalc.batch.run import Batch
+    from paycalc.batch.stream import Streamed
     from paycalc.engine import BucketMap
     from paycalc.tables.inputs import Period
 
@@ -191,38 +191,38 @@ def demo(out: Path) -> None:
     from paycalc.batch.run import period_of
     from paycalc.spec.bundled import SAMPLE_DIR, SAMPLE_FROM, SAMPLE_TO
 
-    _, written = _run_and_write(SAMPLE_DIR, [AGREEMENTS_DIR], period_of(SAMPLE_FROM, SAMPLE_TO),
-                                out, replace=True)
-    _out.print(f"report: {written['report'].resolve()}", markup=False)
+    streamed = _run_and_write(SAMPLE_DIR, [AGREEMENTS_DIR], period_of(SAMPLE_FROM, SAMPLE_TO),
+                              out, replace=True)
+    _out.print(f"report: {streamed.written.files['report'].resolve()}", markup=False)
 
 
 def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, out: Path,
                    fmt: str = "parquet", *, strict: bool = False, store: Path | None = None,
                    revisit_from: dt.date | None = None, replace: bool = False,
                    workers: int | None = None, executor: BucketMap | None = None
-                   ) -> tuple[Batch, dict[str, Path]]:
-    """Run with the stages shown, write the outputs and print the summary (the agreements,
-    the data, the run store or the output folder may refuse the run with a
-    `PaycalcError`)."""
+                   ) -> Streamed:
+    """Run with the stages shown, bucket by bucket into --out (`stream.stream_run`), and
+    print the summary (the agreements, the data, the run store or the output folder may
+    refuse the run with a `PaycalcError`)."""
     from paycalc.batch.progress import stages, summary_table
-    from paycalc.batch.run import run_directory
     from paycalc.batch.run_folder import writable
     from paycalc.batch.store import RunStore
-    from paycalc.batch.write import write_run
+    from paycalc.batch.stream import stream_run
 
     writable(out, replace=replace)
 
     with stages(["compile agreements", "read data", "evaluate", "write"],
                 quiet=_quiet()) as shown:
-        batch = run_directory(data, agreement_dirs, period, strict=strict, step=shown.step,
-                              progress=shown.bucket, store=RunStore(store) if store else None,
-                              revisit_from=revisit_from, workers=workers, executor=executor)
-        shown.step("write")
-        written = write_run(batch, out, "csv" if fmt == "csv" else "parquet", replace=replace,
-                            command=click.get_current_context().meta.get(COMMAND_LINE))
+        streamed = stream_run(data, agreement_dirs, period, out,
+                              "csv" if fmt == "csv" else "parquet", strict=strict,
+                              store=RunStore(store) if store else None,
+                              revisit_from=revisit_from, replace=replace,
+                              command=click.get_current_context().meta.get(COMMAND_LINE),
+                              step=shown.step, progress=shown.bucket, workers=workers,
+                              executor=executor)
     if not _quiet():
-        _out.print(summary_table(batch))
-    return batch, written
+        _out.print(summary_table(streamed.run, streamed.written))
+    return streamed
 
 
 @main.command()
@@ -292,12 +292,12 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
             from paycalc.batch.dask_executor import dask_buckets
 
             buckets = stack.enter_context(dask_buckets(scheduler))
-        batch, _ = _run_and_write(data, agreement_dirs, period, out, fmt, strict=strict,
+        streamed = _run_and_write(data, agreement_dirs, period, out, fmt, strict=strict,
                                   store=store, replace=replace,
                                   revisit_from=revisit_from.date() if revisit_from else None,
                                   workers=workers, executor=buckets)
     _out.print(f"outputs in {out}", markup=False)
-    sys.exit(EXIT_REJECTS if len(batch.rejects) else EXIT_OK)
+    sys.exit(EXIT_REJECTS if streamed.rejected else EXIT_OK)
 
 
 @main.command()

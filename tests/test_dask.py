@@ -1,6 +1,6 @@
 """The Dask executor: `paycalc run --executor dask` evaluates the buckets of employees on a
-`distributed` cluster (here a LocalCluster of two worker processes) and writes exactly the
-files the run on one machine writes."""
+`distributed` cluster (here a LocalCluster of two worker processes), each worker writing
+its buckets' part files, and writes exactly the files the run on one machine writes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import paycalc.engine.run as engine
+import paycalc.batch.run as batch_run
 from paycalc.cli import main
 from paycalc.spec.bundled import AGREEMENTS_DIR, SAMPLE_DIR
 
@@ -35,7 +35,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def test_a_dask_run_writes_the_files_of_a_local_run(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "BUCKET_PUNCHES", 300)  # a few buckets for the workers
+    monkeypatch.setattr(batch_run, "BUCKET_ROWS", 300)  # a few buckets for the workers
     runner = CliRunner()
     base = ["run", str(SAMPLE_DIR), "--agreements", str(AGREEMENTS_DIR), "--from",
             "2025-01-01", "--to", "2025-02-28", "--format", "csv", "-q"]

@@ -33,9 +33,9 @@ def test_employees_are_paged_and_the_index_does_not_grow_with_them(
         monkeypatch: pytest.MonkeyPatch) -> None:
     batch = run_directory(SAMPLE, [AGREEMENTS_DIR],
                           period_of(dt.date(2025, 1, 1), dt.date(2025, 2, 28)))
-    whole = render_site(batch)
+    whole = dict(render_site(batch.outcome()))
     monkeypatch.setattr(report, "PAGE_SIZE", 10)
-    paged = render_site(batch)
+    paged = dict(render_site(batch.outcome()))
     lists = sorted((p for p in paged if p.startswith("employees/list-")),
                    key=natural_key)
     assert lists == [f"employees/list-{n}.html" for n in (1, 2, 3, 4)]   # 36 employees

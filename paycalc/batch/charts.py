@@ -58,16 +58,35 @@ def tracker_looks(agreements: Sequence[Agreement]) -> dict[str, TrackerLook]:
     return looks
 
 
-def balance_points(transactions: pl.DataFrame, balances: pl.DataFrame, by: Sequence[str],
-                   start: dt.date, end: dt.date) -> pl.DataFrame:
-    """Per `by` columns and tracker, the balance (summed over tracking years, as a float in
-    the tracker's unit) at `start`, at the end of every day a transaction was booked, and at
-    `end`: columns *by, tracker, date, balance, sorted. The balance at `start` is the
-    balance at the end less everything the period booked."""
+def balance_sums(transactions: pl.DataFrame, balances: pl.DataFrame, by: Sequence[str]
+                 ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per `by` columns and tracker, the balance at the end in ticks (balance_ticks, with
+    the unit) and the ticks booked on each day (date, ticks): what `balance_points` draws.
+    Sums of two sets of employees add up to the sums of both (`added`)."""
     keys = [*by, "tracker"]
-    ending = balances.group_by(keys).agg(pl.col("balance_ticks").sum(), pl.col("unit").first())
-    booked = transactions.group_by(*keys, "date").agg(pl.col("ticks").sum()).sort(
-        *keys, "date")
+    return (balances.group_by(keys).agg(pl.col("balance_ticks").sum(), pl.col("unit").first()),
+            transactions.group_by(*keys, "date").agg(pl.col("ticks").sum()))
+
+
+def added(sums: Sequence[tuple[pl.DataFrame, pl.DataFrame]], by: Sequence[str]
+          ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The `balance_sums` of several sets of employees added up."""
+    keys = [*by, "tracker"]
+    ending = pl.concat([e for e, _ in sums]).group_by(keys).agg(
+        pl.col("balance_ticks").sum(), pl.col("unit").first())
+    return ending, pl.concat([b for _, b in sums]).group_by(*keys, "date").agg(
+        pl.col("ticks").sum())
+
+
+def balance_points(sums: tuple[pl.DataFrame, pl.DataFrame], by: Sequence[str],
+                   start: dt.date, end: dt.date) -> pl.DataFrame:
+    """Per `by` columns and tracker, the balance of `balance_sums` (summed over tracking
+    years, as a float in the tracker's unit) at `start`, at the end of every day a
+    transaction was booked, and at `end`: columns *by, tracker, date, balance, sorted. The
+    balance at `start` is the balance at the end less everything the period booked."""
+    keys = [*by, "tracker"]
+    ending, booked = sums
+    booked = booked.sort(*keys, "date")
     booked = booked.with_columns(pl.col("ticks").cum_sum().over(keys).alias("so_far"),
                                  pl.col("ticks").sum().over(keys).alias("period"))
     points = booked.join(ending, on=keys, how="inner").select(

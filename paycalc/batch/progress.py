@@ -27,7 +27,8 @@ from rich.progress import (
 from rich.table import Table
 
 from paycalc.batch.report import currency_totals
-from paycalc.batch.run import Batch
+from paycalc.batch.run import Outcome
+from paycalc.batch.write import Written
 from paycalc.log import log
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -92,20 +93,20 @@ def stages(names: list[str], *, quiet: bool = False) -> Iterator[Stages]:
         shown.done()
 
 
-def summary_table(batch: Batch) -> Table:
-    """Rows read, used and rejected per input file, then what the run produced."""
-    table = Table(title=f"paycalc run {batch.period.start} to {batch.period.end}")
+def summary_table(run: Outcome, written: Written) -> Table:
+    """Rows read, used and rejected per input file, then what the run wrote."""
+    table = Table(title=f"paycalc run {run.period.start} to {run.period.end}")
     for heading in ("file", "read", "used", "rejected"):
         table.add_column(heading, justify="left" if heading == "file" else "right")
-    for row in batch.accounting.iter_rows(named=True):
+    for row in run.accounting.iter_rows(named=True):
         table.add_row(row["file"], f"{row['read']:,}", f"{row['used']:,}",
                       f"{row['rejected']:,}", style="red" if row["rejected"] else None)
     table.add_section()
     table.add_row("[b]written[/b]", "rows")
-    for name, frame in batch.tables().items():
+    for name, rows in written.rows.items():
         if name != "row_counts":   # shown per file above
-            table.add_row(name.replace("_", " "), f"{len(frame):,}")
-    for row in currency_totals(batch.pay_lines, batch.agreements).iter_rows(named=True):
+            table.add_row(name.replace("_", " "), f"{rows:,}")
+    for row in currency_totals(written.totals, run.agreements).iter_rows(named=True):
         table.add_row(f"payable {row['currency'] or 'amount, no currency'}",
                       f"{Decimal(row['amount']):,}")
     return table

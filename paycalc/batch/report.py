@@ -27,21 +27,25 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import polars as pl
 from markupsafe import Markup
 
 from paycalc.batch.charts import (
+    added,
     balance_points,
+    balance_sums,
     chart_spec,
     chart_values,
     tracker_looks,
     with_values,
 )
-from paycalc.batch.run import Batch
+from paycalc.batch.run import BIG, Outcome
 from paycalc.batch.time_reports import in_units
 from paycalc.batch.tracker_report import as_text, tracker_balances
 from paycalc.rules.compiled import Agreement
@@ -72,27 +76,48 @@ def templates() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def render_site(batch: Batch) -> dict[str, bytes]:
-    """The report of `batch`: its files by path under `report/`."""
+def render_site(run: Outcome) -> Iterator[tuple[str, bytes]]:
+    """The report of `run`: its files, path under `report/` and content, made bucket by
+    bucket. The buckets are read twice: once for what the index and the list pages add up
+    (`Sums`), once for the employee pages."""
     environment = templates()
-    people = employees_of(batch)
-    files = {f"assets/{name}": (ASSETS / name).read_bytes()
-             for name in (*SCRIPTS, "report.css", "LICENSE-vega.txt")}
-    common = {"version": __version__, "period": batch.period, "scripts": SCRIPTS}
+    warnings = run.small["warnings"]
+    sums = Sums.of(run)
+    people = sums.people
+    for name in (*SCRIPTS, "report.css", "LICENSE-vega.txt"):
+        yield f"assets/{name}", (ASSETS / name).read_bytes()
+    common = {"version": __version__, "period": run.period, "scripts": SCRIPTS}
     pages = max(1, -(-len(people) // PAGE_SIZE))
     index = environment.get_template("index.html.j2").render(
-        **common, root="", **index_parts(batch, people), pages=pages,
-        employees=len(people))
-    files["index.html"] = index.encode()
-    for number, rows in enumerate(list_rows(batch, people), start=1):
+        **common, root="", **index_parts(run, sums), pages=pages, employees=len(people))
+    yield "index.html", index.encode()
+    for number, rows in enumerate(list_rows(run, sums), start=1):
         page = environment.get_template("employees.html.j2").render(
             **common, root="../", page=number, pages=pages, rows=Markup(rows))
-        files[f"employees/list-{number}.html"] = page.encode()
+        yield f"employees/list-{number}.html", page.encode()
     template = environment.get_template("employee.html.j2")
-    for person, parts in employee_parts(batch, people):
-        files[f"employees/{person['file']}"] = template.render(
+    shown: list[pl.Series] = []
+    for bucket in run.buckets:
+        tables = dict(zip(BIG, pl.collect_all([bucket[name] for name in BIG]), strict=True))
+        ids = _ids(tables)
+        shown.append(ids)
+        mine = people.filter(pl.col("employee_id").is_in(ids.implode()))
+        for person, parts in employee_parts(run, tables, mine, warnings.filter(
+                pl.col("employee_id").is_in(ids.implode()))):
+            yield f"employees/{person['file']}", template.render(
+                **common, root="../", person=person, **parts).encode()
+    # employees with warnings and nothing else
+    rest = people.filter(~pl.col("employee_id").is_in(pl.concat(shown).implode()))
+    for person, parts in employee_parts(run, {}, rest, warnings.filter(
+            pl.col("employee_id").is_in(rest["employee_id"].implode()))):
+        yield f"employees/{person['file']}", template.render(
             **common, root="../", person=person, **parts).encode()
-    return files
+
+
+def _ids(tables: dict[str, pl.DataFrame]) -> pl.Series:
+    """The employees a bucket's tables have rows of."""
+    return pl.concat([tables[name]["employee_id"] for name in
+                      ("pay_lines", "time_sheet", "balances")]).unique()
 
 
 def natural_key(text: str) -> tuple[object, ...]:
@@ -111,26 +136,97 @@ def page_name(employee_id: str) -> str:
     return f"{safe}~{hashlib.sha256(employee_id.encode()).hexdigest()[:10]}.html"
 
 
-def employees_of(batch: Batch) -> pl.DataFrame:
-    """Every employee the run has anything of, in natural order: employee_id, order, file,
-    list (its list page), team (the team of their last day in the time sheet), agreements
-    (of their pay lines, joined) and warnings (how many)."""
-    ids = pl.concat([batch.pay_lines["employee_id"], batch.time_sheet["employee_id"],
-                     batch.evaluation.balances["employee_id"],
-                     batch.evaluation.warnings["employee_id"].drop_nulls()]).unique()
+@dataclass(frozen=True)
+class Sums:
+    """What the index and the list pages add up over a run's buckets: the employees
+    (`people`: in natural order, with order, file, list page, team, agreements and
+    warnings), the pay-line counts, the payable lines and amount per currency (`totals`),
+    per currency and salary type (`by_type`), per team and currency (`by_team`), per
+    employee and currency (`amounts`), each employee's row on the list pages (`listed`)
+    and the balances summed over employees (`charts.balance_sums`). Sums of buckets add up,
+    since no employee is in two."""
+
+    people: pl.DataFrame
+    lines: int
+    payable: int
+    totals: pl.DataFrame
+    by_type: pl.DataFrame
+    by_team: pl.DataFrame
+    amounts: pl.DataFrame
+    listed: pl.DataFrame
+    balances: tuple[pl.DataFrame, pl.DataFrame]
+
+    @staticmethod
+    def of(run: Outcome) -> Sums:
+        """The sums of `run`, reading one bucket at a time."""
+        places = currency_places(run.agreements)
+        parts = [_bucket_sums(dict(zip(BIG, pl.collect_all([bucket[name] for name in BIG]),
+                                       strict=True)), places) for bucket in run.buckets]
+
+        def summed(name: str, keys: list[str], *values: str) -> pl.DataFrame:
+            return pl.concat([getattr(p, name) for p in parts]).group_by(keys).agg(
+                pl.col(values).sum())
+
+        warnings = run.small["warnings"]
+        people = _people(pl.concat([p.people for p in parts]), warnings)
+        return Sums(people, sum(p.lines for p in parts), sum(p.payable for p in parts),
+                    summed("totals", ["currency"], "lines", "amount"),
+                    summed("by_type", ["currency", "salary_type", "unit"], "lines",
+                           "quantity", "amount"),
+                    summed("by_team", ["team", "currency"], "employees", "seconds", "amount"),
+                    pl.concat([p.amounts for p in parts]),
+                    pl.concat([p.listed for p in parts]),
+                    added([p.balances for p in parts], []))
+
+
+def _bucket_sums(tables: dict[str, pl.DataFrame], places: pl.Expr) -> Sums:
+    """The `Sums` of one bucket's tables, its `people` not yet ordered (employee_id, team,
+    agreements)."""
+    lines, sheet = tables["pay_lines"], tables["time_sheet"]
+    teams = sheet.filter(pl.col("team").is_not_null()).sort("date").group_by(
+        "employee_id").agg(pl.col("team").last())
+    agreements = lines.group_by("employee_id").agg(
+        pl.col("agreement").unique().sort().str.join(", ").alias("agreements"))
+    people = _ids(tables).to_frame().join(teams, on="employee_id", how="left").join(
+        agreements, on="employee_id", how="left")
+    payable = lines.filter("payable")
+    day_team = sheet.select("employee_id", "date", "team").unique()
+    teamed = lines.join(day_team, on=["employee_id", "date"], how="left").join(
+        teams.select("employee_id", pl.col("team").alias("usual")), on="employee_id",
+        how="left").with_columns(pl.coalesce("team", "usual").fill_null("(no team)"))
+    paid = lines.group_by("employee_id", "currency").agg(
+        pl.col("amount").filter("payable").sum(),
+        pl.col("seconds").filter(WORKED).sum()).with_columns(
+        pl.concat_str(amount_text(pl.col("amount"), places), pl.lit(" "),
+                      pl.col("currency").fill_null("")).str.strip_chars_end().alias("paid"))
+    return Sums(
+        people, len(lines), len(payable),
+        payable_totals(payable),
+        payable.group_by("currency", "salary_type", "unit").agg(
+            pl.len().alias("lines"), pl.col("quantity").sum(), pl.col("amount").sum()),
+        teamed.group_by("team", "currency").agg(
+            pl.col("employee_id").n_unique().alias("employees"),
+            pl.col("seconds").filter(WORKED).sum().alias("seconds"),
+            pl.col("amount").filter("payable").sum()),
+        payable.group_by("employee_id", "currency").agg(pl.col("amount").sum()),
+        paid.sort("currency", nulls_last=True).group_by("employee_id").agg(
+            pl.col("paid").str.join("; "), pl.col("seconds").sum()),
+        balance_sums(tables["tracker_transactions"], tables["balances"], []))
+
+
+def _people(found: pl.DataFrame, warnings: pl.DataFrame) -> pl.DataFrame:
+    """Every employee the run has anything of (`found` in its buckets, or a warning), in
+    natural order: employee_id, order, file, list (its list page), team (the team of their
+    last day in the time sheet), agreements (of their pay lines, joined) and warnings (how
+    many)."""
+    ids = pl.concat([found["employee_id"], warnings["employee_id"].drop_nulls()]).unique()
     ordered = sorted(ids.to_list(), key=natural_key)
     people = pl.DataFrame({
         "employee_id": pl.Series(ordered, dtype=pl.String),
         "order": pl.Series(range(len(ordered)), dtype=pl.Int64),
         "file": pl.Series([page_name(i) for i in ordered], dtype=pl.String)})
-    teams = batch.time_sheet.filter(pl.col("team").is_not_null()).sort("date").group_by(
-        "employee_id").agg(pl.col("team").last())
-    agreements = batch.pay_lines.group_by("employee_id").agg(
-        pl.col("agreement").unique().sort().str.join(", ").alias("agreements"))
-    warned = batch.evaluation.warnings.drop_nulls("employee_id").group_by("employee_id").len(
-        "warnings")
-    return people.join(teams, on="employee_id", how="left", maintain_order="left").join(
-        agreements, on="employee_id", how="left", maintain_order="left").join(
+    warned = warnings.drop_nulls("employee_id").group_by("employee_id").len("warnings")
+    return people.join(found, on="employee_id", how="left", maintain_order="left").join(
         warned, on="employee_id", how="left", maintain_order="left").with_columns(
         (pl.col("order") // PAGE_SIZE + 1).alias("list"), pl.col("warnings").fill_null(0))
 
@@ -148,12 +244,17 @@ def currency_places(agreements: list[Agreement], *, invoices: bool = False) -> p
                                                            return_dtype=pl.Int64)
 
 
-def currency_totals(lines: pl.DataFrame, agreements: list[Agreement]) -> pl.DataFrame:
-    """Payable lines and their amount per currency (null: agreements that declare none),
-    never added up across currencies; the amount as text at the currency's decimals."""
-    return lines.filter("payable").group_by("currency").agg(
-        pl.len().alias("lines"), pl.col("amount").sum()).sort(
-        "currency", nulls_last=True).with_columns(
+def payable_totals(lines: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """Payable lines and their amount per currency (null: agreements that declare none);
+    totals of several sets of lines add up."""
+    return lines.lazy().filter("payable").group_by("currency").agg(
+        pl.len().alias("lines"), pl.col("amount").sum()).collect()
+
+
+def currency_totals(totals: pl.DataFrame, agreements: list[Agreement]) -> pl.DataFrame:
+    """`payable_totals` in currency order, never added up across currencies; the amount as
+    text at the currency's decimals."""
+    return totals.sort("currency", nulls_last=True).with_columns(
         amount_text(pl.col("amount"), currency_places(agreements)).alias("amount"))
 
 
@@ -197,24 +298,12 @@ def quantity(value: pl.Expr) -> pl.Expr:
     return value.cast(pl.String).str.strip_chars_end("0").str.strip_chars_end(".")
 
 
-def index_parts(batch: Batch, people: pl.DataFrame) -> dict[str, object]:
+def index_parts(run: Outcome, sums: Sums) -> dict[str, object]:
     """What the index shows, as template values."""
-    lines, warnings = batch.pay_lines, batch.evaluation.warnings
-    places = currency_places(batch.agreements)
-    payable = lines.filter("payable")
-    by_type = payable.group_by("currency", "salary_type", "unit").agg(
-        pl.len().alias("lines"), pl.col("quantity").sum(), pl.col("amount").sum())
-    day_team = batch.time_sheet.select("employee_id", "date", "team").unique()
-    teamed = lines.join(day_team, on=["employee_id", "date"], how="left").join(
-        people.select("employee_id", pl.col("team").alias("usual")), on="employee_id",
-        how="left").with_columns(pl.coalesce("team", "usual").fill_null("(no team)"))
-    by_team = teamed.group_by("team", "currency").agg(
-        pl.col("employee_id").n_unique().alias("employees"),
-        pl.col("seconds").filter(WORKED).sum().alias("seconds"),
-        pl.col("amount").filter("payable").sum())
-    amounts = payable.group_by("employee_id", "currency").agg(pl.col("amount").sum()).join(
-        people, on="employee_id")
-    top_paid = amounts.sort("amount", "order", descending=[True, False]).group_by(
+    warnings, people = run.small["warnings"], sums.people
+    places = currency_places(run.agreements)
+    top_paid = sums.amounts.join(people, on="employee_id").sort(
+        "amount", "order", descending=[True, False]).group_by(
         "currency", maintain_order=True).head(TOP)
     counted = people.filter(pl.col("warnings") > 0).sort(
         "warnings", "order", descending=[True, False]).head(TOP)
@@ -222,12 +311,11 @@ def index_parts(batch: Batch, people: pl.DataFrame) -> dict[str, object]:
     by_code = linked.group_by("code").agg(
         pl.len().alias("count"), pl.col("employee_id").n_unique().alias("employees"),
         pl.struct("employee_id", "file", "date", "message").head(EXAMPLES).alias("examples"))
-    rejects = batch.rejects.group_by("table", "code").agg(
+    rejects = run.small["rejects"].group_by("table", "code").agg(
         pl.len().alias("count"),
         pl.struct("row_id", "column", "reason").head(EXAMPLES).alias("examples"))
-    looks = tracker_looks(batch.agreements)
-    points = balance_points(batch.evaluation.tracker_transactions, batch.evaluation.balances,
-                            [], batch.period.start, batch.period.end)
+    looks = tracker_looks(run.agreements)
+    points = balance_points(sums.balances, [], run.period.start, run.period.end)
     charts = [{"tracker": tracker, "spec": Markup(with_values(chart_spec(
                   looks[tracker], f"{tracker}: balance of all employees", limits=False),
                   values))}
@@ -239,31 +327,32 @@ def index_parts(batch: Batch, people: pl.DataFrame) -> dict[str, object]:
 
     return {
         "agreements": [{"id": a.id, "name": a.name, "currency": a.money.currency or ""}
-                       for a in batch.agreements],
-        "counts": {"pay lines": len(lines), "payable lines": len(payable),
-                   "warnings": len(warnings), "rejected rows": len(batch.rejects)},
-        "accounting": batch.accounting.to_dicts(),
-        "totals": currency_totals(lines, batch.agreements).with_columns(
+                       for a in run.agreements],
+        "counts": {"pay lines": sums.lines, "payable lines": sums.payable,
+                   "warnings": len(warnings), "rejected rows": len(run.small["rejects"])},
+        "accounting": run.accounting.to_dicts(),
+        "totals": currency_totals(sums.totals, run.agreements).with_columns(
             pl.col("amount").map_elements(grouped, return_dtype=pl.String)).to_dicts(),
-        "by_type": money(by_type.sort("currency", "salary_type", nulls_last=True)).with_columns(
-            quantity(pl.col("quantity")).alias("quantity")).to_dicts(),
-        "by_team": money(by_team.sort("team", "currency", nulls_last=True)).with_columns(
+        "by_type": money(sums.by_type.sort("currency", "salary_type", nulls_last=True)
+                         ).with_columns(quantity(pl.col("quantity")).alias("quantity")
+                                        ).to_dicts(),
+        "by_team": money(sums.by_team.sort("team", "currency", nulls_last=True)).with_columns(
             hours(pl.col("seconds")).alias("hours")).to_dicts(),
         "top_paid": money(top_paid).to_dicts(), "top_warned": counted.to_dicts(),
         "warning_codes": by_code.sort("count", "code", descending=[True, False]).to_dicts(),
         "reject_reasons": rejects.sort("table", "count", "code",
                                        descending=[False, True, False]).to_dicts(),
         "charts": charts,
-        **billing_parts(batch),
+        **billing_parts(run),
     }
 
 
-def billing_parts(batch: Batch) -> dict[str, object]:
+def billing_parts(run: Outcome) -> dict[str, object]:
     """The index's billing section: invoiced amount and hours per currency, the customers
     with the most billed (TOP per currency, with the count of all), and timesheet hours
     per status."""
-    lines, places = batch.evaluation.invoice_lines, currency_places(batch.agreements,
-                                                                    invoices=True)
+    lines = run.small["invoice_lines"]
+    places = currency_places(run.agreements, invoices=True)
     billed = pl.col("billed_seconds").filter("billable").sum()
     unbilled = pl.col("seconds").filter(~pl.col("billable")).sum()
     amount = pl.col("amount").filter("billable").sum()
@@ -282,7 +371,7 @@ def billing_parts(batch: Batch) -> dict[str, object]:
                                     amount.fill_null(0))
     top = customers.sort("amount", "customer", descending=[True, False], nulls_last=True
                          ).group_by("currency", maintain_order=True).head(TOP)
-    sheets = batch.evaluation.timesheets
+    sheets = run.small["timesheets"]
     statuses = {status: sheets[status].sum() for status in (*LOG_STATUSES, "billable")}
     return {"invoice_totals": shown(by_currency.sort("currency", nulls_last=True).with_columns(
                 pl.lit(0).alias("unbilled"))),
@@ -290,20 +379,12 @@ def billing_parts(batch: Batch) -> dict[str, object]:
             "customers": customers["customer"].n_unique(),
             "timesheet_hours": {status: pl.select(hours(pl.lit(seconds))).item()
                                 for status, seconds in statuses.items()},
-            "time_logs": len(batch.evaluation.time_logs)}
+            "time_logs": len(run.small["time_logs"])}
 
 
-def list_rows(batch: Batch, people: pl.DataFrame) -> list[str]:
+def list_rows(run: Outcome, sums: Sums) -> list[str]:
     """The rows of each list page, in page order."""
-    places = currency_places(batch.agreements)
-    paid = batch.pay_lines.group_by("employee_id", "currency").agg(
-        pl.col("amount").filter("payable").sum(),
-        pl.col("seconds").filter(WORKED).sum()).with_columns(
-        pl.concat_str(amount_text(pl.col("amount"), places), pl.lit(" "),
-                      pl.col("currency").fill_null("")).str.strip_chars_end().alias("paid"))
-    per_person = paid.sort("currency", nulls_last=True).group_by("employee_id").agg(
-        pl.col("paid").str.join("; "), pl.col("seconds").sum())
-    rows = people.join(per_person, on="employee_id", how="left").sort("order").select(
+    rows = sums.people.join(sums.listed, on="employee_id", how="left").sort("order").select(
         "list", _row(_link(pl.col("file"), pl.col("employee_id")), _cell(pl.col("team")),
                      _cell(pl.col("agreements")),
                      _cell(hours(pl.col("seconds").fill_null(0)), number=True),
@@ -326,11 +407,33 @@ def _per_employee(frame: pl.DataFrame, row: pl.Expr) -> dict[str, str]:
             for employee, start, length in slices.iter_rows()}
 
 
-def employee_parts(batch: Batch, people: pl.DataFrame) -> Iterator[
+def employee_parts(run: Outcome, tables: dict[str, pl.DataFrame], people: pl.DataFrame,
+                   warned: pl.DataFrame) -> Iterator[
         tuple[dict[str, object], dict[str, object]]]:
-    """Each employee (a row of `people`) with what their page shows, as template values."""
-    places = currency_places(batch.agreements)
-    lines = batch.pay_lines
+    """Each employee (a row of `people`) with what their page shows, as template values,
+    from the BIG `tables` of a bucket that holds all of their rows (none: employees with
+    only warnings) and their warnings (`warned`)."""
+    none = {"planned": "0.00", "worked": "0.00", "paid": "0.00"}
+    warnings = _per_employee(warned.drop_nulls("employee_id"), _row(
+        _cell(pl.col("date")), _cell(pl.col("code")), _cell(pl.col("message"))))
+    shown = _shown(run, tables, warned) if tables else {}
+    for person in people.iter_rows(named=True):
+        key = person["employee_id"]
+        parts = {name: values.get(key, "") for name, values in shown.items()}
+        yield person, {
+            **{name: Markup(parts.get(name, "")) for name in
+               ("by_type", "pay_total", "by_day", "balances")},
+            "pay_total_text": parts.get("pay_total_text", ""),
+            "time_total": parts.get("time_total") or none, "charts": parts.get("charts") or [],
+            "warnings": Markup(warnings.get(key, ""))}
+
+
+def _shown(run: Outcome, tables: dict[str, pl.DataFrame], warned: pl.DataFrame
+           ) -> dict[str, dict[str, Any]]:
+    """What the employee pages of a bucket's BIG `tables` and its employees' warnings
+    (`warned`) show, by part and employee."""
+    places = currency_places(run.agreements)
+    lines = tables["pay_lines"]
     by_type = _per_employee(
         lines.group_by("employee_id", "salary_type", "unit", "currency").agg(
             pl.len().alias("lines"), pl.col("quantity").sum(),
@@ -354,7 +457,7 @@ def employee_parts(batch: Batch, people: pl.DataFrame) -> Iterator[
         pl.concat_str(amount_text(pl.col("amount"), places), pl.lit(" "),
                       pl.col("currency").fill_null("")).str.strip_chars_end()
         .str.join("; ")).iter_rows())
-    sheet = batch.time_sheet.group_by("employee_id", "date").agg(
+    sheet = tables["time_sheet"].group_by("employee_id", "date").agg(
         pl.col("planned", "system", "reported", "salary_time").sum())
     paid_on = lines.with_columns(pl.concat_str(
         pl.col("salary_type"), pl.lit(" "), quantity(pl.col("quantity").round(2)), pl.lit(" "),
@@ -381,34 +484,24 @@ def employee_parts(batch: Batch, people: pl.DataFrame) -> Iterator[
                       pl.col("planned", "reported", "salary_time").sum()).select(
                       "employee_id", *[hours(pl.col(c)) for c in ("planned", "reported",
                                                                    "salary_time")]).iter_rows()}
-    evaluation = batch.evaluation
-    typed = tracker_balances(evaluation.tracker_transactions, evaluation.balances,
-                             evaluation.warnings)
-    balances = _per_employee(as_text(typed), _row(
+    transactions, balances = tables["tracker_transactions"], tables["balances"]
+    typed = tracker_balances(transactions, balances, warned)
+    balance_rows = _per_employee(as_text(typed), _row(
         _cell(pl.col("tracker")), _cell(pl.col("tracking_year")), _cell(pl.col("unit")),
         *[_cell(pl.col(c), number=True) for c in ("opening", "accrued", "taken", "corrected",
                                                   "adjusted", "reset", "cut", "expired",
                                                   "balance")],
         _cell(pl.col("limit_warnings"), number=True)))
-    warnings = _per_employee(evaluation.warnings.drop_nulls("employee_id"), _row(
-        _cell(pl.col("date")), _cell(pl.col("code")), _cell(pl.col("message"))))
-    looks = tracker_looks(batch.agreements)
+    looks = tracker_looks(run.agreements)
     specs = {code: chart_spec(look, f"{code}: {look.name} ({look.unit})")
              for code, look in looks.items()}
     charts: dict[str, list[dict[str, object]]] = {}
-    points = balance_points(evaluation.tracker_transactions, evaluation.balances,
-                            ["employee_id"], batch.period.start, batch.period.end)
+    points = balance_points(balance_sums(transactions, balances, ["employee_id"]),
+                            ["employee_id"], run.period.start, run.period.end)
     for employee, tracker, values in chart_values(points, ["employee_id"]).iter_rows():
         if tracker in specs:
             charts.setdefault(employee, []).append(
                 {"tracker": tracker, "spec": Markup(with_values(specs[tracker], values))})
-    none = {"planned": "0.00", "worked": "0.00", "paid": "0.00"}
-    for person in people.iter_rows(named=True):
-        key = person["employee_id"]
-        yield person, {
-            "by_type": Markup(by_type.get(key, "")), "pay_total": Markup(pay_total.get(key, "")),
-            "pay_total_text": pay_total_text.get(key, ""), "by_day": Markup(by_day.get(key, "")),
-            "time_total": time_total.get(key, none),
-            "balances": Markup(balances.get(key, "")), "charts": charts.get(key, []),
-            "warnings": Markup(warnings.get(key, "")),
-        }
+    return {"by_type": by_type, "pay_total": pay_total, "pay_total_text": pay_total_text,
+            "by_day": by_day, "time_total": time_total, "balances": balance_rows,
+            "charts": charts}

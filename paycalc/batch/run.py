@@ -21,7 +21,16 @@ import polars as pl
 from paycalc.batch.corrections import CODES, less, moves_of, revisited_days, with_corrections
 from paycalc.batch.store import RunStore
 from paycalc.batch.time_sheet import sheet_of
-from paycalc.engine import BucketMap, Evaluation, bill, evaluate
+from paycalc.engine import (
+    BUCKET_PUNCHES,
+    BucketMap,
+    Evaluation,
+    bill,
+    bucket_count,
+    cut_by_employee,
+    evaluate,
+    map_buckets,
+)
 from paycalc.errors import AgreementError, InputError, StoreError
 from paycalc.log import log
 from paycalc.reasons import LONG_PUNCH as LONG_PUNCH_WARNING
@@ -36,14 +45,44 @@ from paycalc.tables.datadir import (
     first_bad_row,
     read_directory,
 )
-from paycalc.tables.inputs import Inputs, Period, schema
+from paycalc.tables.inputs import Inputs, Opening, Period, schema
 from paycalc.tables.messages import warned
-from paycalc.tables.outputs import MOVES, WARNINGS
+from paycalc.tables.outputs import MOVES, REJECTS, WARNINGS, frame_of
 from paycalc.tables.row_rules import LONG_PUNCH
 
 ACCOUNTING = schema(table=pl.String, file=pl.String, read=pl.Int64, used=pl.Int64,
                     rejected=pl.Int64)
 """Rows per input file: read, used and rejected (a row with several reasons counts once)."""
+
+
+TABLES_WRITTEN = ("pay_lines", "tracker_transactions", "tracker_corrections", "balances",
+                  "time_sheet", "time_logs", "timesheets", "invoice_lines", "warnings",
+                  "rejects", "row_counts")
+"""The output tables of a run, in the order they are written."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A run as it is written and reported: what its manifest says of it, its small
+    tables by name, and its BIG tables bucket by bucket (each bucket's tables as lazy
+    frames: in memory, or the part files a streaming run wrote), in the order of the
+    buckets, so that no more than one bucket's rows of them need be held at once."""
+
+    period: Period
+    agreements: list[Agreement]
+    agreement_files: list[Path]
+    input_files: dict[str, Path]
+    made_from: dt.date | None
+    revisited: Period | None
+    data: Path | None
+    agreement_dirs: tuple[Path, ...]
+    small: dict[str, pl.DataFrame]
+    buckets: list[dict[str, pl.LazyFrame]]
+
+    @property
+    def accounting(self) -> pl.DataFrame:
+        """Rows read, used and rejected per input file (ACCOUNTING)."""
+        return self.small["row_counts"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +122,14 @@ class Batch:
                 "invoice_lines": result.invoice_lines, "warnings": result.warnings,
                 "rejects": self.rejects, "row_counts": self.accounting}
 
+    def outcome(self) -> Outcome:
+        """The run as written and reported, its BIG tables as one bucket."""
+        tables = self.tables()
+        return Outcome(self.period, self.agreements, self.agreement_files, self.input_files,
+                       self.made_from, self.revisited, self.data, self.agreement_dirs,
+                       {name: frame for name, frame in tables.items() if name not in BIG},
+                       [{name: tables[name].lazy() for name in BIG}])
+
 
 def compile_directories(folders: Sequence[Path]) -> tuple[list[Agreement], list[Path]]:
     """Every agreement in `folders` compiled (rule sets are looked up beside them and in the
@@ -93,53 +140,112 @@ def compile_directories(folders: Sequence[Path]) -> tuple[list[Agreement], list[
     return checked.agreements, yaml_files(folders)
 
 
-def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
-                  strict: bool = False, store: RunStore | None = None,
-                  revisit_from: dt.date | None = None,
-                  step: Callable[[str], None] = lambda _: None,
-                  progress: Callable[[int, int], None] | None = None,
-                  workers: int | None = None, executor: BucketMap | None = None) -> Batch:
-    """Read `data`, compile the agreements of `agreement_dirs` and evaluate `period`; with
-    a `store` that holds a lock, trackers start from the locked balances, and the locked
-    days the data directory holds (from `revisit_from` at the earliest) are evaluated again
-    and give corrections against what was transferred (`corrections`). `step` hears the
-    name of each stage as it starts, `progress(done, total)` each bucket of employees
-    evaluated; `workers` evaluates the buckets in that many processes, `executor`
-    elsewhere (a Dask cluster: `dask_executor`), see `evaluate`.
-    Raises `AgreementError`, `DataError` or `StoreError`
-    (a period starting after the day after the lock would leave days never paid)."""
+@dataclass(frozen=True)
+class Plan:
+    """What every bucket of a run shares: the agreements, the period and the days
+    evaluated (from the store's revisited days on), the lock's opening balances, the
+    revisited days with the definitive transfers that name what a correction corrects, and
+    each salary type's export code and currency (`corrections.CODES`)."""
+
+    agreements: list[Agreement]
+    period: Period
+    evaluated: Period
+    opening: Opening | None
+    revisited: Period | None
+    transfers: list[tuple[int, dt.date, dt.date]]
+    codes: pl.DataFrame
+
+
+@dataclass(frozen=True)
+class Part:
+    """One bucket's tables: the engine's evaluation of the run's period (`within`), its
+    pay lines with corrections, its time sheet (`time_sheet.sheet_of`) and the warnings of
+    its long punches."""
+
+    within: Evaluation
+    pay_lines: pl.DataFrame
+    time_sheet: pl.DataFrame
+    long_punches: pl.DataFrame
+    """`LONG_PUNCH` warnings of the bucket's punches."""
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """The BIG tables of the bucket by name."""
+        return {"pay_lines": self.pay_lines,
+                "tracker_transactions": self.within.tracker_transactions,
+                "balances": self.within.balances, "time_sheet": self.time_sheet}
+
+
+BIG = ("pay_lines", "tracker_transactions", "balances", "time_sheet")
+"""The tables that grow with employees x days: made and written bucket by bucket."""
+BUCKET_ROWS = BUCKET_PUNCHES
+"""Rows of punches, time logs and timer events in one bucket of a run (the engine then
+evaluates each as one bucket)."""
+SHARED = ("opening", "transferred", "corrections")
+"""Tables from the store cut with the inputs: each bucket gets its employees' rows."""
+
+
+def bucket_part(plan: Plan, tables: dict[str, pl.DataFrame]) -> Part:
+    """The tables of one bucket of employees: `tables` holds their input tables and their
+    rows of the SHARED tables."""
+    inputs = Inputs(**{name: frame for name, frame in tables.items() if name not in SHARED})
+    opening = Opening(plan.opening.lock_date, tables["opening"]) if plan.opening else None
+    whole = evaluate(plan.agreements, inputs, plan.evaluated, opening=opening, time_sheet=True,
+                     corrections=tables.get("corrections"))
+    lines = with_corrections(whole.pay_lines, plan.period, plan.revisited,
+                             tables.get("transferred"), plan.transfers, plan.codes)
+    within = dataclasses.replace(_within(whole, plan.period), rejects=whole.rejects)
+    return Part(within, lines, sheet_of(within, inputs, plan.period),
+                _long_punches(inputs.punches, plan.period))
+
+
+@dataclass(frozen=True)
+class Started:
+    """A run read and planned, not yet evaluated: its plan, what the reader found, the
+    buckets of employees it is evaluated in (`bucket_part`), its tracker corrections and
+    the files of its agreements."""
+
+    plan: Plan
+    intake: Intake
+    buckets: list[dict[str, pl.DataFrame]]
+    tracker_corrections: pl.DataFrame
+    agreement_files: list[Path]
+    data: Path
+    agreement_dirs: tuple[Path, ...]
+
+
+def start_run(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
+              strict: bool = False, store: RunStore | None = None,
+              revisit_from: dt.date | None = None,
+              step: Callable[[str], None] = lambda _: None) -> Started:
+    """Read `data`, compile the agreements of `agreement_dirs` and plan the evaluation of
+    `period`; with a `store` that holds a lock, trackers start from the locked balances,
+    and the locked days the data directory holds (from `revisit_from` at the earliest) are
+    evaluated again and give corrections against what was transferred (`corrections`).
+    `step` hears the name of each stage as it starts. Raises `AgreementError`, `DataError`
+    or `StoreError` (a period starting after the day after the lock would leave days never
+    paid)."""
     opening = store.opening() if store else None
     if not isinstance(period, Period):
         raise InputError(f"period: expected paycalc.Period, got {type(period).__name__}")
-    data, agreement_dirs = Path(data), [Path(d) for d in agreement_dirs]
+    data, dirs = Path(data), [Path(d) for d in agreement_dirs]
     lock = opening.lock_date if opening else None
     if lock is not None and period.start > lock + dt.timedelta(days=1):
         raise StoreError(f"the store is locked to {lock}: the period must start on or "
                          f"before {lock + dt.timedelta(days=1)}")
     step("compile agreements")
-    agreements, files = compile_directories(agreement_dirs)
+    agreements, files = compile_directories(dirs)
     log.debug("compiled %s from %s", ", ".join(a.id for a in agreements),
-              ", ".join(map(str, agreement_dirs)))
+              ", ".join(map(str, dirs)))
     step("read data")
     intake = read_directory(data, [a.id for a in agreements], strict=strict)
     for table, path in intake.files.items():
         log.debug("read %s (%s)", path, table)
-    step("evaluate")
     held = _earliest(intake.inputs) if lock is not None else None
     first = dt.date.max if held is None else held - dt.timedelta(days=1)
     first = max(first, revisit_from) if revisit_from else first
     evaluated = Period(min(period.start, first), period.end)
     revisited, corrections = _tracker_corrections(agreements, intake.inputs, evaluated, lock,
                                                   revisit_from, held, store)
-    whole = evaluate(agreements, intake.inputs, evaluated, opening=opening, time_sheet=True,
-                     corrections=corrections, progress=progress, workers=workers,
-                     executor=executor)
-    refused = whole.rejects.join(intake.origins, on=["table", "row_id"], how="left"
-                                 ).select(list(INTAKE_REJECTS))
-    if strict and len(refused):
-        raise first_bad_row(refused)
-    rejects = pl.concat([intake.rejects, refused]).sort("table", "row", "column", "code", "reason",
-                                                         nulls_last=True)
     transferred = store.transferred(revisited) if store and revisited else None
     transfers = [(n, first, last) for n, kind, first, last, _ in store.transfers()
                  if kind == "definitive"] if store else []
@@ -147,24 +253,97 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
                            st.pricing.method == "monthly_salary")
                           for a in agreements for st in a.salary_types],
                          schema=CODES, orient="row")
-    lines = with_corrections(whole.pay_lines, period, revisited, transferred, transfers, codes)
-    evaluation = _within(whole, period)
-    if evaluated != period:  # billable time has no lock: only the run's period is billed
-        billed = bill(agreements, intake.inputs, period)
-        evaluation = dataclasses.replace(evaluation, time_logs=billed.time_logs,
-                                         timesheets=billed.timesheets,
-                                         invoice_lines=billed.invoice_lines)
-    evaluation = dataclasses.replace(evaluation, warnings=pl.concat(
-        [evaluation.warnings, _without_export_codes(lines, agreements),
-         _unread(intake.stray), _long_punches(intake.inputs.punches, period)]))
+    inputs = intake.inputs
+    tables = {field.name: getattr(inputs, field.name) for field in dataclasses.fields(inputs)
+              if getattr(inputs, field.name) is not None}
+    shared = {"opening": opening.balances if opening else None, "transferred": transferred,
+              "corrections": corrections if opening else None}
+    tables |= {name: frame for name, frame in shared.items() if frame is not None}
+    buckets = cut_by_employee(tables, bucket_count(tables, BUCKET_ROWS))
+    plan = Plan(agreements, period, evaluated, opening, revisited, transfers, codes)
+    # the buckets hold the rows now: of the whole tables only those billed at the end stay
+    billing = Inputs(employees=inputs.employees, assignments=inputs.assignments,
+                     timelogs=inputs.timelogs, timer_events=inputs.timer_events)
+    return Started(plan, dataclasses.replace(intake, inputs=billing), buckets, corrections,
+                   files, data.resolve(), tuple(d.resolve() for d in dirs))
+
+
+def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
+                  strict: bool = False, store: RunStore | None = None,
+                  revisit_from: dt.date | None = None,
+                  step: Callable[[str], None] = lambda _: None,
+                  progress: Callable[[int, int], None] | None = None,
+                  workers: int | None = None, executor: BucketMap | None = None) -> Batch:
+    """The run of `period` over the data directory `data` and the agreements of
+    `agreement_dirs` (`start_run`), evaluated in buckets of employees and held in memory.
+    `progress(done, total)` hears each bucket evaluated; `workers` evaluates the buckets
+    in that many processes, `executor` elsewhere (a Dask cluster: `dask_executor`), see
+    `paycalc.engine.map_buckets`. Raises what `start_run` raises."""
+    started = start_run(data, agreement_dirs, period, strict=strict, store=store,
+                        revisit_from=revisit_from, step=step)
+    step("evaluate")
+    parts = map_buckets(bucket_part, started.plan, started.buckets, workers, progress,
+                        executor)
+
+    def whole(frames: list[pl.DataFrame]) -> pl.DataFrame:
+        return pl.concat(frames) if len(frames) > 1 else frames[0]
+
+    lines = whole([p.pay_lines for p in parts])
+    ending = finish_run(started, [p.within.warnings for p in parts],
+                        [p.within.rejects for p in parts], [p.long_punches for p in parts],
+                        paid_types(lines), strict)
+    engine = Evaluation(whole([p.within.pay_lines for p in parts]),
+                        whole([p.within.tracker_transactions for p in parts]),
+                        whole([p.within.balances for p in parts]),
+                        ending.refused, ending.warnings,
+                        whole([p.within.time_sheet for p in parts]),
+                        ending.billed.time_logs, ending.billed.timesheets,
+                        ending.billed.invoice_lines)
     log.info("%s pay lines, %s tracker transactions, %s warnings", f"{len(lines):,}",
-             f"{len(evaluation.tracker_transactions):,}", f"{len(evaluation.warnings):,}")
+             f"{len(engine.tracker_transactions):,}", f"{len(ending.warnings):,}")
+    plan = started.plan
+    return Batch(period, plan.agreements, started.agreement_files, started.intake.files,
+                 engine, lines, whole([p.time_sheet for p in parts]), ending.rejects,
+                 ending.accounting, plan.opening.lock_date if plan.opening else None,
+                 plan.revisited, started.tracker_corrections, started.data,
+                 started.agreement_dirs)
+
+
+@dataclass(frozen=True)
+class Ending:
+    """What a run adds up over its buckets: every rejected row with its file and row, the
+    row accounting, the warnings in order, the rows the evaluation refused, and the
+    billable time of the period."""
+
+    rejects: pl.DataFrame
+    accounting: pl.DataFrame
+    warnings: pl.DataFrame
+    refused: pl.DataFrame
+    billed: Evaluation
+
+
+def finish_run(started: Started, warnings: list[pl.DataFrame], refused: list[pl.DataFrame],
+               long_punches: list[pl.DataFrame], paid: pl.DataFrame, strict: bool) -> Ending:
+    """The run's `Ending` from its buckets' `warnings`, `refused` rows and warnings of
+    `long_punches`, and the salary types its pay lines pay (`paid_types`). With `strict`,
+    raises `DataError` at the first refused row."""
+    intake, plan = started.intake, started.plan
+    evaluated = frame_of(refused, REJECTS).unique().sort("table", "row_id", "column", "code",
+                                                          "reason")
+    located = evaluated.join(intake.origins, on=["table", "row_id"], how="left"
+                             ).select(list(INTAKE_REJECTS))
+    if strict and len(located):
+        raise first_bad_row(located)
+    rejects = pl.concat([intake.rejects, located]).sort("table", "row", "column", "code",
+                                                         "reason", nulls_last=True)
+    # billable time has no lock: only the run's period is billed
+    billed = bill(plan.agreements, intake.inputs, plan.period)
+    ordered = frame_of(warnings, WARNINGS).sort("employee_id", "date", "code", "message")
+    every = pl.concat([ordered, _without_export_codes(paid, plan.agreements),
+                       _unread(intake.stray), *long_punches])
     if len(rejects):
         log.warning("%s input rows rejected (see the rejects table)", f"{len(rejects):,}")
-    return Batch(period, agreements, files, intake.files, evaluation, lines,
-                 sheet_of(evaluation, intake.inputs, period), rejects,
-                 accounting(intake, refused, rejects), lock, revisited, corrections,
-                 Path(data).resolve(), tuple(Path(d).resolve() for d in agreement_dirs))
+    return Ending(rejects, accounting(intake, located, rejects), every, evaluated, billed)
 
 
 def _earliest(inputs: Inputs) -> dt.date | None:
@@ -227,10 +406,15 @@ def _long_punches(punches: pl.DataFrame | None, period: Period) -> pl.DataFrame:
     ).sort("employee_id", "date", "message")
 
 
-def _without_export_codes(lines: pl.DataFrame, agreements: list[Agreement]) -> pl.DataFrame:
-    """One warning listing the salary types of payable lines whose agreement declares no
-    export code for them (they are exported under their own code); none when all do."""
-    used = set(lines.filter("payable").select("agreement", "salary_type").unique().iter_rows())
+def paid_types(lines: pl.DataFrame) -> pl.DataFrame:
+    """The agreements and salary types of the payable ones of `lines`, once each."""
+    return lines.filter("payable").select("agreement", "salary_type").unique()
+
+
+def _without_export_codes(paid: pl.DataFrame, agreements: list[Agreement]) -> pl.DataFrame:
+    """One warning listing the salary types paid (`paid_types`) whose agreement declares
+    no export code for them (they are exported under their own code); none when all do."""
+    used = set(paid.iter_rows())
     missing = sorted(f"{a.id}: {st.code}" for a in agreements for st in a.salary_types
                      if (a.id, st.code) in used and not st.export_code_declared)
     rows = [{"employee_id": None, "date": None, "code": NO_EXPORT_CODE.code,

@@ -25,7 +25,7 @@ import io
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +121,16 @@ def _flush_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+def flushed(path: Path) -> str:
+    """The file at `path` flushed to disk; returns its SHA-256."""
+    digest = hashlib.sha256()
+    with path.open("rb+") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+        os.fsync(handle.fileno())
+    return digest.hexdigest()
+
+
 def put(folder: Path, name: str, content: bytes) -> str:
     """`content` written to `folder/name` and flushed to disk; returns its SHA-256."""
     (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -131,12 +141,13 @@ def put(folder: Path, name: str, content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def put_all(folder: Path, files: dict[str, bytes]) -> dict[str, str]:
-    """Each of `files` written to `folder` under its name (folders made as needed), then all
-    flushed to disk at once (one `os.sync`, not one fsync per file: the report site's
-    thousands of pages); returns their SHA-256 by name."""
+def put_all(folder: Path, files: Iterable[tuple[str, bytes]]) -> dict[str, str]:
+    """Each of `files` (name and content) written to `folder` under its name as it comes
+    (folders made as needed), then all flushed to disk at once (one `os.sync`, not one
+    fsync per file: the report site's thousands of pages); returns their SHA-256 by
+    name."""
     hashes = {}
-    for name, content in files.items():
+    for name, content in files:
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(content)
         hashes[name] = hashlib.sha256(content).hexdigest()

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from paycalc.batch.report import render_site
-from paycalc.batch.run import Batch
-from paycalc.batch.run_folder import MANIFEST, put, put_all, writing
+import polars as pl
+
+from paycalc.batch.report import payable_totals, render_site
+from paycalc.batch.run import BIG, TABLES_WRITTEN, Batch, Outcome
+from paycalc.batch.run_folder import MANIFEST, flushed, put, put_all, writing
 from paycalc.errors import InputError, OutputError
 from paycalc.log import log
 from paycalc.tables.datadir import frame_bytes
@@ -31,6 +35,11 @@ Format = Literal["parquet", "csv"]
 REPORT = "report"
 """The folder of the report site in a run's folder."""
 SUMS = "SHA256SUMS"
+PARTS = ".parts"
+"""The folder, inside a run being written, of the part files of a streaming run's
+buckets (`paycalc.batch.stream`), removed once the tables are joined from them."""
+ROW_GROUP = 512 * 512
+"""Rows in one row group of a Parquet output table."""
 
 
 def sha256(path: Path) -> str:
@@ -40,6 +49,17 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a run wrote: its files by name (each table, `report`: the report's index,
+    `manifest`), the rows of each table, and the payable lines and amount per currency
+    (`report.payable_totals`)."""
+
+    files: dict[str, Path]
+    rows: dict[str, int]
+    totals: pl.DataFrame
 
 
 def write_run(batch: Batch, out: Path, fmt: Format = "parquet", *,
@@ -53,38 +73,74 @@ def write_run(batch: Batch, out: Path, fmt: Format = "parquet", *,
         raise InputError(f"batch: expected the Batch of run_directory, got {type(batch).__name__}")
     if fmt not in ("parquet", "csv"):
         raise InputError(f"fmt: '{fmt}' is no output format (parquet or csv)")
-    tables = batch.tables()
-    if fmt == "csv":
-        tables["pay_lines"] = tables["pay_lines"].with_columns(
-            amounts_at({a.id: a.money.decimals for a in batch.agreements}))
-        tables["invoice_lines"] = tables["invoice_lines"].with_columns(
-            amounts_at({a.id: a.billing.money.decimals for a in batch.agreements}))
-    files = {name: (f"{name}.{fmt}", frame_bytes(frame, fmt)) for name, frame in tables.items()}
-    site = render_site(batch)
     try:
         with writing(out, replace=replace) as folder:
-            hashes = {name: put(folder, file, content)
-                      for name, (file, content) in files.items()}
-            pages = put_all(folder / REPORT, dict(sorted(site.items())))
-            sums = "".join(f"{digest}  {path}\n" for path, digest in pages.items())
-            files["report"] = (f"{REPORT}/{SUMS}", b"")
-            hashes["report"] = put(folder, f"{REPORT}/{SUMS}", sums.encode())
-            outputs: list[dict[str, object]] = [
-                {"table": name, "file": file, "sha256": hashes[name],
-                 "rows": len(tables[name]) if name in tables else None}
-                for name, (file, _) in files.items()]
-            manifest = json.dumps(manifest_of(batch, outputs, command), indent=2,
-                                  sort_keys=True) + "\n"
-            put(folder, MANIFEST, manifest.encode())
+            written = write_into(folder, batch.outcome(), fmt, command)
     except OSError as exc:
-        raise OutputError(f"{out}: the run cannot be written ({exc.strerror or exc}); "
-                          "nothing was changed") from exc
-    log.info("wrote %s: %d tables, a report of %d files", out, len(tables), len(site))
-    return {**{name: out / file for name, (file, _) in files.items()},
-            "report": out / REPORT / "index.html", "manifest": out / MANIFEST}
+        raise not_written(out, exc) from exc
+    return {name: Path(out) / path for name, path in written.files.items()}
 
 
-def manifest_of(batch: Batch, outputs: list[dict[str, object]],
+def not_written(out: Path, exc: OSError) -> OutputError:
+    """The error of a run folder the system refused to write."""
+    return OutputError(f"{out}: the run cannot be written ({exc.strerror or exc}); "
+                       "nothing was changed")
+
+
+def write_into(folder: Path, run: Outcome, fmt: Format,
+               command: Sequence[str] | None = None) -> Written:
+    """Every output table of `run` (its BIG tables joined bucket by bucket), the report and
+    the manifest, last, into `folder`, the private folder of a run being written; the
+    parts a streaming run left in `folder/PARTS` are removed before the manifest. Returns
+    the files relative to `folder`."""
+    decimals = {"pay_lines": {a.id: a.money.decimals for a in run.agreements},
+                "invoice_lines": {a.id: a.billing.money.decimals for a in run.agreements}}
+    files: dict[str, Path] = {}
+    hashes: dict[str, str] = {}
+    rows: dict[str, int] = {}
+    for name in TABLES_WRITTEN:
+        pieces = ([bucket[name] for bucket in run.buckets] if name in BIG
+                  else [run.small[name].lazy()])
+        files[name] = Path(f"{name}.{fmt}")
+        rows[name] = write_table(folder / files[name], pieces, fmt, decimals.get(name))
+        hashes[name] = flushed(folder / files[name])
+    totals = payable_totals(pl.concat([bucket["pay_lines"] for bucket in run.buckets]))
+    pages = put_all(folder / REPORT, render_site(run))
+    shutil.rmtree(folder / PARTS, ignore_errors=True)
+    sums = "".join(f"{digest}  {path}\n" for path, digest in sorted(pages.items()))
+    files["report"] = Path(REPORT, SUMS)
+    hashes["report"] = put(folder, f"{REPORT}/{SUMS}", sums.encode())
+    outputs: list[dict[str, object]] = [
+        {"table": name, "file": file.as_posix(), "sha256": hashes[name],
+         "rows": rows.get(name)} for name, file in files.items()]
+    manifest = json.dumps(manifest_of(run, outputs, command), indent=2, sort_keys=True) + "\n"
+    put(folder, MANIFEST, manifest.encode())
+    log.info("wrote %s tables, a report of %d files", len(rows), len(pages))
+    return Written({**files, "report": Path(REPORT, "index.html"), "manifest": Path(MANIFEST)},
+                   rows, totals)
+
+
+def write_table(path: Path, pieces: list[pl.LazyFrame], fmt: Format,
+                decimals: dict[str, int] | None = None) -> int:
+    """The rows of `pieces`, in order, as one table at `path`; returns how many. Parquet
+    is written in row groups of ROW_GROUP rows whatever the pieces, so the same rows give
+    the same bytes however they were cut into buckets; CSV one piece at a time, amounts at
+    their agreement's `decimals` when given."""
+    if fmt == "parquet":
+        pl.concat(pieces).sink_parquet(path, statistics=False, row_group_size=ROW_GROUP)
+        return int(pl.scan_parquet(path).select(pl.len()).collect().item())
+    rows = 0
+    with path.open("wb") as handle:
+        for number, piece in enumerate(pieces):
+            frame = piece.collect()
+            if decimals is not None:
+                frame = frame.with_columns(amounts_at(decimals))
+            handle.write(frame_bytes(frame, "csv", header=number == 0))
+            rows += frame.height
+    return rows
+
+
+def manifest_of(batch: Outcome, outputs: list[dict[str, object]],
                 command: Sequence[str] | None = None) -> dict[str, object]:
     """What a run read and wrote, with hashes: enough to tell whether two runs had the same
     inputs and gave the same outputs. `invocation` says how it was made (the command line,

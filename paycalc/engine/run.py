@@ -8,20 +8,16 @@ results must equal `paycalc.reference.pay_lines`, which defines the semantics.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import multiprocessing
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
-from typing import Protocol
 
 import polars as pl
 
 from paycalc.engine.ahead import booked_ahead, with_ahead
 from paycalc.engine.billing import LOGGED, agreement_logs, invoice_lines, timesheets
+from paycalc.engine.buckets import BucketMap, bucket_count, cut_by_employee, map_buckets
 from paycalc.engine.context import AgreementDays, agreement_days
 from paycalc.engine.exprs import among
 from paycalc.engine.line_rules import LineRules, line_rules, named
@@ -47,11 +43,6 @@ from paycalc.tables.outputs import (
 
 BUCKET_PUNCHES = 125_000
 """Punches evaluated together: buckets of employees keep every frame small."""
-WORKERS = 2
-"""Buckets evaluated at once, each in its own thread (Polars releases the GIL while it
-works, so two buckets keep two cores busy where one bucket's small frames would not)."""
-
-
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -196,7 +187,7 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
     days = {a.id: agreement_days(a, period, rules) for a in agreements}
 
     work = Work(agreements, rules, days, time_sheet, period, lock, balances_as_of or period.end)
-    done = run_buckets(work, buckets(tables), workers, progress, executor)
+    done = map_buckets(one_bucket, work, buckets(tables), workers, progress, executor)
     lines = [b.lines for b in done]
     rejects = [r for b in done for r in b.rejects]
     warnings = [w for b in done for w in b.warnings]
@@ -273,83 +264,11 @@ def one_bucket(work: Work, bucket: dict[str, pl.DataFrame]) -> Bucket:
                   sheets, [tracked.rows], [tracked.balances], logs)
 
 
-_WORK: Work | None = None
-"""A worker process's `Work`, set once when the process starts."""
-
-
-def _start_worker(work: Work) -> None:
-    global _WORK
-    _WORK = work
-
-
-def _in_worker(bucket: dict[str, pl.DataFrame]) -> Bucket:
-    assert _WORK is not None
-    return one_bucket(_WORK, bucket)
-
-
-class BucketMap(Protocol):
-    """Where buckets are evaluated: called with the function that evaluates one bucket,
-    the `Work` it needs and the buckets, it gives each bucket's result in the order of the
-    buckets (a cluster, say: `paycalc.batch.dask_executor`)."""
-
-    def __call__(self, evaluate: Callable[[Work, dict[str, pl.DataFrame]], Bucket], work: Work,
-                 parts: list[dict[str, pl.DataFrame]]) -> Iterable[Bucket]: ...
-
-
-def run_buckets(work: Work, parts: list[dict[str, pl.DataFrame]], workers: int | None,
-                progress: Callable[[int, int], None] | None,
-                executor: BucketMap | None = None) -> list[Bucket]:
-    """Every bucket evaluated, in order: by `executor` when given; else in `workers`
-    processes (started fresh, each given `work` once), or with `workers` None (or a
-    single bucket) in WORKERS threads of this process. `progress(done, total)` hears each
-    bucket done."""
-    done: list[Bucket] = []
-    with contextlib.ExitStack() as stack:
-        if executor is not None:
-            results = executor(one_bucket, work, parts)
-        elif workers is None or workers < 2 or len(parts) < 2:
-            threads = stack.enter_context(ThreadPoolExecutor(max_workers=WORKERS))
-            results = threads.map(partial(one_bucket, work), parts)
-        else:
-            processes = stack.enter_context(ProcessPoolExecutor(
-                max_workers=min(workers, len(parts)),
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker, initargs=(work,)))
-            results = processes.map(_in_worker, parts)
-        for bucket in results:
-            done.append(bucket)
-            if progress is not None:
-                progress(len(done), len(parts))
-    return done
-
-
 def buckets(tables: dict[str, pl.DataFrame]) -> list[dict[str, pl.DataFrame]]:
-    """The tables cut into buckets of employees, each about BUCKET_PUNCHES rows of punches,
-    time logs and timer events, as consecutive ranges of employee ids; every row of an
-    employee carries its `employee_no` (the employee's place among all ids in order, see
-    `exprs.employee_day`).
+    """The tables cut into buckets of employees (`cut_by_employee`, numbered), each about
+    BUCKET_PUNCHES rows of punches, time logs and timer events.
 
     Every rule works per employee, so buckets give the same lines as one pass while each
     bucket's frames stay small; without it the work grows faster than the data.
     """
-    rows = sum(tables[t].height for t in ("punches", "timelogs", "timer_events") if t in tables)
-    count = max(1, -(-rows // BUCKET_PUNCHES))
-    # each table's ids made unique on its own (in parallel) before the few are merged
-    people = pl.concat([t.lazy().select(pl.col("employee_id").unique())
-                        for t in tables.values()]).unique().drop_nulls().sort(
-        "employee_id").with_columns(
-        pl.int_range(pl.len()).alias("employee_no"),
-        (pl.int_range(pl.len()) * count // pl.len()).alias("bucket")).collect()
-    # a row without an employee id has no employee_no either: like its id, it matches
-    # no assignment, so it is rejected as before
-    numbered = {name: frame.join(people, on="employee_id", how="left").with_columns(
-                    pl.col("bucket").fill_null(0)) for name, frame in tables.items()}
-    if count == 1:
-        return [{name: frame.drop("bucket") for name, frame in numbered.items()}]
-    parts = {name: frame.partition_by("bucket", as_dict=True, include_key=False)
-             for name, frame in numbered.items()}
-    empty = {name: frame.drop("bucket").clear() for name, frame in numbered.items()}
-    return [{name: parts[name].get((b,), empty[name]) for name in tables}
-            for b in range(count)]
-
-
+    return cut_by_employee(tables, bucket_count(tables, BUCKET_PUNCHES), numbered=True)

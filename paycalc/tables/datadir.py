@@ -126,17 +126,19 @@ def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> Path:
     return path
 
 
-def frame_bytes(frame: pl.DataFrame, fmt: str) -> bytes:
+def frame_bytes(frame: pl.DataFrame, fmt: str, *, header: bool = True) -> bytes:
     """`frame` as the bytes of a `parquet` or `csv` file, in the forms this module reads:
     ISO dates and datetimes, a list as its items joined by `|`; Parquet without statistics,
-    so the same frame gives the same bytes."""
+    so the same frame gives the same bytes. Without `header`, CSV rows only (to append
+    to a file that has one)."""
     buffer = io.BytesIO()
     if fmt == "parquet":
         frame.write_parquet(buffer, statistics=False)
     else:
         flat = frame.with_columns(pl.col(c).list.join("|") for c, t in frame.schema.items()
                                   if isinstance(t, pl.List))
-        flat.write_csv(buffer, date_format="%Y-%m-%d", datetime_format="%Y-%m-%dT%H:%M:%S")
+        flat.write_csv(buffer, date_format="%Y-%m-%d", datetime_format="%Y-%m-%dT%H:%M:%S",
+                       include_header=header)
     return buffer.getvalue()
 
 
