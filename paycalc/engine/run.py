@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -127,13 +128,21 @@ def bill(agreements: Iterable[Agreement], inputs: Inputs, period: Period) -> Eva
     """The billable time of `period` alone: an `Evaluation` whose `time_logs`,
     `timesheets`, `invoice_lines` and `rejects` (of `timelogs` and `timer_events`) are
     those of `evaluate`, read only from the employees, assignments, time logs and timer
-    events of `inputs` (no punches: nothing else is worked out). Raises `InputError` as
-    `evaluate` does."""
+    events of `inputs`; its other tables are empty (nothing else is worked out). Raises
+    `InputError` as `evaluate` does."""
     billing = Inputs(employees=inputs.employees, assignments=inputs.assignments,
                      timelogs=inputs.timelogs, timer_events=inputs.timer_events)
+    agreements = checked_arguments(agreements, billing, period)
+    empty = Evaluation(*(pl.DataFrame(schema=columns) for columns in (
+        PAY_LINES, TRANSACTIONS, BALANCES, REJECTS, WARNINGS, TIME_SHEET)))
+    if all(frame is None or frame.is_empty() for frame in (inputs.timelogs,
+                                                          inputs.timer_events)):
+        return empty
     result = evaluate(agreements, billing, period, ahead=False)
-    return dataclasses.replace(result, rejects=result.rejects.filter(
-        pl.col("table").is_in(["timelogs", "timer_events"])))
+    return dataclasses.replace(
+        empty, time_logs=result.time_logs, timesheets=result.timesheets,
+        invoice_lines=result.invoice_lines, rejects=result.rejects.filter(
+            pl.col("table").is_in(["timelogs", "timer_events"])))
 
 
 def checked_arguments(agreements: Iterable[Agreement], inputs: Inputs, period: Period
@@ -183,8 +192,7 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
                              if opening and corrections is not None
                              else pl.DataFrame(schema=MOVES))
     lock = opening.lock_date if opening else None
-    rules = line_rules(agreements)
-    days = {a.id: agreement_days(a, period, rules) for a in agreements}
+    rules, days = rules_and_days(tuple(agreements), period)
 
     work = Work(agreements, rules, days, time_sheet, period, lock, balances_as_of or period.end)
     done = map_buckets(one_bucket, work, buckets(tables), workers, progress, executor)
@@ -211,6 +219,15 @@ def _evaluate(agreements: list[Agreement], inputs: Inputs, period: Period,
         invoice_lines=invoice_lines(logs, agreements) if len(logs) else
         pl.DataFrame(schema=INVOICE_LINES),
     )
+
+
+@functools.lru_cache(maxsize=4)
+def rules_and_days(agreements: tuple[Agreement, ...], period: Period
+                   ) -> tuple[LineRules, dict[str, AgreementDays]]:
+    """The line rules of `agreements` and each one's days over `period`, made once for
+    the evaluations of one run's buckets (a batch run evaluates each bucket alone)."""
+    rules = line_rules(list(agreements))
+    return rules, {a.id: agreement_days(a, period, rules) for a in agreements}
 
 
 @dataclass(frozen=True)
