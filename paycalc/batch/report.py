@@ -48,6 +48,7 @@ from paycalc.batch.charts import (
 from paycalc.batch.run import BIG, Outcome
 from paycalc.batch.time_reports import in_units
 from paycalc.batch.tracker_report import as_text, tracker_balances
+from paycalc.engine import each_bucket
 from paycalc.rules.compiled import Agreement
 from paycalc.tables.inputs import LOG_STATUSES, MONEY
 from paycalc.tables.outputs import amount_text
@@ -87,31 +88,54 @@ def render_site(run: Outcome) -> Iterator[tuple[str, bytes]]:
     for name in (*SCRIPTS, "report.css", "LICENSE-vega.txt"):
         yield f"assets/{name}", (ASSETS / name).read_bytes()
     common = {"version": __version__, "period": run.period, "scripts": SCRIPTS}
-    pages = max(1, -(-len(people) // PAGE_SIZE))
+    lists = max(1, -(-len(people) // PAGE_SIZE))
     index = environment.get_template("index.html.j2").render(
-        **common, root="", **index_parts(run, sums), pages=pages, employees=len(people))
+        **common, root="", **index_parts(run, sums), pages=lists, employees=len(people))
     yield "index.html", index.encode()
     for number, rows in enumerate(list_rows(run, sums), start=1):
         page = environment.get_template("employees.html.j2").render(
-            **common, root="../", page=number, pages=pages, rows=Markup(rows))
+            **common, root="../", page=number, pages=lists, rows=Markup(rows))
         yield f"employees/list-{number}.html", page.encode()
-    template = environment.get_template("employee.html.j2")
+    # the buckets' pages are made in threads, a few buckets ahead of the writer
+    pages = _Pages(run, people, warnings, common,
+                   environment.get_template("employee.html.j2"))
     shown: list[pl.Series] = []
-    for bucket in run.buckets:
-        tables = dict(zip(BIG, pl.collect_all([bucket[name] for name in BIG]), strict=True))
-        ids = _ids(tables)
+    for ids, files in each_bucket(_bucket_pages, pages, run.buckets):
         shown.append(ids)
-        mine = people.filter(pl.col("employee_id").is_in(ids.implode()))
-        for person, parts in employee_parts(run, tables, mine, warnings.filter(
-                pl.col("employee_id").is_in(ids.implode()))):
-            yield f"employees/{person['file']}", template.render(
-                **common, root="../", person=person, **parts).encode()
+        yield from files
     # employees with warnings and nothing else
     rest = people.filter(~pl.col("employee_id").is_in(pl.concat(shown).implode()))
-    for person, parts in employee_parts(run, {}, rest, warnings.filter(
-            pl.col("employee_id").is_in(rest["employee_id"].implode()))):
-        yield f"employees/{person['file']}", template.render(
-            **common, root="../", person=person, **parts).encode()
+    yield from _employee_pages(pages, {}, rest)
+
+
+@dataclass(frozen=True)
+class _Pages:
+    """What the employee pages of every bucket share."""
+
+    run: Outcome
+    people: pl.DataFrame
+    warnings: pl.DataFrame
+    common: dict[str, object]
+    template: jinja2.Template
+
+
+def _bucket_pages(pages: _Pages, bucket: dict[str, pl.LazyFrame]
+                  ) -> tuple[pl.Series, list[tuple[str, bytes]]]:
+    """The employees of one bucket and their pages."""
+    tables = dict(zip(BIG, pl.collect_all([bucket[name] for name in BIG]), strict=True))
+    ids = _ids(tables)
+    mine = pages.people.filter(pl.col("employee_id").is_in(ids.implode()))
+    return ids, _employee_pages(pages, tables, mine)
+
+
+def _employee_pages(pages: _Pages, tables: dict[str, pl.DataFrame], people: pl.DataFrame
+                    ) -> list[tuple[str, bytes]]:
+    """The pages of `people` from the BIG `tables` that hold all their rows."""
+    warned = pages.warnings.filter(pl.col("employee_id").is_in(
+        people["employee_id"].implode()))
+    return [(f"employees/{person['file']}", pages.template.render(
+                **pages.common, root="../", person=person, **parts).encode())
+            for person, parts in employee_parts(pages.run, tables, people, warned)]
 
 
 def _ids(tables: dict[str, pl.DataFrame]) -> pl.Series:

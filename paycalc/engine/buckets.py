@@ -8,10 +8,12 @@ evaluate and write one bucket at a time (`paycalc.batch.run`).
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import itertools
 import multiprocessing
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
@@ -21,6 +23,8 @@ WORKERS = 2
 """Buckets evaluated at once, each in its own thread (Polars releases the GIL while it
 works, so two buckets keep two cores busy where one bucket's small frames would not)."""
 
+AHEAD = 2
+"""Parts each thread or process may have done or under way beyond the one taken next."""
 W = TypeVar("W")
 P = TypeVar("P")
 R = TypeVar("R")
@@ -54,29 +58,55 @@ def map_buckets(evaluate: Callable[[W, P], R], work: W, parts: list[P],
                 workers: int | None = None,
                 progress: Callable[[int, int], None] | None = None,
                 executor: BucketMap | None = None) -> list[R]:
-    """`evaluate(work, part)` of every part, in order: by `executor` when given; else in
-    `workers` processes (started fresh, each given `evaluate` and `work` once; `evaluate`
-    must be a module's function), or with `workers` None or 1 (or a single part) in
-    WORKERS threads of this process. `progress(done, total)` hears each part done."""
-    done: list[R] = []
+    """`evaluate(work, part)` of every part, in order (`each_bucket`), as a list."""
+    return list(each_bucket(evaluate, work, parts, workers, progress, executor))
+
+
+def each_bucket(evaluate: Callable[[W, P], R], work: W, parts: list[P],
+                workers: int | None = None,
+                progress: Callable[[int, int], None] | None = None,
+                executor: BucketMap | None = None) -> Iterator[R]:
+    """`evaluate(work, part)` of every part, given in order as each is done: by
+    `executor` when given; else in `workers` processes (started fresh, each given
+    `evaluate` and `work` once; `evaluate` must be a module's function), or with `workers`
+    None or 1 (or a single part) in WORKERS threads of this process. Threads and processes
+    work at most AHEAD parts each beyond the one the caller waits for, so results not yet
+    taken stay few. `progress(done, total)` hears each part done."""
     with contextlib.ExitStack() as stack:
-        results: Iterable[R]
+        results: Iterator[R]
         if executor is not None:
-            results = executor(evaluate, work, parts)
-        elif workers is None or workers < 2 or len(parts) < 2:
-            threads = stack.enter_context(ThreadPoolExecutor(max_workers=WORKERS))
-            results = threads.map(partial(evaluate, work), parts)
+            results = iter(executor(evaluate, work, parts))
         else:
-            processes = stack.enter_context(ProcessPoolExecutor(
-                max_workers=min(workers, len(parts)),
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker, initargs=(evaluate, work)))
-            results = processes.map(_in_worker, parts)
-        for result in results:
-            done.append(result)
+            if workers is None or workers < 2 or len(parts) < 2:
+                count = WORKERS
+                pool: Executor = stack.enter_context(ThreadPoolExecutor(max_workers=count))
+                call: Callable[[P], R] = partial(evaluate, work)
+            else:
+                count = min(workers, len(parts))
+                pool = stack.enter_context(ProcessPoolExecutor(
+                    max_workers=count, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_start_worker, initargs=(evaluate, work)))
+                call = _in_worker
+            results = _ahead(pool, call, parts, count * AHEAD)
+        for done, result in enumerate(results, start=1):
             if progress is not None:
-                progress(len(done), len(parts))
-    return done
+                progress(done, len(parts))
+            yield result
+
+
+def _ahead(pool: Executor, call: Callable[[P], R], parts: list[P], window: int
+           ) -> Iterator[R]:
+    """`call` of each part on `pool`, in order, with at most `window` submitted and not
+    yet taken."""
+    waiting: collections.deque[Future[R]] = collections.deque()
+    queued = iter(parts)
+    for part in itertools.islice(queued, window):
+        waiting.append(pool.submit(call, part))
+    while waiting:
+        result = waiting.popleft().result()
+        for part in itertools.islice(queued, 1):
+            waiting.append(pool.submit(call, part))
+        yield result
 
 
 def cut_by_employee(tables: dict[str, pl.DataFrame], count: int, *,
