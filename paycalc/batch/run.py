@@ -2,10 +2,14 @@
 with every input row accounted for.
 
 The run reads the data directory row by row (`datadir.read_directory`), compiles every
-agreement it is given, evaluates, and then gives each reject of the evaluation the file and
-row it came from, so that the run's rejects hold every row not used, whichever stage
-refused it. Rows read = rows used + rows rejected, per table; a run where that does not hold
-raises rather than writes.
+agreement it is given and plans the evaluation (`start_run`): the inputs, with the run
+store's rows for them, are cut into buckets of whole employees, and one function makes a
+bucket's tables (`bucket_part`). `run_directory` holds every bucket's tables in memory;
+`paycalc.batch.stream` writes them bucket by bucket. Either way `finish_run` adds up what
+spans the buckets and gives each reject of the evaluation the file and row it came from,
+so that the run's rejects hold every row not used, whichever stage refused it. Rows read =
+rows used + rows rejected, per table; a run where that does not hold raises rather than
+writes.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from paycalc.batch.run import (
 from paycalc.batch.run_folder import writing
 from paycalc.batch.store import RunStore
 from paycalc.batch.write import PARTS, Format, Written, not_written, write_into
-from paycalc.engine import BucketMap, map_buckets
+from paycalc.engine import BucketMap, each_bucket
 from paycalc.log import log
 from paycalc.tables.inputs import Period
 
@@ -104,8 +104,10 @@ def stream_run(data: Path, agreement_dirs: Sequence[Path], period: Period, out: 
         with writing(out, replace=replace) as folder:
             step("evaluate")
             job = Job(started.plan, folder / PARTS)
-            kept = map_buckets(written_bucket, job, list(enumerate(started.buckets)),
-                               workers, progress, executor)
+            numbered = list(enumerate(started.buckets))
+            started.buckets.clear()   # each bucket's input rows are freed once it is written
+            kept = list(each_bucket(written_bucket, job, numbered, workers, progress,
+                                    executor, release=True))
             step("write")
             run = _outcome(started, kept, job.parts, strict)
             written = write_into(folder, run, fmt, command)

@@ -65,41 +65,51 @@ def map_buckets(evaluate: Callable[[W, P], R], work: W, parts: list[P],
 def each_bucket(evaluate: Callable[[W, P], R], work: W, parts: list[P],
                 workers: int | None = None,
                 progress: Callable[[int, int], None] | None = None,
-                executor: BucketMap | None = None) -> Iterator[R]:
+                executor: BucketMap | None = None, *, release: bool = False) -> Iterator[R]:
     """`evaluate(work, part)` of every part, given in order as each is done: by
     `executor` when given; else in `workers` processes (started fresh, each given
     `evaluate` and `work` once; `evaluate` must be a module's function), or with `workers`
     None or 1 (or a single part) in WORKERS threads of this process. Threads and processes
     work at most AHEAD parts each beyond the one the caller waits for, so results not yet
-    taken stay few. `progress(done, total)` hears each part done."""
+    taken stay few. With `release` the parts are taken out of the list as they are handed
+    on, so that each part's tables are freed once evaluated. `progress(done, total)` hears
+    each part done."""
+    total = len(parts)
+    queued: Iterator[P] = _taken(parts) if release else iter(parts)
     with contextlib.ExitStack() as stack:
         results: Iterator[R]
         if executor is not None:
-            results = iter(executor(evaluate, work, parts))
+            results = iter(executor(evaluate, work, list(queued)))
         else:
-            if workers is None or workers < 2 or len(parts) < 2:
+            if workers is None or workers < 2 or total < 2:
                 count = WORKERS
                 pool: Executor = stack.enter_context(ThreadPoolExecutor(max_workers=count))
                 call: Callable[[P], R] = partial(evaluate, work)
             else:
-                count = min(workers, len(parts))
+                count = min(workers, total)
                 pool = stack.enter_context(ProcessPoolExecutor(
                     max_workers=count, mp_context=multiprocessing.get_context("spawn"),
                     initializer=_start_worker, initargs=(evaluate, work)))
                 call = _in_worker
-            results = _ahead(pool, call, parts, count * AHEAD)
+            results = _ahead(pool, call, queued, count * AHEAD)
         for done, result in enumerate(results, start=1):
             if progress is not None:
-                progress(done, len(parts))
+                progress(done, total)
             yield result
 
 
-def _ahead(pool: Executor, call: Callable[[P], R], parts: list[P], window: int
+def _taken(parts: list[P]) -> Iterator[P]:
+    """The parts, each taken out of the list as it is given."""
+    parts.reverse()
+    while parts:
+        yield parts.pop()
+
+
+def _ahead(pool: Executor, call: Callable[[P], R], queued: Iterator[P], window: int
            ) -> Iterator[R]:
-    """`call` of each part on `pool`, in order, with at most `window` submitted and not
-    yet taken."""
+    """`call` of each queued part on `pool`, in order, with at most `window` submitted
+    and not yet taken."""
     waiting: collections.deque[Future[R]] = collections.deque()
-    queued = iter(parts)
     for part in itertools.islice(queued, window):
         waiting.append(pool.submit(call, part))
     while waiting:
