@@ -73,7 +73,8 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--sample", type=int, default=50,
                         help="employees evaluated by the reference evaluators")
-    parser.add_argument("--workers", type=int, help="paycalc run --workers N")
+    parser.add_argument("--workers", type=int,
+                        help="paycalc run --workers N (1: two threads of one process)")
     parser.add_argument("--dask", action="store_true",
                         help="paycalc run --executor dask (a local cluster)")
     args = parser.parse_args()
@@ -104,7 +105,7 @@ def main() -> None:
     reference_all = reference * args.employees / args.sample
     months = args.employees * args.days / (365 / 12)
     how = (f"--workers {args.workers}" if args.workers else
-           "--executor dask" if args.dask else "threads")
+           "--executor dask" if args.dask else "default: a worker process per core")
     print(f"{args.employees:,} employees x {args.days} days, polars {pl.__version__}, {how}")
     print(f"full run: {seconds:.2f} s, peak of the process tree {peak / 2**30:.2f} GB, "
           f"{rows_in:,} rows in, {rows_out:,} rows out, "

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -245,9 +246,9 @@ def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, o
               help="Run store: start from its lock; locked days the data holds are evaluated "
                    "again and give correction lines.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Evaluate the buckets of employees in this many processes (default: two "
-                   "threads of one process, which is faster until the streaming run: "
-                   "docs/benchmarks.md).")
+              help="Evaluate the buckets of employees in this many worker processes, each "
+                   "writing its buckets' parts (default: one per core; 1: two threads of "
+                   "this process).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
               show_default=True,
               help="Where the buckets of employees are evaluated: on this machine, or on a "
@@ -286,6 +287,8 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
                                "--executor dask")
     if executor == "dask" and workers:
         raise click.UsageError("--workers is for --executor local; a Dask cluster has its own")
+    if executor != "dask" and workers is None:
+        workers = os.cpu_count() or 1
     with contextlib.ExitStack() as stack:
         buckets = None
         if executor == "dask":
