@@ -4,12 +4,12 @@ its buckets' part files, and writes exactly the files the run on one machine wri
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from run_files import run_files
 
 import paycalc.batch.run as batch_run
 from paycalc.cli import main
@@ -23,16 +23,6 @@ except ImportError:  # the test extra installs it: CI must run these tests for r
     pytest.skip("Dask is not installed: pip install 'paycalc[dask]'", allow_module_level=True)
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    """Every file of a run folder; of the manifest, all but how the run was invoked."""
-    found = {str(p.relative_to(folder)): p.read_bytes()
-             for p in sorted(folder.rglob("*")) if p.is_file()}
-    manifest = json.loads(found["manifest.json"])
-    manifest.pop("invocation")
-    found["manifest.json"] = json.dumps(manifest, sort_keys=True).encode()
-    return found
-
-
 def test_a_dask_run_writes_the_files_of_a_local_run(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(batch_run, "BUCKET_ROWS", 300)  # a few buckets for the workers
@@ -44,7 +34,7 @@ def test_a_dask_run_writes_the_files_of_a_local_run(tmp_path: Path,
     cluster = runner.invoke(main, [*base, "--out", str(tmp_path / "dask"), "--executor",
                                    "dask"])
     assert cluster.exit_code == local.exit_code, cluster.output
-    here, there = _files(tmp_path / "local"), _files(tmp_path / "dask")
+    here, there = run_files(tmp_path / "local"), run_files(tmp_path / "dask")
     assert sorted(here) == sorted(there)
     lines = (tmp_path / "local" / "pay_lines.csv").read_text().count("\n")
     assert lines > 1000

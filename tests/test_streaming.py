@@ -6,13 +6,13 @@ and from a run store when a month already paid has changed."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from pathlib import Path
 
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from run_files import run_files
 
 import paycalc.batch.run as batch_run
 from paycalc.batch.run import period_of, run_directory
@@ -23,16 +23,6 @@ from paycalc.spec.bundled import AGREEMENTS_DIR, SAMPLE_DIR
 
 JANUARY = ("2025-01-01", "2025-01-31")
 FEBRUARY = ("2025-02-01", "2025-02-28")
-
-
-def run_files(folder: Path) -> dict[str, bytes]:
-    """Every file of a run folder; of the manifest, all but how the run was invoked."""
-    found = {str(p.relative_to(folder)): p.read_bytes()
-             for p in sorted(folder.rglob("*")) if p.is_file()}
-    manifest = json.loads(found["manifest.json"])
-    manifest.pop("invocation")
-    found["manifest.json"] = json.dumps(manifest, sort_keys=True).encode()
-    return found
 
 
 def paycalc_run(data: Path, period: tuple[str, str], out: Path, *options: str) -> None:
