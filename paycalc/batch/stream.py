@@ -68,7 +68,7 @@ def written_bucket(job: Job, numbered: tuple[int, dict[str, pl.DataFrame]]) -> K
     """Evaluate one bucket (`run.bucket_part`) and write its BIG tables as part files."""
     number, tables = numbered
     part = bucket_part(job.plan, tables)
-    part_file(job.parts, number, "").parent.mkdir(parents=True, exist_ok=True)
+    (job.parts / f"{number:06d}").mkdir(parents=True, exist_ok=True)
     for name, frame in part.tables().items():
         frame.write_parquet(part_file(job.parts, number, name), statistics=False)
     return Kept(part.within.warnings, part.within.rejects, part.long_punches,
@@ -77,8 +77,9 @@ def written_bucket(job: Job, numbered: tuple[int, dict[str, pl.DataFrame]]) -> K
 
 @dataclass(frozen=True)
 class Streamed:
-    """A streaming run as written: the run (period, agreements, rejects, row counts) and
-    what was written."""
+    """A streaming run as written: the run (period, agreements, its small tables: rejects,
+    row counts, warnings) and what was written. The part files its BIG tables were read
+    from are gone once the folder is written: read them from `written.files`."""
 
     run: Outcome
     written: Written
