@@ -197,6 +197,13 @@ def demo(out: Path) -> None:
     _out.print(f"report: {streamed.written.files['report'].resolve()}", markup=False)
 
 
+def _cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def _run_and_write(data: Path, agreement_dirs: Sequence[Path], period: Period, out: Path,
                    fmt: str = "parquet", *, strict: bool = False, store: Path | None = None,
                    revisit_from: dt.date | None = None, replace: bool = False,
@@ -288,7 +295,7 @@ def run(data: Path, agreement_dirs: tuple[Path, ...], start: dt.datetime, end: d
     if executor == "dask" and workers:
         raise click.UsageError("--workers is for --executor local; a Dask cluster has its own")
     if executor != "dask" and workers is None:
-        workers = os.cpu_count() or 1
+        workers = _cores()
     with contextlib.ExitStack() as stack:
         buckets = None
         if executor == "dask":
