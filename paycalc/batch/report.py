@@ -15,11 +15,14 @@ from disk, with no network.
 - `assets/`: the style sheet, vega and vega-lite (`charts`), and the script that draws the
   charts.
 
-Pages are rendered by jinja2 from the package's templates with autoescaping and
-StrictUndefined. The rows of the employee and list pages are made for all employees at once
-by Polars expressions that escape every value (`_cell`) and reach the templates as markup.
-Amounts are shown at their currency's decimals, tracker figures at their tracker's, time in
-hours with 2 decimals.
+The report is made from a run's `Outcome` one bucket of employees at a time, so that no
+more than a few buckets' rows are held: a first pass adds up what the index and the list
+pages show (`Sums`: sums of buckets add up, since no employee is in two), a second makes
+the employee pages, in threads. Pages are rendered by jinja2 from the package's templates
+with autoescaping and StrictUndefined. The rows of the employee and list pages are made
+for a bucket's employees at once by Polars expressions that escape every value (`_cell`)
+and reach the templates as markup. Amounts are shown at their currency's decimals, tracker
+figures at their tracker's, time in hours with 2 decimals.
 """
 
 from __future__ import annotations

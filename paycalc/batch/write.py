@@ -3,7 +3,9 @@
 `report/SHA256SUMS` (the format `sha256sum -c` checks), and a manifest.
 
 The same inputs give byte-identical files: every table is sorted by the engine, Parquet is
-written without timestamps, CSV with fixed formats, and the manifest (paycalc version,
+written without timestamps or statistics in row groups of ROW_GROUP rows (so a table joined
+from a streaming run's bucket parts is the table written whole), CSV with fixed formats,
+and the manifest (paycalc version,
 period, SHA-256 of every agreement and input file, row counts in and out, and the hash of
 every output) holds no clock time or absolute path. In CSV, a list of input row ids is
 written as the ids joined by `|`. The folder is written whole or not at all, and read
