@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 import paycalc.engine.run as engine
+from paycalc.engine.buckets import AHEAD, cut_by_employee, each_bucket, map_buckets
 from paycalc.errors import InputError
 from paycalc.spec.bundled import AGREEMENTS_DIR
 from paycalc.spec.compile import compile_agreement, compile_document
@@ -106,3 +107,36 @@ def test_a_row_without_employee_id_matches_no_assignment() -> None:
                                       "no main agreement on 2025-03-03")]
     assert result.pay_lines.select("employee_id", "salary_type", "seconds").rows() == [
         ("e1", "OT100", 19800), ("e1", "OT50", 7200)]
+
+
+def _cubed(offset: int, part: int) -> int:
+    return part ** 3 + offset
+
+
+@pytest.mark.parametrize("workers", [None, 2])
+def test_each_bucket_gives_results_in_order_and_releases_what_it_took(
+        workers: int | None) -> None:
+    parts = list(range(9))
+    heard: list[tuple[int, int]] = []
+    results = each_bucket(_cubed, 1, parts, workers, lambda d, t: heard.append((d, t)),
+                          release=True)
+    first = next(results)
+    # the parts handed on are taken out of the list: at most AHEAD per worker run ahead
+    assert first == 1 and 0 not in parts and len(parts) >= 9 - 1 - 2 * AHEAD
+    assert [first, *results] == [n ** 3 + 1 for n in range(9)]
+    assert parts == [] and heard == [(n, 9) for n in range(1, 10)]
+    kept = list(range(3))
+    assert map_buckets(_cubed, 0, kept) == [0, 1, 8] and kept == [0, 1, 2]
+
+
+def test_cut_by_employee_keeps_each_employee_whole_and_in_order() -> None:
+    # four ids in two buckets: e1 and e2 in the first, e3 and e4 in the second; a row
+    # without an id goes to the first; rows keep their order within a bucket
+    frame = pl.DataFrame({"employee_id": ["e3", "e1", None, "e2", "e1", "e4"],
+                          "n": [1, 2, 3, 4, 5, 6]})
+    parts = cut_by_employee({"punches": frame, "employees": frame.head(0)}, 2)
+    assert [p["punches"].rows() for p in parts] == [
+        [("e1", 2), (None, 3), ("e2", 4), ("e1", 5)], [("e3", 1), ("e4", 6)]]
+    assert all(p["employees"].height == 0 for p in parts)
+    numbered = cut_by_employee({"punches": frame}, 1, numbered=True)[0]["punches"]
+    assert numbered["employee_no"].to_list() == [2, 0, None, 1, 0, 3]
