@@ -43,10 +43,10 @@ from paycalc.rules.compiled import Agreement
 from paycalc.spec.catalogue import check_paths, yaml_files
 from paycalc.spec.problems import did_you_mean
 from paycalc.tables.datadir import (
-    INTAKE_REJECTS,
     TABLES,
     Intake,
     first_bad_row,
+    locate_refused,
     read_directory,
 )
 from paycalc.tables.inputs import Inputs, Opening, Period, schema
@@ -334,8 +334,7 @@ def finish_run(started: Started, warnings: list[pl.DataFrame], refused: list[pl.
     intake, plan = started.intake, started.plan
     evaluated = frame_of(refused, REJECTS).unique().sort("table", "row_id", "column", "code",
                                                           "reason")
-    located = evaluated.join(intake.origins, on=["table", "row_id"], how="left"
-                             ).select(list(INTAKE_REJECTS))
+    located = locate_refused(evaluated, intake)
     if strict and len(located):
         raise first_bad_row(located)
     rejects = pl.concat([intake.rejects, located]).sort("table", "row", "column", "code",

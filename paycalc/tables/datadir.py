@@ -38,7 +38,9 @@ from, the column at fault (empty when the row as a whole is), its row_id, the re
 (`paycalc.reasons`) and its message."""
 
 ROW_COUNTS = schema(table=pl.String, file=pl.String, read=pl.Int64)
-ORIGINS = schema(table=pl.String, row_id=pl.String, file=pl.String, row=pl.Int64)
+ORIGINS = schema(table=pl.String, row_id=pl.String, row=pl.Int64)
+"""Where each usable row came from: its table and data row (the table's file is in
+`Intake.files`; a column of it on every row would cost more than the row ids)."""
 
 
 def first_bad_row(rejects: pl.DataFrame) -> DataError:
@@ -53,9 +55,9 @@ def first_bad_row(rejects: pl.DataFrame) -> DataError:
 class Intake:
     """A data directory read for a run: the file of each table, the usable rows, the
     rejected ones, how many rows each file had, and where every usable row came from
-    (`table`, `row_id`, `file`, `row`), so rejects found later by the evaluation can name
-    their file and row too; and the CSV and Parquet files of the folder that are no table
-    (`stray`, by name: a misspelt table is read by no one)."""
+    (ORIGINS: `table`, `row_id`, `row`), so rejects found later by the evaluation can name
+    their file and row too (`locate_refused`); and the CSV and Parquet files of the folder
+    that are no table (`stray`, by name: a misspelt table is read by no one)."""
 
     files: dict[str, Path]
     inputs: Inputs
@@ -166,12 +168,22 @@ def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = Fa
     if strict and len(all_rejects):
         raise first_bad_row(all_rejects)
     origins = frame_of([f.select(pl.lit(t).alias("table"), "row_id", pl.col("_row").alias("row"))
-                      .join(names, on="table") for t, f in kept.items()], ORIGINS)
+                        for t, f in kept.items()], ORIGINS)
     counts = names.with_columns(pl.col("table").replace_strict(
         {t: len(f) for t, f in typed.items()}, return_dtype=pl.Int64).alias("read"))
     inputs = Inputs(**{t: f.drop("_row") for t, f in kept.items()})
     return Intake(files, inputs, all_rejects, frame_of([counts], ROW_COUNTS), origins,
                   stray_files(folder))
+
+
+def locate_refused(refused: pl.DataFrame, intake: Intake) -> pl.DataFrame:
+    """Rows the evaluation `refused` (REJECTS: table, row_id, column, code, reason) with
+    the file and data row each came from (INTAKE_REJECTS)."""
+    names = pl.DataFrame({"table": list(intake.files),
+                          "file": [p.name for p in intake.files.values()]},
+                         schema={"table": pl.String, "file": pl.String})
+    return refused.join(intake.origins, on=["table", "row_id"], how="left").join(
+        names, on="table", how="left", maintain_order="left").select(list(INTAKE_REJECTS))
 
 
 def read_table(path: Path, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
