@@ -121,14 +121,20 @@ def _flush_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex, read a block at a time."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def flushed(path: Path) -> str:
     """The file at `path` flushed to disk; returns its SHA-256."""
-    digest = hashlib.sha256()
     with path.open("rb+") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
         os.fsync(handle.fileno())
-    return digest.hexdigest()
+    return sha256(path)
 
 
 def put(folder: Path, name: str, content: bytes) -> str:

@@ -14,7 +14,6 @@ back only while it matches the manifest (`paycalc.batch.run_folder`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from collections.abc import Sequence
@@ -26,7 +25,7 @@ import polars as pl
 
 from paycalc.batch.report import payable_totals, render_site
 from paycalc.batch.run import BIG, TABLES_WRITTEN, Batch, Outcome
-from paycalc.batch.run_folder import MANIFEST, flushed, put, put_all, writing
+from paycalc.batch.run_folder import MANIFEST, flushed, put, put_all, sha256, writing
 from paycalc.errors import InputError, OutputError
 from paycalc.log import log
 from paycalc.tables.datadir import frame_bytes
@@ -42,15 +41,6 @@ PARTS = ".parts"
 buckets (`paycalc.batch.stream`), removed once the tables are joined from them."""
 ROW_GROUP = 512 * 512
 """Rows in one row group of a Parquet output table."""
-
-
-def sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes, in hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
