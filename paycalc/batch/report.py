@@ -80,13 +80,13 @@ def templates() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def render_site(run: Outcome) -> Iterator[tuple[str, bytes]]:
+def render_site(run: Outcome, sums: Sums | None = None) -> Iterator[tuple[str, bytes]]:
     """The report of `run`: its files, path under `report/` and content, made bucket by
     bucket. The buckets are read twice: once for what the index and the list pages add up
-    (`Sums`), once for the employee pages."""
+    (`sums`, made here unless the caller made them), once for the employee pages."""
     environment = templates()
     warnings = run.small["warnings"]
-    sums = Sums.of(run)
+    sums = sums or Sums.of(run)
     people = sums.people
     for name in (*SCRIPTS, "report.css", "LICENSE-vega.txt"):
         yield f"assets/{name}", (ASSETS / name).read_bytes()
@@ -271,11 +271,11 @@ def currency_places(agreements: list[Agreement], *, invoices: bool = False) -> p
                                                            return_dtype=pl.Int64)
 
 
-def payable_totals(lines: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+def payable_totals(lines: pl.DataFrame) -> pl.DataFrame:
     """Payable lines and their amount per currency (null: agreements that declare none);
     totals of several sets of lines add up."""
-    return lines.lazy().filter("payable").group_by("currency").agg(
-        pl.len().alias("lines"), pl.col("amount").sum()).collect()
+    return lines.filter("payable").group_by("currency").agg(
+        pl.len().alias("lines"), pl.col("amount").sum())
 
 
 def currency_totals(totals: pl.DataFrame, agreements: list[Agreement]) -> pl.DataFrame:

@@ -23,7 +23,7 @@ from typing import Literal
 
 import polars as pl
 
-from paycalc.batch.report import payable_totals, render_site
+from paycalc.batch.report import Sums, render_site
 from paycalc.batch.run import BIG, TABLES_WRITTEN, Batch, Outcome
 from paycalc.batch.run_folder import MANIFEST, flushed, put, put_all, sha256, writing
 from paycalc.errors import InputError, OutputError
@@ -47,7 +47,7 @@ ROW_GROUP = 512 * 512
 class Written:
     """What a run wrote: its files by name (each table, `report`: the report's index,
     `manifest`), the rows of each table, and the payable lines and amount per currency
-    (`report.payable_totals`)."""
+    (`report.Sums.totals`)."""
 
     files: dict[str, Path]
     rows: dict[str, int]
@@ -96,8 +96,8 @@ def write_into(folder: Path, run: Outcome, fmt: Format,
         files[name] = Path(f"{name}.{fmt}")
         rows[name] = write_table(folder / files[name], pieces, fmt, decimals.get(name))
         hashes[name] = flushed(folder / files[name])
-    totals = payable_totals(pl.concat([bucket["pay_lines"] for bucket in run.buckets]))
-    pages = put_all(folder / REPORT, render_site(run))
+    added = Sums.of(run)
+    pages = put_all(folder / REPORT, render_site(run, added))
     shutil.rmtree(folder / PARTS, ignore_errors=True)
     sums = "".join(f"{digest}  {path}\n" for path, digest in sorted(pages.items()))
     files["report"] = Path(REPORT, SUMS)
@@ -109,7 +109,7 @@ def write_into(folder: Path, run: Outcome, fmt: Format,
     put(folder, MANIFEST, manifest.encode())
     log.info("wrote %s tables, a report of %d files", len(rows), len(pages))
     return Written({**files, "report": Path(REPORT, "index.html"), "manifest": Path(MANIFEST)},
-                   rows, totals)
+                   rows, added.totals)
 
 
 def write_table(path: Path, pieces: list[pl.LazyFrame], fmt: Format,
