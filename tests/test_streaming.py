@@ -21,6 +21,7 @@ from paycalc.batch.write import PARTS, write_run
 from paycalc.cli import main
 from paycalc.spec.bundled import AGREEMENTS_DIR, SAMPLE_DIR
 
+BAD_ROWS = Path(__file__).resolve().parent.parent / "fixtures" / "batch" / "bad_rows"
 JANUARY = ("2025-01-01", "2025-01-31")
 FEBRUARY = ("2025-02-01", "2025-02-28")
 
@@ -97,3 +98,27 @@ def test_a_streamed_month_after_a_paid_month_changed_corrects_it_as_one_pass(
         ("e3", "2025-01-01", "OB_HOLIDAY", "3600", None, "1"),
         ("e3", "2025-01-01", "ORD", "2100", "94.50", "1"),
         ("e3", "2025-01-01", "OT50", "1500", "101.25", "1")]
+
+
+def test_a_directory_read_bucket_by_bucket_rejects_what_it_rejects_read_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each bucket reads and checks only its employees' rows; the few things one bucket
+    cannot see alone are worked out over the whole file first. The bad-rows fixture, with
+    e2 reusing e1's punch id p1 and a CSV row of e2 cut short, is read with every employee
+    in a bucket of its own, in two processes: the rejects (with file, row and reason), the
+    row accounting and every other file equal those of the run read whole."""
+    data = tmp_path / "data"
+    shutil.copytree(BAD_ROWS, data)
+    with (data / "punches.csv").open("a", encoding="utf-8") as punches:
+        punches.write("p1,e2,2025-06-16T08:00:00,2025-06-16T12:00:00,\n")
+        punches.write("p99,e2,2025-06-17T08:00:00\n")
+    spring = ("2025-03-01", "2025-06-30")
+    in_memory(data, spring, tmp_path / "memory", "csv")
+    monkeypatch.setattr(batch_run, "BUCKET_ROWS", 1)
+    paycalc_run(data, spring, tmp_path / "streamed", "--format", "csv", "--workers", "2")
+    same_files(tmp_path / "memory", tmp_path / "streamed")
+    rejects = pl.read_csv(tmp_path / "streamed" / "rejects.csv", infer_schema=False)
+    # rows 1 and 17 of punches.csv give p1: neither can be told from the other
+    assert rejects.filter(pl.col("code") == "DUPLICATE_PUNCH_ID").select(
+        "row", "row_id").rows() == [("1", "p1"), ("17", "p1")]
+    assert rejects.filter(pl.col("row") == "18").select("code").rows() == [("FIELD_COUNT",)]

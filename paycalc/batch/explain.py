@@ -39,9 +39,9 @@ from paycalc.errors import AgreementError
 from paycalc.reference.local_time import read_time, round_instant
 from paycalc.rules.compiled import Agreement, Dated
 from paycalc.rules.precision import TICKS
-from paycalc.tables.datadir import read_table, table_files
 from paycalc.tables.inputs import with_row_ids
 from paycalc.tables.outputs import BALANCES, SHEET, TRANSACTIONS, WARNINGS, amounts_at
+from paycalc.tables.rows import read_table, table_files
 
 
 def explain_day(run: Path, employee: str, day: dt.date, *, tracker: str | None = None,

@@ -16,13 +16,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from paycalc.batch.corrections import CODES, less, moves_of, revisited_days, with_corrections
+from paycalc.batch.corrections import (
+    CODES,
+    less,
+    moves_of,
+    revisited_days,
+    summed,
+    with_corrections,
+)
 from paycalc.batch.store import RunStore
 from paycalc.batch.time_sheet import sheet_of
 from paycalc.engine import (
@@ -30,8 +38,6 @@ from paycalc.engine import (
     BucketMap,
     Evaluation,
     bill,
-    bucket_count,
-    cut_by_employee,
     evaluate,
     map_buckets,
 )
@@ -42,17 +48,13 @@ from paycalc.reasons import NO_EXPORT_CODE, UNREAD_FILE
 from paycalc.rules.compiled import Agreement
 from paycalc.spec.catalogue import check_paths, yaml_files
 from paycalc.spec.problems import did_you_mean
-from paycalc.tables.datadir import (
-    TABLES,
-    Intake,
-    first_bad_row,
-    locate_refused,
-    read_directory,
-)
+from paycalc.tables.cut import Cut, bucket_of, cut_directory, read_bucket
+from paycalc.tables.datadir import first_bad_row, locate_refused, named
 from paycalc.tables.inputs import Inputs, Opening, Period, schema
 from paycalc.tables.messages import warned
 from paycalc.tables.outputs import MOVES, REJECTS, WARNINGS, frame_of
 from paycalc.tables.row_rules import LONG_PUNCH
+from paycalc.tables.rows import INTAKE_REJECTS, ROW_COUNTS, TABLES
 
 ACCOUNTING = schema(table=pl.String, file=pl.String, read=pl.Int64, used=pl.Int64,
                     rejected=pl.Int64)
@@ -148,8 +150,9 @@ def compile_directories(folders: Sequence[Path]) -> tuple[list[Agreement], list[
 class Plan:
     """What every bucket of a run shares: the agreements, the period and the days
     evaluated (from the store's revisited days on), the lock's opening balances, the
-    revisited days with the definitive transfers that name what a correction corrects, and
-    each salary type's export code and currency (`corrections.CODES`)."""
+    revisited days with the definitive transfers that name what a correction corrects,
+    each salary type's export code and currency (`corrections.CODES`), and where the
+    buckets' checked input rows are (`checked_bucket`) with the file of each table."""
 
     agreements: list[Agreement]
     period: Period
@@ -158,19 +161,23 @@ class Plan:
     revisited: Period | None
     transfers: list[tuple[int, dt.date, dt.date]]
     codes: pl.DataFrame
+    inputs: Path
+    files: dict[str, Path]
 
 
 @dataclass(frozen=True)
 class Part:
     """One bucket's tables: the engine's evaluation of the run's period (`within`), its
-    pay lines with corrections, its time sheet (`time_sheet.sheet_of`) and the warnings of
-    its long punches."""
+    pay lines with corrections, its time sheet (`time_sheet.sheet_of`), the warnings of
+    its long punches and the rows its evaluation refused, with their file and row."""
 
     within: Evaluation
     pay_lines: pl.DataFrame
     time_sheet: pl.DataFrame
     long_punches: pl.DataFrame
     """`LONG_PUNCH` warnings of the bucket's punches."""
+    refused: pl.DataFrame
+    """INTAKE_REJECTS."""
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """The BIG tables of the bucket by name."""
@@ -187,46 +194,117 @@ evaluates each as one bucket)."""
 SHARED = ("opening", "transferred", "corrections")
 """Tables from the store cut with the inputs: each bucket gets its employees' rows."""
 
+Bucket = tuple[int, dict[str, pl.DataFrame]]
+"""A bucket of a run: its number and its employees' rows of the SHARED tables."""
 
-def bucket_part(plan: Plan, tables: dict[str, pl.DataFrame]) -> Part:
-    """The tables of one bucket of employees: `tables` holds their input tables and their
-    rows of the SHARED tables."""
-    inputs = Inputs(**{name: frame for name, frame in tables.items() if name not in SHARED})
-    opening = Opening(plan.opening.lock_date, tables["opening"]) if plan.opening else None
+
+def bucket_part(plan: Plan, bucket: Bucket) -> Part:
+    """The tables of one bucket of employees: its input rows are read from
+    `plan.inputs` (`checked_bucket`), its rows of the SHARED tables come with it."""
+    number, shared = bucket
+    inputs = inputs_of(plan.inputs, number)
+    opening = Opening(plan.opening.lock_date, shared["opening"]) if plan.opening else None
     whole = evaluate(plan.agreements, inputs, plan.evaluated, opening=opening, time_sheet=True,
-                     corrections=tables.get("corrections"))
+                     corrections=shared.get("corrections"))
     lines = with_corrections(whole.pay_lines, plan.period, plan.revisited,
-                             tables.get("transferred"), plan.transfers, plan.codes)
+                             shared.get("transferred"), plan.transfers, plan.codes)
     within = dataclasses.replace(_within(whole, plan.period), rejects=whole.rejects)
+    origins = pl.read_parquet(_bucket_folder(plan.inputs, number) / "origins.parquet")
     return Part(within, lines, sheet_of(within, inputs, plan.period),
-                _long_punches(inputs.punches, plan.period))
+                _long_punches(inputs.punches, plan.period),
+                locate_refused(whole.rejects, origins, plan.files))
+
+
+@dataclass(frozen=True)
+class Found:
+    """What reading one bucket found: its rejected rows (INTAKE_REJECTS but the file),
+    how many rows of each table it passed on, and the earliest date of its input rows."""
+
+    rejects: pl.DataFrame
+    passed: dict[str, int]
+    earliest: dt.date | None
+
+
+def checked_bucket(job: tuple[Cut, Path], number: int) -> Found:
+    """Read and check bucket `number` of a cut data directory (`cut.read_bucket`) and
+    write its usable rows, with where each came from (ORIGINS), under the folder of the
+    `job` for its evaluation (`inputs_of`)."""
+    cut, folder = job
+    checked = read_bucket(cut, number)
+    place = _bucket_folder(folder, number)
+    place.mkdir(parents=True, exist_ok=True)
+    for table, frame in checked.kept.items():
+        frame.drop("_row").write_parquet(place / f"{table}.parquet")
+    checked.origins().write_parquet(place / "origins.parquet")
+    inputs = Inputs(**{t: f.drop("_row") for t, f in checked.kept.items()})
+    return Found(checked.rejects, {t: f.height for t, f in checked.kept.items()},
+                 _earliest(inputs))
+
+
+def inputs_of(folder: Path, number: int, tables: Sequence[str] = TABLES) -> Inputs:
+    """The checked input rows of bucket `number` (`checked_bucket`): those of `tables`."""
+    place = _bucket_folder(folder, number)
+    return Inputs(**{t: pl.read_parquet(place / f"{t}.parquet") for t in tables
+                     if (place / f"{t}.parquet").is_file()})
+
+
+def _bucket_folder(folder: Path, number: int) -> Path:
+    return folder / f"{number:06d}"
+
+
+def locked_bucket(job: tuple[list[Agreement], Period, Path], number: int
+                  ) -> tuple[dt.date | None, pl.DataFrame]:
+    """The first day bucket `number` makes a pay line on among the `job`'s locked days,
+    and the tracker additions of those days (`corrections.moves_of`)."""
+    agreements, days, folder = job
+    # only the locked days' lines and transactions are read: no balances booked ahead
+    locked = evaluate(agreements, inputs_of(folder, number), days, ahead=False)
+    return (locked.pay_lines.select(pl.col("date").min()).item(),
+            moves_of(locked.tracker_transactions, days))
+
+
+@dataclass(frozen=True)
+class Read:
+    """What reading a run's data directory found: the file of each table, every row
+    rejected (INTAKE_REJECTS), the rows each file had (ROW_COUNTS), the rows of each table
+    passed on, and the folder's files that are no table."""
+
+    files: dict[str, Path]
+    rejects: pl.DataFrame
+    counts: pl.DataFrame
+    passed: dict[str, int]
+    stray: list[str]
 
 
 @dataclass(frozen=True)
 class Started:
-    """A run read and planned, not yet evaluated: its plan, what the reader found, the
+    """A run read and planned, not yet evaluated: its plan, what reading found, the
     buckets of employees it is evaluated in (`bucket_part`), its tracker corrections and
     the files of its agreements."""
 
     plan: Plan
-    intake: Intake
-    buckets: list[dict[str, pl.DataFrame]]
+    read: Read
+    buckets: list[Bucket]
     tracker_corrections: pl.DataFrame
     agreement_files: list[Path]
     data: Path
     agreement_dirs: tuple[Path, ...]
 
 
-def start_run(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
+def start_run(data: Path, agreement_dirs: Sequence[Path], period: Period, scratch: Path, *,
               strict: bool = False, store: RunStore | None = None,
               revisit_from: dt.date | None = None,
-              step: Callable[[str], None] = lambda _: None) -> Started:
+              step: Callable[[str], None] = lambda _: None,
+              workers: int | None = None, executor: BucketMap | None = None) -> Started:
     """Read `data`, compile the agreements of `agreement_dirs` and plan the evaluation of
     `period`; with a `store` that holds a lock, trackers start from the locked balances,
     and the locked days the data directory holds (from `revisit_from` at the earliest) are
     evaluated again and give corrections against what was transferred (`corrections`).
-    `step` hears the name of each stage as it starts. Raises `AgreementError`, `DataError`
-    or `StoreError` (a period starting after the day after the lock would leave days never
+    The data directory is cut into buckets of employees (`paycalc.tables.cut`) and read
+    bucket by bucket (`checked_bucket`, in `workers` or on `executor` as `map_buckets`
+    says) into `scratch`, where the buckets' rows stay until they are evaluated. `step`
+    hears the name of each stage as it starts. Raises `AgreementError`, `DataError` or
+    `StoreError` (a period starting after the day after the lock would leave days never
     paid)."""
     opening = store.opening() if store else None
     if not isinstance(period, Period):
@@ -241,15 +319,24 @@ def start_run(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     log.debug("compiled %s from %s", ", ".join(a.id for a in agreements),
               ", ".join(map(str, dirs)))
     step("read data")
-    intake = read_directory(data, [a.id for a in agreements], strict=strict)
-    for table, path in intake.files.items():
+    cut = cut_directory(data, [a.id for a in agreements], scratch / "cut", BUCKET_ROWS)
+    for table, path in cut.files.items():
         log.debug("read %s (%s)", path, table)
-    held = _earliest(intake.inputs) if lock is not None else None
+    checked = scratch / "checked"
+    found = map_buckets(checked_bucket, (cut, checked), list(range(cut.count)), workers,
+                        executor=executor)
+    read = _read(cut, found)
+    if strict and len(read.rejects):
+        raise first_bad_row(read.rejects)
+    held = min((f.earliest for f in found if f.earliest), default=None) \
+        if lock is not None else None
     first = dt.date.max if held is None else held - dt.timedelta(days=1)
     first = max(first, revisit_from) if revisit_from else first
     evaluated = Period(min(period.start, first), period.end)
-    revisited, corrections = _tracker_corrections(agreements, intake.inputs, evaluated, lock,
-                                                  revisit_from, held, store)
+    locked = map_buckets(locked_bucket, (agreements, Period(evaluated.start, lock), checked),
+                         list(range(cut.count)), workers, executor=executor) \
+        if store is not None and lock is not None and evaluated.start <= lock else None
+    revisited, corrections = _tracker_corrections(locked, lock, revisit_from, held, store)
     transferred = store.transferred(revisited) if store and revisited else None
     transfers = [(n, first, last) for n, kind, first, last, _ in store.transfers()
                  if kind == "definitive"] if store else []
@@ -257,19 +344,34 @@ def start_run(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
                            st.pricing.method == "monthly_salary")
                           for a in agreements for st in a.salary_types],
                          schema=CODES, orient="row")
-    inputs = intake.inputs
-    tables = {field.name: getattr(inputs, field.name) for field in dataclasses.fields(inputs)
-              if getattr(inputs, field.name) is not None}
     shared = {"opening": opening.balances if opening else None, "transferred": transferred,
               "corrections": corrections if opening else None}
-    tables |= {name: frame for name, frame in shared.items() if frame is not None}
-    buckets = cut_by_employee(tables, bucket_count(tables, BUCKET_ROWS))
-    plan = Plan(agreements, period, evaluated, opening, revisited, transfers, codes)
-    # the buckets hold the rows now: of the whole tables only those billed at the end stay
-    billing = Inputs(employees=inputs.employees, assignments=inputs.assignments,
-                     timelogs=inputs.timelogs, timer_events=inputs.timer_events)
-    return Started(plan, dataclasses.replace(intake, inputs=billing), buckets, corrections,
-                   files, data.resolve(), tuple(d.resolve() for d in dirs))
+    buckets = _shared_by_bucket({n: f for n, f in shared.items() if f is not None},
+                                cut.first_ids, cut.count)
+    plan = Plan(agreements, period, evaluated, opening, revisited, transfers, codes, checked,
+                cut.files)
+    return Started(plan, read, buckets, corrections, files, data.resolve(),
+                   tuple(d.resolve() for d in dirs))
+
+
+def _read(cut: Cut, found: list[Found]) -> Read:
+    """What reading found, from the `cut` and each bucket's `found`."""
+    rejects = named(pl.concat([cut.rejects, *(f.rejects for f in found)]), cut.files).sort(
+        "table", "row", "column", "code", "reason", nulls_last=True)
+    counts = pl.DataFrame({"table": list(cut.files),
+                           "file": [p.name for p in cut.files.values()],
+                           "read": [cut.read[t] for t in cut.files]}, schema=ROW_COUNTS)
+    passed = {t: sum(f.passed.get(t, 0) for f in found) for t in cut.files}
+    return Read(cut.files, rejects, counts, passed, cut.stray)
+
+
+def _shared_by_bucket(tables: dict[str, pl.DataFrame], first_ids: pl.Series, count: int
+                      ) -> list[Bucket]:
+    """Each bucket's number and its employees' rows of `tables`."""
+    cut = {name: frame.with_columns(bucket_of(first_ids).alias("_bucket"))
+           for name, frame in tables.items()}
+    return [(n, {name: frame.filter(pl.col("_bucket") == n).drop("_bucket")
+                 for name, frame in cut.items()}) for n in range(count)]
 
 
 def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
@@ -277,25 +379,30 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
                   revisit_from: dt.date | None = None,
                   step: Callable[[str], None] = lambda _: None,
                   progress: Callable[[int, int], None] | None = None,
-                  workers: int | None = None, executor: BucketMap | None = None) -> Batch:
+                  workers: int | None = None, executor: BucketMap | None = None,
+                  scratch: Path | None = None) -> Batch:
     """The run of `period` over the data directory `data` and the agreements of
     `agreement_dirs` (`start_run`), evaluated in buckets of employees and held in memory.
     `progress(done, total)` hears each bucket evaluated; `workers` evaluates the buckets
     in that many processes, `executor` elsewhere (a Dask cluster: `dask_executor`), see
-    `paycalc.engine.map_buckets`. Raises what `start_run` raises."""
-    started = start_run(data, agreement_dirs, period, strict=strict, store=store,
-                        revisit_from=revisit_from, step=step)
-    step("evaluate")
-    parts = map_buckets(bucket_part, started.plan, started.buckets, workers, progress,
-                        executor)
+    `paycalc.engine.map_buckets`. The buckets' input rows wait in a temporary folder in
+    `scratch` (by default the system's; on a cluster, a folder every worker reads). Raises
+    what `start_run` raises."""
+    with tempfile.TemporaryDirectory(prefix="paycalc-run-", dir=scratch) as folder:
+        started = start_run(data, agreement_dirs, period, Path(folder), strict=strict,
+                            store=store, revisit_from=revisit_from, step=step,
+                            workers=workers, executor=executor)
+        step("evaluate")
+        parts = map_buckets(bucket_part, started.plan, started.buckets, workers, progress,
+                            executor)
 
-    def whole(frames: list[pl.DataFrame]) -> pl.DataFrame:
-        return pl.concat(frames) if len(frames) > 1 else frames[0]
+        def whole(frames: list[pl.DataFrame]) -> pl.DataFrame:
+            return pl.concat(frames) if len(frames) > 1 else frames[0]
 
-    lines = whole([p.pay_lines for p in parts])
-    ending = finish_run(started, [p.within.warnings for p in parts],
-                        [p.within.rejects for p in parts], [p.long_punches for p in parts],
-                        paid_types(lines), strict)
+        lines = whole([p.pay_lines for p in parts])
+        ending = finish_run(started, [p.within.warnings for p in parts],
+                            [p.refused for p in parts], [p.long_punches for p in parts],
+                            paid_types(lines), strict)
     engine = Evaluation(whole([p.within.pay_lines for p in parts]),
                         whole([p.within.tracker_transactions for p in parts]),
                         whole([p.within.balances for p in parts]),
@@ -306,7 +413,7 @@ def run_directory(data: Path, agreement_dirs: Sequence[Path], period: Period, *,
     log.info("%s pay lines, %s tracker transactions, %s warnings", f"{len(lines):,}",
              f"{len(engine.tracker_transactions):,}", f"{len(ending.warnings):,}")
     plan = started.plan
-    return Batch(period, plan.agreements, started.agreement_files, started.intake.files,
+    return Batch(period, plan.agreements, started.agreement_files, started.read.files,
                  engine, lines, whole([p.time_sheet for p in parts]), ending.rejects,
                  ending.accounting, plan.opening.lock_date if plan.opening else None,
                  plan.revisited, started.tracker_corrections, started.data,
@@ -328,25 +435,36 @@ class Ending:
 
 def finish_run(started: Started, warnings: list[pl.DataFrame], refused: list[pl.DataFrame],
                long_punches: list[pl.DataFrame], paid: pl.DataFrame, strict: bool) -> Ending:
-    """The run's `Ending` from its buckets' `warnings`, `refused` rows and warnings of
-    `long_punches`, and the salary types its pay lines pay (`paid_types`). With `strict`,
-    raises `DataError` at the first refused row."""
-    intake, plan = started.intake, started.plan
-    evaluated = frame_of(refused, REJECTS).unique().sort("table", "row_id", "column", "code",
-                                                          "reason")
-    located = locate_refused(evaluated, intake)
+    """The run's `Ending` from its buckets' `warnings`, `refused` rows (INTAKE_REJECTS)
+    and warnings of `long_punches`, and the salary types its pay lines pay (`paid_types`).
+    With `strict`, raises `DataError` at the first refused row."""
+    read, plan = started.read, started.plan
+    located = frame_of(refused, INTAKE_REJECTS).unique().sort(
+        "table", "row_id", "column", "code", "reason")
     if strict and len(located):
         raise first_bad_row(located)
-    rejects = pl.concat([intake.rejects, located]).sort("table", "row", "column", "code",
-                                                         "reason", nulls_last=True)
+    rejects = pl.concat([read.rejects, located]).sort("table", "row", "column", "code",
+                                                       "reason", nulls_last=True)
     # billable time has no lock: only the run's period is billed
-    billed = bill(plan.agreements, intake.inputs, plan.period)
+    billed = bill(plan.agreements, _billable(started), plan.period)
     ordered = frame_of(warnings, WARNINGS).sort("employee_id", "date", "code", "message")
     every = pl.concat([ordered, _without_export_codes(paid, plan.agreements),
-                       _unread(intake.stray), *long_punches])
+                       _unread(read.stray), *long_punches])
     if len(rejects):
         log.warning("%s input rows rejected (see the rejects table)", f"{len(rejects):,}")
-    return Ending(rejects, accounting(intake, located, rejects), every, evaluated, billed)
+    return Ending(rejects, accounting(read, located, rejects), every,
+                  located.select(list(REJECTS)), billed)
+
+
+def _billable(started: Started) -> Inputs:
+    """The input rows billing reads (employees, assignments, time logs and timer events)
+    of every bucket; none when there are no time logs or timer events."""
+    if not {"timelogs", "timer_events"} & set(started.read.files):
+        return Inputs()
+    tables = ("employees", "assignments", "timelogs", "timer_events")
+    parts = [inputs_of(started.plan.inputs, n, tables) for n, _ in started.buckets]
+    return Inputs(**{t: pl.concat([getattr(p, t) for p in parts]) for t in tables
+                     if t in started.read.files})
 
 
 def _earliest(inputs: Inputs) -> dt.date | None:
@@ -363,24 +481,25 @@ def _earliest(inputs: Inputs) -> dt.date | None:
     return min((d for d in dates if d is not None), default=None)
 
 
-def _tracker_corrections(agreements: list[Agreement], inputs: Inputs, evaluated: Period,
+def _tracker_corrections(locked: list[tuple[dt.date | None, pl.DataFrame]] | None,
                          lock: dt.date | None, revisit_from: dt.date | None,
                          held: dt.date | None, store: RunStore | None
                          ) -> tuple[Period | None, pl.DataFrame]:
     """The locked days the run revisits (`corrections.revisited_days`) and the tracker
-    corrections of those days: the additions their salary types and links make now,
-    evaluated afresh over the revisited days, less those the store kept of them."""
-    if store is None or lock is None or evaluated.start > lock:
+    corrections of those days: the additions their salary types and links make now (each
+    bucket's first line and additions of the locked days: `locked_bucket`), less those
+    the store kept of them."""
+    if store is None or lock is None or locked is None:
         return None, pl.DataFrame(schema=MOVES)
-    # only the locked days' lines and transactions are read: no balances booked ahead
-    locked = evaluate(agreements, inputs, Period(evaluated.start, lock), ahead=False)
     first_locked = min(first for _, kind, first, _, _ in store.transfers()
                        if kind == "definitive")
     since = max(revisit_from, first_locked) if revisit_from else first_locked
-    revisited = revisited_days(locked.pay_lines, lock, since, held)
+    firsts = pl.DataFrame({"date": [d for d, _ in locked]}, schema={"date": pl.Date})
+    revisited = revisited_days(firsts, lock, since, held)
     if revisited is None:
         return None, pl.DataFrame(schema=MOVES)
-    now = moves_of(locked.tracker_transactions, revisited)
+    now = summed(pl.concat([moves for _, moves in locked]).filter(
+        pl.col("date").is_between(revisited.start, revisited.end)))
     return revisited, less(now, store.moves(revisited))
 
 
@@ -435,16 +554,18 @@ def _within(evaluation: Evaluation, period: Period) -> Evaluation:
         time_sheet=evaluation.time_sheet.filter(days))
 
 
-def accounting(intake: Intake, refused: pl.DataFrame, rejects: pl.DataFrame) -> pl.DataFrame:
-    """Rows read, used and rejected per file, from the reader's `intake`, the rows the
-    evaluation `refused` and all `rejects`; raises when they do not add up. Used rows are
-    the rows the reader passed on less those the evaluation refused; a used row may make no
-    line (a punch outside the period, say)."""
+def accounting(read: Read, refused: pl.DataFrame, rejects: pl.DataFrame) -> pl.DataFrame:
+    """Rows read, used and rejected per file, from what reading found (`read`), the rows
+    the evaluation `refused` and all `rejects`; raises when they do not add up. Used rows
+    are the rows the reader passed on less those the evaluation refused; a used row may
+    make no line (a punch outside the period, say)."""
     def distinct_rows(frame: pl.DataFrame, name: str) -> pl.DataFrame:
         return frame.group_by("table").agg(pl.col("row").n_unique().alias(name))
 
-    counts = (intake.counts
-              .join(distinct_rows(intake.origins, "passed"), on="table", how="left")
+    passed = pl.DataFrame({"table": list(read.passed), "passed": list(read.passed.values())},
+                          schema={"table": pl.String, "passed": pl.Int64})
+    counts = (read.counts
+              .join(passed, on="table", how="left")
               .join(distinct_rows(refused, "refused"), on="table", how="left")
               .join(distinct_rows(rejects, "rejected"), on="table", how="left")
               .with_columns(pl.col("passed", "refused", "rejected").fill_null(0))

@@ -22,6 +22,7 @@ import polars as pl
 
 from paycalc.batch.run import (
     BIG,
+    Bucket,
     Outcome,
     Plan,
     Started,
@@ -64,14 +65,14 @@ def part_file(parts: Path, number: int, table: str) -> Path:
     return parts / f"{number:06d}" / f"{table}.parquet"
 
 
-def written_bucket(job: Job, numbered: tuple[int, dict[str, pl.DataFrame]]) -> Kept:
+def written_bucket(job: Job, bucket: Bucket) -> Kept:
     """Evaluate one bucket (`run.bucket_part`) and write its BIG tables as part files."""
-    number, tables = numbered
-    part = bucket_part(job.plan, tables)
+    number = bucket[0]
+    part = bucket_part(job.plan, bucket)
     (job.parts / f"{number:06d}").mkdir(parents=True, exist_ok=True)
     for name, frame in part.tables().items():
         frame.write_parquet(part_file(job.parts, number, name), statistics=False)
-    return Kept(part.within.warnings, part.within.rejects, part.long_punches,
+    return Kept(part.within.warnings, part.refused, part.long_punches,
                 paid_types(part.pay_lines))
 
 
@@ -98,16 +99,17 @@ def stream_run(data: Path, agreement_dirs: Sequence[Path], period: Period, out: 
                progress: Callable[[int, int], None] | None = None,
                workers: int | None = None, executor: BucketMap | None = None) -> Streamed:
     """The run of `run.run_directory`, written to `out` as `write.write_run` writes it,
-    one bucket at a time. Raises what both raise."""
-    started = start_run(data, agreement_dirs, period, strict=strict, store=store,
-                        revisit_from=revisit_from, step=step)
+    one bucket at a time; the buckets' input rows wait in the folder being written. Raises
+    what both raise."""
     try:
         with writing(out, replace=replace) as folder:
+            started = start_run(data, agreement_dirs, period, folder / PARTS / "read",
+                                strict=strict, store=store, revisit_from=revisit_from,
+                                step=step, workers=workers, executor=executor)
             step("evaluate")
             job = Job(started.plan, folder / PARTS)
-            numbered = list(enumerate(started.buckets))
-            started.buckets.clear()   # each bucket's input rows are freed once it is written
-            kept = list(each_bucket(written_bucket, job, numbered, workers, progress,
+            buckets = list(started.buckets)
+            kept = list(each_bucket(written_bucket, job, buckets, workers, progress,
                                     executor, release=True))
             step("write")
             run = _outcome(started, kept, job.parts, strict)
@@ -134,5 +136,5 @@ def _outcome(started: Started, kept: list[Kept], parts: Path, strict: bool) -> O
     buckets = [{name: pl.scan_parquet(part_file(parts, number, name)) for name in BIG}
                for number in range(len(kept))]
     return Outcome(plan.period, plan.agreements, started.agreement_files,
-                   started.intake.files, plan.opening.lock_date if plan.opening else None,
+                   started.read.files, plan.opening.lock_date if plan.opening else None,
                    plan.revisited, started.data, started.agreement_dirs, small, buckets)

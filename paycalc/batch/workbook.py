@@ -21,8 +21,8 @@ from paycalc.batch.corrections import CORRECTED_LINES
 from paycalc.batch.run_folder import RunFolder
 from paycalc.batch.time_reports import ReportOptions, time_report
 from paycalc.batch.tracker_report import NUMBERS, of_run, tracker_balances
-from paycalc.tables.datadir import INTAKE_REJECTS
 from paycalc.tables.outputs import SHEET
+from paycalc.tables.rows import INTAKE_REJECTS
 
 SHEETS = ("pay lines", "balances", "time sheet", "rejects")
 

@@ -19,6 +19,8 @@ from typing import Any, Protocol, TypeVar
 
 import polars as pl
 
+from paycalc.tables.cut import WEIGHED
+
 WORKERS = 2
 """Buckets evaluated at once, each in its own thread (Polars releases the GIL while it
 works, so two buckets keep two cores busy where one bucket's small frames would not)."""
@@ -146,10 +148,6 @@ def cut_by_employee(tables: dict[str, pl.DataFrame], count: int, *,
     empty = {name: frame.drop("bucket").clear() for name, frame in keyed.items()}
     used = sorted({b for table in parts.values() for (b,) in table})
     return [{name: parts[name].get((b,), empty[name]) for name in tables} for b in used]
-
-
-WEIGHED = ("punches", "timelogs", "timer_events")
-"""The tables whose rows size a bucket: the rows most of the work is made of."""
 
 
 def bucket_count(tables: dict[str, pl.DataFrame], rows: int) -> int:

@@ -5,10 +5,10 @@ dataframely (a validation library written for Polars) checks the rules of a whol
 in one lazy pass and tells, per row and rule, whether the row broke it; the schemas below
 declare which values a table needs and which rows are wrong, and `check_tables` turns every
 broken rule into a reject with its column and reason. Checks that need another table
-(unknown employee, dates outside employment) or other rows (overlapping punches) are
-worked out first as helper columns (`_known`, `_from`, `_to`, `_overlaps`), which the rules
-then read. Exact duplicates are taken out before the rules: the first copy stays, each
-later copy is rejected naming the first.
+(unknown employee, dates outside employment) or other rows (overlapping punches, an id
+given twice) are worked out first as helper columns (`_known`, `_from`, `_to`,
+`_overlaps`, `_taken`), which the rules then read. Exact duplicates are taken out before
+the rules: the first copy stays, each later copy is rejected naming the first.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from paycalc.reasons import (
     VALID_TO_BEFORE_FROM,
     Reason,
 )
-from paycalc.tables.inputs import FIGURE_KINDS, LOG_STATUSES, TIMER_EVENTS
+from paycalc.tables.inputs import FIGURE_KINDS, LOG_STATUSES, OWN_IDS, TIMER_EVENTS
 from paycalc.tables.messages import rejected
 
 
@@ -128,6 +128,7 @@ class Punches(_FromStartToEnd):
     punch_id = dy.String(nullable=True)
     break_minutes = dy.Int64(nullable=True, min=0)
     _overlaps = dy.String(nullable=True)
+    _taken = dy.Bool(nullable=False)
 
     @dy.rule()
     def not_too_long(cls) -> pl.Expr:
@@ -136,7 +137,7 @@ class Punches(_FromStartToEnd):
     @dy.rule()
     def punch_id_unique(cls) -> pl.Expr:
         # a punch without an id is numbered by its row: only given ids must be unique
-        return pl.col("punch_id").is_null() | (pl.len().over("punch_id") == 1)
+        return ~pl.col("_taken")
 
     @dy.rule()
     def start_within_employment(cls) -> pl.Expr:
@@ -216,10 +217,11 @@ class Timelogs(_Logged, _FromStartToEnd):
     (timers run at once)."""
 
     log_id = dy.String(nullable=True)
+    _taken = dy.Bool(nullable=False)
 
     @dy.rule()
     def log_id_unique(cls) -> pl.Expr:
-        return pl.col("log_id").is_null() | (pl.len().over("log_id") == 1)
+        return ~pl.col("_taken")
 
     @dy.rule()
     def start_within_employment(cls) -> pl.Expr:
@@ -308,25 +310,44 @@ RULES: dict[str, tuple[str | None, Reason, dict[str, pl.Expr]]] = {
 }
 
 
-def check_tables(tables: dict[str, pl.DataFrame], agreements: set[str]
+def check_tables(tables: dict[str, pl.DataFrame], agreements: set[str], *,
+                 staff: pl.DataFrame | None = None,
+                 taken: dict[str, pl.Series] | None = None
                  ) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
     """Each table's rows that keep every rule, and its rejected rows (`_row`, `column`,
     `row_id`, `reason`). Tables carry `_row` and `row_id`; employees are checked first,
-    since a row of another table needs a usable employee."""
+    since a row of another table needs a usable employee. A part of a data directory
+    (some employees' rows, `paycalc.tables.cut`) is checked against the usable `staff`
+    and the exporter's ids `taken` by more than one row of a table (`taken_ids`) of the
+    whole directory."""
     kept, rejected = {}, {}
-    staff = pl.DataFrame(schema={"employee_id": pl.String, "employment_start": pl.Date,
-                                 "employment_end": pl.Date})
+    if staff is None:
+        staff = pl.DataFrame(schema={"employee_id": pl.String, "employment_start": pl.Date,
+                                     "employment_end": pl.Date})
     for table in SCHEMAS:
         if table not in tables:
             continue
         frame, repeats = _without_repeats(tables[table])
         if table != "employees":
-            frame = _with_helpers(frame, table, staff, agreements)
+            own = OWN_IDS.get(table)
+            ids = taken[table] if taken is not None and table in taken else (
+                taken_ids(frame, own) if own in frame.columns else None)
+            frame = _with_helpers(frame, table, staff, agreements, ids)
         kept[table], broken = _check(frame, SCHEMAS[table])
         rejected[table] = pl.concat([repeats, broken])
         if table == "employees":
             staff = kept[table]
     return {t: f.select(tables[t].columns) for t, f in kept.items()}, rejected
+
+
+def taken_ids(frame: pl.DataFrame, column: str) -> pl.Series:
+    """The ids of `column` (the exporter's own: `OWN_IDS`) that more than one row of
+    `frame` holds once exact duplicates are left out (each is rejected as a duplicate of
+    its first copy): every row holding such an id is rejected."""
+    values = [c for c in frame.columns if c not in ("_row", "row_id")]
+    distinct = frame.select(values).unique()
+    return distinct.filter(pl.col(column).is_not_null() & pl.col(column).is_duplicated()
+                           )[column].unique()
 
 
 _FOUND = {"_row": pl.Int64, "column": pl.String, "row_id": pl.String, "code": pl.String,
@@ -344,7 +365,7 @@ def _without_repeats(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _with_helpers(frame: pl.DataFrame, table: str, staff: pl.DataFrame,
-                  agreements: set[str]) -> pl.DataFrame:
+                  agreements: set[str], taken: pl.Series | None) -> pl.DataFrame:
     def day(column: str) -> pl.Expr:
         return pl.col(column) if column in staff.columns else pl.lit(None, pl.Date)
 
@@ -358,6 +379,10 @@ def _with_helpers(frame: pl.DataFrame, table: str, staff: pl.DataFrame,
             pl.col("agreement").is_in(sorted(agreements)).fill_null(True).alias("_agreement_known"))
     if table == "punches":
         frame = frame.with_columns(_overlapping())
+    if table in OWN_IDS:
+        own = pl.col(OWN_IDS[table])
+        frame = frame.with_columns((own.is_in(taken.implode()).fill_null(False)
+                                    if taken is not None else pl.lit(False)).alias("_taken"))
     return frame
 
 
