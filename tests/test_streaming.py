@@ -15,10 +15,12 @@ from click.testing import CliRunner
 from run_files import run_files
 
 import paycalc.batch.run as batch_run
+import paycalc.tables.cut as cut
 from paycalc.batch.run import period_of, run_directory
 from paycalc.batch.store import RunStore
 from paycalc.batch.write import PARTS, write_run
 from paycalc.cli import main
+from paycalc.errors import EXIT_OK, EXIT_REJECTS
 from paycalc.spec.bundled import AGREEMENTS_DIR, SAMPLE_DIR
 
 BAD_ROWS = Path(__file__).resolve().parent.parent / "fixtures" / "batch" / "bad_rows"
@@ -26,11 +28,12 @@ JANUARY = ("2025-01-01", "2025-01-31")
 FEBRUARY = ("2025-02-01", "2025-02-28")
 
 
-def paycalc_run(data: Path, period: tuple[str, str], out: Path, *options: str) -> None:
+def paycalc_run(data: Path, period: tuple[str, str], out: Path, *options: str,
+                exit_code: int = EXIT_OK) -> None:
     result = CliRunner().invoke(main, ["run", str(data), "--agreements", str(AGREEMENTS_DIR),
                                        "--from", period[0], "--to", period[1], "--out",
                                        str(out), "-q", *options])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
 
 
 def in_memory(data: Path, period: tuple[str, str], out: Path, fmt: str = "parquet",
@@ -115,10 +118,13 @@ def test_a_directory_read_bucket_by_bucket_rejects_what_it_rejects_read_whole(
     spring = ("2025-03-01", "2025-06-30")
     in_memory(data, spring, tmp_path / "memory", "csv")
     monkeypatch.setattr(batch_run, "BUCKET_ROWS", 1)
-    paycalc_run(data, spring, tmp_path / "streamed", "--format", "csv", "--workers", "2")
+    monkeypatch.setattr(cut, "ID_GROUP", 4)
+    paycalc_run(data, spring, tmp_path / "streamed", "--format", "csv", "--workers", "2",
+                exit_code=EXIT_REJECTS)
     same_files(tmp_path / "memory", tmp_path / "streamed")
     rejects = pl.read_csv(tmp_path / "streamed" / "rejects.csv", infer_schema=False)
-    # rows 1 and 17 of punches.csv give p1: neither can be told from the other
+    # rows 1 and 17 of punches.csv give p1 (e1, e2), rows 10 and 11 p10 (both e1): neither
+    # of a pair can be told from the other
     assert rejects.filter(pl.col("code") == "DUPLICATE_PUNCH_ID").select(
-        "row", "row_id").rows() == [("1", "p1"), ("17", "p1")]
+        "row", "row_id").rows() == [("1", "p1"), ("10", "p10"), ("11", "p10"), ("17", "p1")]
     assert rejects.filter(pl.col("row") == "18").select("code").rows() == [("FIELD_COUNT",)]

@@ -40,6 +40,8 @@ from paycalc.tables.rows import (
 
 WEIGHED = ("punches", "timelogs", "timer_events")
 """The tables whose rows size a bucket: the rows most of the work is made of."""
+ID_GROUP = 2_000_000
+"""Ids counted at once when looking for an id given twice."""
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,8 @@ def cut_directory(folder: Path, agreements: Iterable[str], into: Path, rows: int
         read[table] = _collected(lazy.select(pl.len()), path).item()
     cut = {t: lazy for t, lazy in sources.items() if t != "employees"}
     first_ids = _first_ids(cut, staff, rows, files)
-    taken = {t: _taken(lazy, t, instants[t], files[t]) for t, lazy in cut.items()
-             if OWN_IDS.get(t) in lazy.collect_schema()}
+    taken = {t: _taken(lazy, t, instants[t], files[t], read[t], into)
+             for t, lazy in cut.items() if OWN_IDS.get(t) in lazy.collect_schema()}
     for table, lazy in cut.items():
         try:
             lazy.with_columns(bucket_of(first_ids).alias("_bucket")).sink_parquet(
@@ -167,14 +169,33 @@ def _first_ids(cut: dict[str, pl.LazyFrame], staff: pl.DataFrame | None, rows: i
         "bucket").agg(pl.col("employee_id").min()).sort("bucket")["employee_id"]
 
 
-def _taken(lazy: pl.LazyFrame, table: str, instants: bool | None, path: Path) -> pl.Series:
+def _taken(lazy: pl.LazyFrame, table: str, instants: bool | None, path: Path, rows: int,
+           into: Path) -> pl.Series:
     """The exporter's ids of `table` that more than one usable row gives
-    (`row_rules.taken_ids`), worked out over the rows whose id repeats in the file."""
+    (`row_rules.taken_ids`), worked out over the rows whose id repeats in the file. The
+    ids are counted in groups of about ID_GROUP (by a hash of the id, written apart first
+    when the file has more), so that no more ids than that are held at once."""
     own = OWN_IDS[table]
-    twice = _collected(lazy.group_by(own).len().filter(
-        pl.col(own).is_not_null() & (pl.col("len") > 1)).select(own), path)
+    given = lazy.select(own).filter(pl.col(own).is_not_null())
+    groups = -(-rows // ID_GROUP)
+    repeated = _repeated(given, own)
+    if groups > 1:
+        folder = into / "ids" / table
+        try:
+            given.with_columns((pl.col(own).hash() % groups).alias("_group")).sink_parquet(
+                pl.PartitionBy(folder, key="_group", include_key=False), mkdir=True)
+        except pl.exceptions.PolarsError as exc:
+            raise unreadable(path, exc) from exc
+        repeated = pl.concat([_repeated(pl.scan_parquet(part), own)
+                              for part in sorted(folder.glob("*/*.parquet"))] or [repeated])
+    twice = _collected(repeated, path)
     if not len(twice):
         return twice[own]
-    rows = _collected(lazy.filter(pl.col(own).is_in(twice[own].implode())), path)
-    values, bad = typed_rows(rows, table, instants)
+    rows_of = _collected(lazy.filter(pl.col(own).is_in(twice[own].implode())), path)
+    values, bad = typed_rows(rows_of, table, instants)
     return taken_ids(values.filter(~pl.col("_row").is_in(bad["row"].implode())), own)
+
+
+def _repeated(ids: pl.LazyFrame, own: str) -> pl.LazyFrame:
+    """The ids of the column `own` that `ids` holds more than once."""
+    return ids.group_by(own).len().filter(pl.col("len") > 1).select(own)
