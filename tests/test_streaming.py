@@ -119,6 +119,7 @@ def test_a_directory_read_bucket_by_bucket_rejects_what_it_rejects_read_whole(
     in_memory(data, spring, tmp_path / "memory", "csv")
     monkeypatch.setattr(batch_run, "BUCKET_ROWS", 1)
     monkeypatch.setattr(cut, "ID_GROUP", 4)
+    monkeypatch.setattr(cut, "SLICE", 5)
     paycalc_run(data, spring, tmp_path / "streamed", "--format", "csv", "--workers", "2",
                 exit_code=EXIT_REJECTS)
     same_files(tmp_path / "memory", tmp_path / "streamed")

@@ -19,7 +19,7 @@ the whole directory at once, since every other rule looks at one employee's rows
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +42,11 @@ WEIGHED = ("punches", "timelogs", "timer_events")
 """The tables whose rows size a bucket: the rows most of the work is made of."""
 ID_GROUP = 2_000_000
 """Ids counted at once when looking for an id given twice."""
+SLICE = 2_000_000
+"""Rows of a file read at once while it is cut."""
+ROW_GROUP = 16_384
+"""Rows in a row group of the cut's files: a bucket's rows are read a row group or two
+of each file at a time."""
 
 
 @dataclass(frozen=True)
@@ -114,12 +119,7 @@ def cut_directory(folder: Path, agreements: Iterable[str], into: Path, rows: int
     taken = {t: _taken(lazy, t, instants[t], files[t], read[t], into)
              for t, lazy in cut.items() if OWN_IDS.get(t) in lazy.collect_schema()}
     for table, lazy in cut.items():
-        try:
-            lazy.with_columns(bucket_of(first_ids).alias("_bucket")).sink_parquet(
-                pl.PartitionBy(into / table, key="_bucket", include_key=False),
-                mkdir=True)
-        except pl.exceptions.PolarsError as exc:
-            raise unreadable(files[table], exc) from exc
+        _spread(lazy, bucket_of(first_ids), into / table, read[table], files[table])
     return Cut(files, into, first_ids, known, staff, rejects,
                {t: lazy.collect_schema() for t, lazy in cut.items()}, instants, ragged,
                taken, read, stray_files(Path(folder)))
@@ -128,17 +128,49 @@ def cut_directory(folder: Path, agreements: Iterable[str], into: Path, rows: int
 def read_bucket(cut: Cut, number: int) -> Checked:
     """Bucket `number`'s rows of every table of `cut`, converted and checked: its
     employees' usable rows and its rejects."""
-    raw = {}
-    for table, columns in cut.schemas.items():
-        parts = sorted((cut.folder / table / f"_bucket={number}").glob("*.parquet"))
-        raw[table] = pl.read_parquet(parts).sort("_row") if parts else pl.DataFrame(
-            schema=columns)
+    raw = {table: _gathered(cut.folder / table, number, columns).sort("_row")
+           for table, columns in cut.schemas.items()}
     checked = checked_rows(raw, set(cut.agreements), instants=cut.instants,
                            ragged=cut.ragged, staff=cut.staff, taken=cut.taken)
     if cut.staff is None:
         return checked
     mine = cut.staff.filter(bucket_of(cut.first_ids) == number)
     return Checked({"employees": mine, **checked.kept}, checked.rejects)
+
+
+def _spread(lazy: pl.LazyFrame, key: pl.Expr, folder: Path, rows: int, path: Path) -> None:
+    """The `rows` rows of `lazy` (the table of the file at `path`) written into `folder`
+    with their `key` (a bucket, a group), a SLICE of rows at a time: each slice as one file
+    sorted by key, file order kept within a key, its row groups carrying their keys' range
+    so that one key's rows are read without the others (`_gathered`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        pieces = list(_pieces(lazy, folder, key))
+    except pl.exceptions.PolarsError as exc:
+        raise unreadable(path, exc) from exc
+    if not pieces:   # no rows: one empty file keeps the columns
+        lazy.clear().with_columns(key.alias("_key")).collect().write_parquet(
+            folder / "000000.parquet")
+
+
+def _pieces(lazy: pl.LazyFrame, folder: Path, key: pl.Expr) -> Iterator[Path]:
+    """Each SLICE of `lazy` with its `key`, written sorted by key into `folder` (`_spread`)."""
+    for number, piece in enumerate(lazy.collect_batches(chunk_size=SLICE)):
+        place = folder / f"{number:06d}.parquet"
+        keyed = piece.with_columns(key.alias("_key"))
+        if not keyed["_key"].is_sorted():   # an export sorted by employee is already
+            keyed = keyed.sort("_key", maintain_order=True)
+        keyed.write_parquet(place, compression="lz4", statistics=True,
+                            row_group_size=ROW_GROUP)
+        yield place
+
+
+def _gathered(folder: Path, key: int, columns: pl.Schema) -> pl.DataFrame:
+    """The rows `_spread` wrote into `folder` with `key`, in file order."""
+    parts = sorted(folder.glob("*.parquet"))
+    if not parts:
+        return pl.DataFrame(schema=columns)
+    return pl.scan_parquet(parts).filter(pl.col("_key") == key).drop("_key").collect()
 
 
 def _collected(lazy: pl.LazyFrame, path: Path) -> pl.DataFrame:
@@ -172,30 +204,27 @@ def _first_ids(cut: dict[str, pl.LazyFrame], staff: pl.DataFrame | None, rows: i
 def _taken(lazy: pl.LazyFrame, table: str, instants: bool | None, path: Path, rows: int,
            into: Path) -> pl.Series:
     """The exporter's ids of `table` that more than one usable row gives
-    (`row_rules.taken_ids`), worked out over the rows whose id repeats in the file. The
-    ids are counted in groups of about ID_GROUP (by a hash of the id, written apart first
-    when the file has more), so that no more ids than that are held at once."""
+    (`row_rules.taken_ids`), worked out over the rows whose id's hash repeats in the file.
+    The hashes are counted in groups of about ID_GROUP (written apart first when the file
+    has more), so that no more than that are held at once."""
     own = OWN_IDS[table]
-    given = lazy.select(own).filter(pl.col(own).is_not_null())
+    hashes = lazy.filter(pl.col(own).is_not_null()).select(pl.col(own).hash().alias("_hash"))
     groups = -(-rows // ID_GROUP)
-    repeated = _repeated(given, own)
     if groups > 1:
         folder = into / "ids" / table
-        try:
-            given.with_columns((pl.col(own).hash() % groups).alias("_group")).sink_parquet(
-                pl.PartitionBy(folder, key="_group", include_key=False), mkdir=True)
-        except pl.exceptions.PolarsError as exc:
-            raise unreadable(path, exc) from exc
-        repeated = pl.concat([_repeated(pl.scan_parquet(part), own)
-                              for part in sorted(folder.glob("*/*.parquet"))] or [repeated])
-    twice = _collected(repeated, path)
+        _spread(hashes, (pl.col("_hash") % groups).cast(pl.Int64), folder, rows, path)
+        columns = pl.Schema({"_hash": pl.UInt64})
+        twice = pl.concat([_repeated(_gathered(folder, g, columns).lazy(), "_hash").collect()
+                           for g in range(groups)])
+    else:
+        twice = _collected(_repeated(hashes, "_hash"), path)
     if not len(twice):
-        return twice[own]
-    rows_of = _collected(lazy.filter(pl.col(own).is_in(twice[own].implode())), path)
+        return pl.Series(own, [], pl.String)
+    rows_of = _collected(lazy.filter(pl.col(own).hash().is_in(twice["_hash"].implode())), path)
     values, bad = typed_rows(rows_of, table, instants)
     return taken_ids(values.filter(~pl.col("_row").is_in(bad["row"].implode())), own)
 
 
-def _repeated(ids: pl.LazyFrame, own: str) -> pl.LazyFrame:
-    """The ids of the column `own` that `ids` holds more than once."""
-    return ids.group_by(own).len().filter(pl.col("len") > 1).select(own)
+def _repeated(values: pl.LazyFrame, column: str) -> pl.LazyFrame:
+    """The values of `column` that `values` holds more than once."""
+    return values.group_by(column).len().filter(pl.col("len") > 1).select(column)
