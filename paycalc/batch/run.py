@@ -1,13 +1,14 @@
 """A batch run: a data directory and the agreements of a directory evaluated for a period,
 with every input row accounted for.
 
-The run reads the data directory row by row (`datadir.read_directory`), compiles every
-agreement it is given and plans the evaluation (`start_run`): the inputs, with the run
-store's rows for them, are cut into buckets of whole employees, and one function makes a
-bucket's tables (`bucket_part`). `run_directory` holds every bucket's tables in memory;
-`paycalc.batch.stream` writes them bucket by bucket. Either way `finish_run` adds up what
-spans the buckets and gives each reject of the evaluation the file and row it came from,
-so that the run's rejects hold every row not used, whichever stage refused it. Rows read =
+The run compiles every agreement it is given, cuts the data directory into buckets of
+whole employees (`paycalc.tables.cut`), reads and checks each bucket's rows row by row
+(`checked_bucket`) and plans the evaluation (`start_run`); each bucket's rows of the run
+store go with it, and one function makes a bucket's tables (`bucket_part`).
+`run_directory` holds every bucket's tables in memory; `paycalc.batch.stream` writes them
+bucket by bucket. Either way `finish_run` adds up what spans the buckets, with each reject
+of the evaluation given the file and row it came from (by the bucket that refused it), so
+that the run's rejects hold every row not used, whichever stage refused it. Rows read =
 rows used + rows rejected, per table; a run where that does not hold raises rather than
 writes.
 """

@@ -5,8 +5,10 @@ reading it takes memory for one bucket at a time rather than for the whole direc
 employed when) and passes over each other table's file a few times without holding it:
 it counts each employee's rows of the WEIGHED tables, draws the buckets as consecutive
 ranges of employee ids of about `rows` such rows each, and writes every table's rows as
-the file holds them, numbered, into one folder per bucket (a streaming sink partitioned by
-bucket). A CSV file is read whole once, one file at a time, and cut from memory.
+the file holds them, numbered, a SLICE at a time, each slice sorted by bucket into one
+Parquet file whose row groups say which buckets they hold (`_spread`), so that a bucket
+reads only its own rows (`_gathered`). A CSV file is read whole once, one file at a time,
+and kept as Parquet text beside the buckets.
 
 A bucket alone cannot tell three things, which the cut works out over the whole file:
 whether an exporter's id (`punch_id`, `log_id`) is given by another row too, possibly of
