@@ -13,13 +13,7 @@ and `balances`; `billing` (time logs, timers, timesheets, invoice lines); `zones
 
 from __future__ import annotations
 
-from paycalc.engine.buckets import (
-    BucketMap,
-    bucket_count,
-    cut_by_employee,
-    each_bucket,
-    map_buckets,
-)
+from paycalc.engine.buckets import BucketMap, each_bucket, map_buckets
 from paycalc.engine.run import BUCKET_PUNCHES, Evaluation, bill, evaluate
 from paycalc.tables.inputs import Inputs, Opening, Period
 from paycalc.tables.outputs import (
@@ -34,5 +28,4 @@ from paycalc.tables.outputs import (
 
 __all__ = ["BALANCES", "BUCKET_PUNCHES", "INVOICE_LINES", "PAY_LINES", "TIMESHEETS",
            "TIME_LOGS", "TIME_SHEET", "TRANSACTIONS", "BucketMap", "Evaluation", "Inputs",
-           "Opening", "Period", "bill", "bucket_count", "cut_by_employee", "each_bucket",
-           "evaluate", "map_buckets"]
+           "Opening", "Period", "bill", "each_bucket", "evaluate", "map_buckets"]
