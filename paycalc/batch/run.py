@@ -50,12 +50,12 @@ from paycalc.rules.compiled import Agreement
 from paycalc.spec.catalogue import check_paths, yaml_files
 from paycalc.spec.problems import did_you_mean
 from paycalc.tables.cut import Cut, bucket_of, cut_directory, read_bucket
-from paycalc.tables.datadir import first_bad_row, locate_refused, named
+from paycalc.tables.datadir import first_bad_row, locate_refused, read_rejects
 from paycalc.tables.inputs import Inputs, Opening, Period, schema
 from paycalc.tables.messages import warned
 from paycalc.tables.outputs import MOVES, REJECTS, WARNINGS, frame_of
 from paycalc.tables.row_rules import LONG_PUNCH
-from paycalc.tables.rows import INTAKE_REJECTS, ROW_COUNTS, TABLES
+from paycalc.tables.rows import INTAKE_REJECTS, ORIGINS, TABLES
 
 ACCOUNTING = schema(table=pl.String, file=pl.String, read=pl.Int64, used=pl.Int64,
                     rejected=pl.Int64)
@@ -209,8 +209,10 @@ def bucket_part(plan: Plan, bucket: Bucket) -> Part:
                      corrections=shared.get("corrections"))
     lines = with_corrections(whole.pay_lines, plan.period, plan.revisited,
                              shared.get("transferred"), plan.transfers, plan.codes)
-    within = dataclasses.replace(_within(whole, plan.period), rejects=whole.rejects)
-    origins = pl.read_parquet(_bucket_folder(plan.inputs, number) / "origins.parquet")
+    within = _within(whole, plan.period)
+    # the map of rows to their file rows is read only to locate rows refused
+    origins = pl.read_parquet(_bucket_folder(plan.inputs, number) / "origins.parquet") \
+        if whole.rejects.height else pl.DataFrame(schema=ORIGINS)
     return Part(within, lines, sheet_of(within, inputs, plan.period),
                 _long_punches(inputs.punches, plan.period),
                 locate_refused(whole.rejects, origins, plan.files))
@@ -234,12 +236,12 @@ def checked_bucket(job: tuple[Cut, Path], number: int) -> Found:
     checked = read_bucket(cut, number)
     place = _bucket_folder(folder, number)
     place.mkdir(parents=True, exist_ok=True)
-    for table, frame in checked.kept.items():
-        frame.drop("_row").write_parquet(place / f"{table}.parquet")
+    kept = {t: f.drop("_row") for t, f in checked.kept.items()}
+    for table, frame in kept.items():
+        frame.write_parquet(place / f"{table}.parquet")
     checked.origins().write_parquet(place / "origins.parquet")
-    inputs = Inputs(**{t: f.drop("_row") for t, f in checked.kept.items()})
-    return Found(checked.rejects, {t: f.height for t, f in checked.kept.items()},
-                 _earliest(inputs))
+    return Found(checked.rejects, {t: f.height for t, f in kept.items()},
+                 _earliest(Inputs(**kept)))
 
 
 def inputs_of(folder: Path, number: int, tables: Sequence[str] = TABLES) -> Inputs:
@@ -357,13 +359,9 @@ def start_run(data: Path, agreement_dirs: Sequence[Path], period: Period, scratc
 
 def _read(cut: Cut, found: list[Found]) -> Read:
     """What reading found, from the `cut` and each bucket's `found`."""
-    rejects = named(pl.concat([cut.rejects, *(f.rejects for f in found)]), cut.files).sort(
-        "table", "row", "column", "code", "reason", nulls_last=True)
-    counts = pl.DataFrame({"table": list(cut.files),
-                           "file": [p.name for p in cut.files.values()],
-                           "read": [cut.read[t] for t in cut.files]}, schema=ROW_COUNTS)
     passed = {t: sum(f.passed.get(t, 0) for f in found) for t in cut.files}
-    return Read(cut.files, rejects, counts, passed, cut.stray)
+    return Read(cut.files, read_rejects(cut, [f.rejects for f in found]), cut.counts(),
+                passed, cut.stray)
 
 
 def _shared_by_bucket(tables: dict[str, pl.DataFrame], first_ids: pl.Series, count: int

@@ -30,6 +30,8 @@ import polars as pl
 from paycalc.tables.inputs import OWN_IDS
 from paycalc.tables.row_rules import taken_ids
 from paycalc.tables.rows import (
+    FOUND,
+    ROW_COUNTS,
     Checked,
     checked_rows,
     raw_table,
@@ -79,6 +81,12 @@ class Cut:
         """How many buckets."""
         return max(1, len(self.first_ids))
 
+    def counts(self) -> pl.DataFrame:
+        """The rows each file had (ROW_COUNTS)."""
+        return pl.DataFrame({"table": list(self.files),
+                             "file": [p.name for p in self.files.values()],
+                             "read": [self.read[t] for t in self.files]}, schema=ROW_COUNTS)
+
 
 def bucket_of(first_ids: pl.Series) -> pl.Expr:
     """The bucket of a row's `employee_id`: the last range whose first id is at or before
@@ -96,7 +104,7 @@ def cut_directory(folder: Path, agreements: Iterable[str], into: Path, rows: int
     when a file cannot be read or lacks a column its table needs."""
     files = table_files(Path(folder))
     known = frozenset(agreements)
-    staff, rejects = None, checked_rows({}, set(known), instants={}, ragged={}).rejects
+    staff, rejects = None, pl.DataFrame(schema=FOUND)
     read: dict[str, int] = {}
     sources: dict[str, pl.LazyFrame] = {}
     instants: dict[str, bool | None] = {}
@@ -111,7 +119,7 @@ def cut_directory(folder: Path, agreements: Iterable[str], into: Path, rows: int
             lazy.collect().write_parquet(text)
             lazy = pl.scan_parquet(text)
         if table == "employees":
-            checked = checked_rows({table: _collected(lazy, path)}, set(known),
+            checked = checked_rows({table: _collected(lazy, path)}, known,
                                    instants=instants, ragged=ragged)
             staff, rejects = checked.kept[table], checked.rejects
         sources[table] = lazy
@@ -132,7 +140,7 @@ def read_bucket(cut: Cut, number: int) -> Checked:
     employees' usable rows and its rejects."""
     raw = {table: _gathered(cut.folder / table, number, columns).sort("_row")
            for table, columns in cut.schemas.items()}
-    checked = checked_rows(raw, set(cut.agreements), instants=cut.instants,
+    checked = checked_rows(raw, cut.agreements, instants=cut.instants,
                            ragged=cut.ragged, staff=cut.staff, taken=cut.taken)
     if cut.staff is None:
         return checked

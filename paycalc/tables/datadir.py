@@ -20,11 +20,10 @@ from pathlib import Path
 import polars as pl
 
 from paycalc.errors import DataError
-from paycalc.tables.cut import cut_directory, read_bucket
+from paycalc.tables.cut import Cut, cut_directory, read_bucket
 from paycalc.tables.inputs import Inputs
 from paycalc.tables.rows import (
     INTAKE_REJECTS,
-    ROW_COUNTS,
     TABLES,
     read_table,
     table_files,
@@ -114,14 +113,18 @@ def read_directory(folder: Path, agreements: Iterable[str], *, strict: bool = Fa
     with tempfile.TemporaryDirectory(prefix="paycalc-read-") as scratch:
         cut = cut_directory(folder, agreements, Path(scratch), rows=None)
         part = read_bucket(cut, 0)
-    rejects = named(pl.concat([cut.rejects, part.rejects]), cut.files).sort(
-        "table", "row", "column", "code", "reason", nulls_last=True)
+    rejects = read_rejects(cut, [part.rejects])
     if strict and len(rejects):
         raise first_bad_row(rejects)
-    counts = pl.DataFrame({"table": list(cut.files), "file": [p.name for p in cut.files.values()],
-                           "read": [cut.read[t] for t in cut.files]}, schema=ROW_COUNTS)
     inputs = Inputs(**{t: f.drop("_row") for t, f in part.kept.items()})
-    return Intake(cut.files, inputs, rejects, counts, part.origins(), cut.stray)
+    return Intake(cut.files, inputs, rejects, cut.counts(), part.origins(), cut.stray)
+
+
+def read_rejects(cut: Cut, buckets: list[pl.DataFrame]) -> pl.DataFrame:
+    """Every row the reader rejected (INTAKE_REJECTS), in table and row order: the
+    employees' found by the `cut` and those its `buckets` found."""
+    return named(pl.concat([cut.rejects, *buckets]), cut.files).sort(
+        "table", "row", "column", "code", "reason", nulls_last=True)
 
 
 def named(rejects: pl.DataFrame, files: dict[str, Path]) -> pl.DataFrame:

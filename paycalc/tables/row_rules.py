@@ -14,6 +14,7 @@ the rules: the first copy stays, each later copy is rejected naming the first.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set as AbstractSet
 
 import dataframely as dy
 import polars as pl
@@ -310,7 +311,7 @@ RULES: dict[str, tuple[str | None, Reason, dict[str, pl.Expr]]] = {
 }
 
 
-def check_tables(tables: dict[str, pl.DataFrame], agreements: set[str], *,
+def check_tables(tables: dict[str, pl.DataFrame], agreements: AbstractSet[str], *,
                  staff: pl.DataFrame | None = None,
                  taken: dict[str, pl.Series] | None = None
                  ) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
@@ -365,7 +366,7 @@ def _without_repeats(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _with_helpers(frame: pl.DataFrame, table: str, staff: pl.DataFrame,
-                  agreements: set[str], taken: pl.Series | None) -> pl.DataFrame:
+                  agreements: AbstractSet[str], taken: pl.Series | None) -> pl.DataFrame:
     def day(column: str) -> pl.Expr:
         return pl.col(column) if column in staff.columns else pl.lit(None, pl.Date)
 

@@ -12,6 +12,7 @@ Nth data row of its file (header and comment lines not counted).
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -32,6 +33,8 @@ INTAKE_REJECTS = schema(table=pl.String, file=pl.String, row=pl.Int64, column=pl
 from, the column at fault (empty when the row as a whole is), its row_id, the reason's code
 (`paycalc.reasons`) and its message."""
 
+FOUND = pl.Schema({c: t for c, t in INTAKE_REJECTS.items() if c != "file"})
+"""Columns of the rows a reader rejected, before the file of their table is added."""
 ROW_COUNTS = schema(table=pl.String, file=pl.String, read=pl.Int64)
 ORIGINS = schema(table=pl.String, row_id=pl.String, row=pl.Int64)
 """Where each usable row came from: its table and data row (the table's file is in
@@ -81,7 +84,7 @@ class Checked:
                          for t, f in self.kept.items()], ORIGINS)
 
 
-def checked_rows(raw: dict[str, pl.DataFrame], agreements: set[str], *,
+def checked_rows(raw: dict[str, pl.DataFrame], agreements: AbstractSet[str], *,
                  instants: dict[str, bool | None], ragged: dict[str, pl.DataFrame],
                  staff: pl.DataFrame | None = None,
                  taken: dict[str, pl.Series] | None = None) -> Checked:
@@ -92,12 +95,7 @@ def checked_rows(raw: dict[str, pl.DataFrame], agreements: set[str], *,
     or too many values (CSV); those of them among `raw` are rejected too."""
     typed, unconverted = {}, {}
     for table, frame in raw.items():
-        values, bad = typed_rows(frame, table, instants.get(table))
-        lost = ragged.get(table)
-        if lost is not None and len(lost):
-            mine = lost.join(frame.select(pl.col("_row").alias("row")), on="row", how="semi")
-            bad = pl.concat([bad, mine.with_columns(pl.lit(None, pl.String).alias("column")
-                                                    ).select(bad.columns)]).sort("row", "column")
+        values, bad = typed_rows(frame, table, instants.get(table), ragged.get(table))
         typed[table] = with_row_ids(values, table)
         unconverted[table] = bad.join(typed[table].select("_row", "row_id"), left_on="row",
                                       right_on="_row")
@@ -107,8 +105,7 @@ def checked_rows(raw: dict[str, pl.DataFrame], agreements: set[str], *,
     rejects = [f.with_columns(pl.lit(t).alias("table")) for t, f in unconverted.items()]
     rejects += [f.rename({"_row": "row"}).with_columns(pl.lit(t).alias("table"))
                 for t, f in found.items()]
-    columns = pl.Schema({c: t for c, t in INTAKE_REJECTS.items() if c != "file"})
-    return Checked(kept, frame_of([r.select(list(columns)) for r in rejects], columns))
+    return Checked(kept, frame_of([r.select(list(FOUND)) for r in rejects], FOUND))
 
 
 def raw_table(path: Path, table: str) -> tuple[pl.LazyFrame, pl.DataFrame]:
@@ -153,11 +150,12 @@ def text_instants(raw: pl.LazyFrame, table: str) -> bool | None:
     return of_instants(*raw.select(moments).collect().iter_columns())
 
 
-def typed_rows(raw: pl.DataFrame, table: str, instants: bool | None
-               ) -> tuple[pl.DataFrame, pl.DataFrame]:
+def typed_rows(raw: pl.DataFrame, table: str, instants: bool | None,
+               ragged: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The rows of a `raw_table` with their columns converted to the documented types,
     `_row` kept, and the values that did not convert (`row`, `column`, `code`,
-    `reason`)."""
+    `reason`), with those of the file's `ragged` rows (`raw_table`) that are among
+    `raw`."""
     types = COLUMNS[table]
     columns, problems = [], []
     for column in [c for c in types if c in raw.columns]:
@@ -166,9 +164,13 @@ def typed_rows(raw: pl.DataFrame, table: str, instants: bool | None
         problems.append(pl.DataFrame({"row": raw["_row"], "code": code, "reason": reason})
                         .filter(pl.col("reason").is_not_null())
                         .with_columns(pl.lit(column).alias("column")))
+    if ragged is not None:
+        problems.append(ragged.join(raw.select(pl.col("_row").alias("row")), on="row",
+                                    how="semi").with_columns(pl.lit(None, pl.String)
+                                                             .alias("column")))
     frame = pl.DataFrame([*columns, raw["_row"]], height=len(raw))
-    bad = frame_of(problems, schema(row=pl.Int64, column=pl.String, code=pl.String,
-                                    reason=pl.String))
+    bad = frame_of([p.select("row", "column", "code", "reason") for p in problems],
+                   schema(row=pl.Int64, column=pl.String, code=pl.String, reason=pl.String))
     return frame, bad.sort("row", "column")
 
 
@@ -181,9 +183,7 @@ def read_table(path: Path, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         raw = lazy.collect()
     except pl.exceptions.PolarsError as exc:
         raise unreadable(path, exc) from exc
-    frame, bad = typed_rows(raw, table, text_instants(lazy, table))
-    lost = ragged.with_columns(pl.lit(None, pl.String).alias("column")).select(bad.columns)
-    return frame, pl.concat([bad, lost]).sort("row", "column")
+    return typed_rows(raw, table, text_instants(lazy, table), ragged)
 
 
 def _first_line(exc: Exception) -> str:
